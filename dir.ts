@@ -1,0 +1,97 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import { backend } from "./_backend.ts";
+import { closedDir, systemError } from "./_errors.ts";
+
+// A Dir that is garbage-collected while still open gives its descriptor back.
+// Explicit close (or `using`) is the documented way; this is a safety net.
+const finalizer = new FinalizationRegistry<number>((fd) => {
+  backend()?.close(fd);
+});
+
+const token = Symbol("dirfd.Dir");
+
+/**
+ * An open directory descriptor, as returned by {@linkcode openDir}.
+ *
+ * Pass it as `dirFd` to resolve relative paths against this directory, or in
+ * place of a path to operate on the directory itself. It closes with
+ * {@linkcode Dir.close}, at the end of a `using` block, or (as a last resort)
+ * when it is garbage-collected. Using a closed `Dir` throws
+ * `Deno.errors.BadResource`.
+ *
+ * @example Use a directory as the base of relative paths
+ * ```ts ignore
+ * import { openDirSync, statSync } from "@dirfd/dirfd";
+ *
+ * using dir = openDirSync("/etc");
+ * const info = statSync("hostname", { dirFd: dir });
+ * console.log(info.isFile);
+ * ```
+ */
+export class Dir implements Disposable, AsyncDisposable {
+  #fd: number;
+  /** The path the directory was opened with (relative paths stay relative). */
+  readonly path: string;
+
+  /**
+   * Not for direct use: {@linkcode openDir} and {@linkcode openDirSync}
+   * create `Dir`s.
+   *
+   * @param key Internal token.
+   * @param fd The open descriptor this `Dir` now owns.
+   * @param path The path the descriptor was opened with.
+   */
+  constructor(key: symbol, fd: number, path: string) {
+    if (key !== token) {
+      throw new TypeError("Dir: use openDir() or openDirSync() to open one");
+    }
+    this.#fd = fd;
+    this.path = path;
+    finalizer.register(this, fd, this);
+  }
+
+  /** The descriptor number. Throws `Deno.errors.BadResource` once closed. */
+  get fd(): number {
+    if (this.#fd < 0) throw closedDir("Dir.fd");
+    return this.#fd;
+  }
+
+  /** Whether {@linkcode Dir.close} has been called. */
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  /** Closes the descriptor. Closing twice is harmless. */
+  close(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    finalizer.unregister(this);
+    const b = backend();
+    const r = b === null ? 0 : b.close(fd);
+    if (r < 0) throw systemError(b!, r, "close", this.path);
+  }
+
+  /** Closes the descriptor at the end of a `using` block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Closes the descriptor at the end of an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  /** A short description for `console.log`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.closed
+      ? `Dir { closed, path: ${JSON.stringify(this.path)} }`
+      : `Dir { fd: ${this.#fd}, path: ${JSON.stringify(this.path)} }`;
+  }
+}
+
+/** Internal: wraps a freshly opened descriptor. */
+export function newDir(fd: number, path: string): Dir {
+  return new Dir(token, fd, path);
+}

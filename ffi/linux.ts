@@ -1,0 +1,356 @@
+// Copyright 2026 the dirfd authors. MIT license.
+/**
+ * Linux (glibc) backend: symbols, constants and struct layouts as data, plus
+ * thin wrappers. Sources: `include/uapi/linux/stat.h` (struct statx),
+ * `arch/x86/include/uapi/asm/stat.h` and `include/uapi/asm-generic/stat.h`
+ * (struct stat), `include/uapi/asm-generic/fcntl.h` and
+ * `arch/arm64/include/uapi/asm/fcntl.h` (O_* flags),
+ * `include/uapi/linux/fcntl.h` (AT_* flags),
+ * `include/uapi/asm-generic/errno-base.h` and `errno.h` (errno numbers, the
+ * same on x86_64 and aarch64).
+ *
+ * @module
+ */
+import { StatResult } from "../_file_info.ts";
+import {
+  CString,
+  errnoReader,
+  i64,
+  POSIX_SYMBOLS,
+  posixBackend,
+  type PosixConstants,
+  type StatPrimitives,
+  u64,
+} from "./_posix.ts";
+import type { Backend } from "./_types.ts";
+
+/** The C library every glibc system has. */
+export const LIBC = "libc.so.6";
+
+/** libc symbols for Linux; optional ones may be missing on older glibc. */
+export const LINUX_SYMBOLS = {
+  ...POSIX_SYMBOLS,
+  __errno_location: { parameters: [], result: "pointer" },
+  statx: {
+    parameters: ["i32", "buffer", "i32", "u32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  fstatat: {
+    parameters: ["i32", "buffer", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** `AT_*` flags (`include/uapi/linux/fcntl.h`). */
+export const AT = {
+  FDCWD: -100,
+  SYMLINK_NOFOLLOW: 0x100,
+  REMOVEDIR: 0x200,
+  EACCESS: 0x200,
+  SYMLINK_FOLLOW: 0x400,
+  EMPTY_PATH: 0x1000,
+} as const;
+
+/** `O_*` flags that differ between architectures. */
+export const O_BY_ARCH = {
+  // asm-generic/fcntl.h
+  x86_64: { O_DIRECTORY: 0o200000, O_NOFOLLOW: 0o400000 },
+  // arm64/include/uapi/asm/fcntl.h
+  aarch64: { O_DIRECTORY: 0o40000, O_NOFOLLOW: 0o100000 },
+} as const;
+
+/** Constants for the running architecture. */
+export function linuxConstants(
+  arch: string = Deno.build.arch,
+): PosixConstants {
+  const o = arch === "aarch64" ? O_BY_ARCH.aarch64 : O_BY_ARCH.x86_64;
+  return {
+    AT_FDCWD: AT.FDCWD,
+    O_RDONLY: 0,
+    O_DIRECTORY: o.O_DIRECTORY,
+    O_NOFOLLOW: o.O_NOFOLLOW,
+    O_CLOEXEC: 0o2000000,
+  };
+}
+
+/** `STATX_BASIC_STATS | STATX_BTIME`, what Deno asks for. */
+export const STATX_MASK = 0x0fff;
+/** `STATX_BTIME`: set in `stx_mask` when the birth time is known. */
+export const STATX_BTIME = 0x0800;
+/** `sizeof(struct statx)`, the same on every architecture. */
+export const STATX_SIZE = 256;
+
+/**
+ * Decodes a `struct statx` (`include/uapi/linux/stat.h`) into a
+ * {@linkcode StatResult}. Word indexes are byte offsets divided by 4.
+ */
+export function decodeStatx(w: Uint32Array, s: Int32Array): StatResult {
+  // stx_mode is a u16 at byte 28.
+  const mode = w[7] & 0xffff;
+  const btime = (w[0] & STATX_BTIME) !== 0;
+  return new StatResult(
+    mode,
+    u64(w, 10), // stx_size @40
+    makedev(w[34], w[35]), // stx_dev_major @136, stx_dev_minor @140
+    u64(w, 8), // stx_ino @32
+    w[4], // stx_nlink @16
+    w[5], // stx_uid @20
+    w[6], // stx_gid @24
+    makedev(w[32], w[33]), // stx_rdev_major @128, minor @132
+    w[1], // stx_blksize @4
+    u64(w, 12), // stx_blocks @48
+    i64(w, s, 16), // stx_atime.tv_sec @64
+    w[18], // stx_atime.tv_nsec @72
+    i64(w, s, 28), // stx_mtime @112
+    w[30],
+    i64(w, s, 24), // stx_ctime @96
+    w[26],
+    btime ? i64(w, s, 20) : NaN, // stx_btime @80
+    btime ? w[22] : 0,
+  );
+}
+
+/** `struct stat` layouts by architecture, as word (4-byte) indexes. */
+export const STAT_LAYOUTS = {
+  // arch/x86/include/uapi/asm/stat.h, 144 bytes
+  x86_64: {
+    size: 144,
+    dev: 0,
+    ino: 2,
+    nlink: 4,
+    nlink64: true,
+    mode: 6,
+    uid: 7,
+    gid: 8,
+    rdev: 10,
+    st_size: 12,
+    blksize: 14,
+    blocks: 16,
+    atime: 18,
+    mtime: 22,
+    ctime: 26,
+  },
+  // include/uapi/asm-generic/stat.h (arm64), 128 bytes
+  aarch64: {
+    size: 128,
+    dev: 0,
+    ino: 2,
+    mode: 4,
+    nlink: 5,
+    nlink64: false,
+    uid: 6,
+    gid: 7,
+    rdev: 8,
+    st_size: 12,
+    blksize: 14,
+    blocks: 16,
+    atime: 18,
+    mtime: 22,
+    ctime: 26,
+  },
+} as const;
+
+/** One of {@linkcode STAT_LAYOUTS}. */
+export type StatLayout = (typeof STAT_LAYOUTS)[keyof typeof STAT_LAYOUTS];
+
+/** Decodes a `struct stat` of the given layout. It has no birth time. */
+export function decodeStat(
+  L: StatLayout,
+  w: Uint32Array,
+  s: Int32Array,
+): StatResult {
+  return new StatResult(
+    w[L.mode],
+    u64(w, L.st_size),
+    u64(w, L.dev),
+    u64(w, L.ino),
+    L.nlink64 ? u64(w, L.nlink) : w[L.nlink],
+    w[L.uid],
+    w[L.gid],
+    u64(w, L.rdev),
+    w[L.blksize],
+    u64(w, L.blocks),
+    i64(w, s, L.atime),
+    w[L.atime + 2],
+    i64(w, s, L.mtime),
+    w[L.mtime + 2],
+    i64(w, s, L.ctime),
+    w[L.ctime + 2],
+    NaN,
+    0,
+  );
+}
+
+/** glibc's `makedev` (`sysmacros.h`), as a number. */
+export function makedev(major: number, minor: number): number {
+  return (major & 0xfff) * 256 + (minor & 0xff) +
+    (minor >>> 8) * 1048576 + (major >>> 12) * 17592186044416;
+}
+
+/** Linux errno numbers to names (asm-generic; identical on x86_64 and aarch64). */
+export const ERRNO_NAMES: Readonly<Record<number, string>> = {
+  1: "EPERM",
+  2: "ENOENT",
+  3: "ESRCH",
+  4: "EINTR",
+  5: "EIO",
+  6: "ENXIO",
+  7: "E2BIG",
+  8: "ENOEXEC",
+  9: "EBADF",
+  10: "ECHILD",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  14: "EFAULT",
+  15: "ENOTBLK",
+  16: "EBUSY",
+  17: "EEXIST",
+  18: "EXDEV",
+  19: "ENODEV",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  23: "ENFILE",
+  24: "EMFILE",
+  25: "ENOTTY",
+  26: "ETXTBSY",
+  27: "EFBIG",
+  28: "ENOSPC",
+  29: "ESPIPE",
+  30: "EROFS",
+  31: "EMLINK",
+  32: "EPIPE",
+  33: "EDOM",
+  34: "ERANGE",
+  35: "EDEADLK",
+  36: "ENAMETOOLONG",
+  37: "ENOLCK",
+  38: "ENOSYS",
+  39: "ENOTEMPTY",
+  40: "ELOOP",
+  61: "ENODATA",
+  75: "EOVERFLOW",
+  84: "EILSEQ",
+  95: "EOPNOTSUPP",
+  98: "EADDRINUSE",
+  99: "EADDRNOTAVAIL",
+  100: "ENETDOWN",
+  101: "ENETUNREACH",
+  103: "ECONNABORTED",
+  104: "ECONNRESET",
+  107: "ENOTCONN",
+  110: "ETIMEDOUT",
+  111: "ECONNREFUSED",
+  113: "EHOSTUNREACH",
+  115: "EINPROGRESS",
+  116: "ESTALE",
+  122: "EDQUOT",
+  125: "ECANCELED",
+};
+
+const ENOSYS = 38;
+
+/** Opens libc and builds the Linux backend, or returns null if it cannot. */
+export function openLinux(): Backend | null {
+  let lib: Deno.DynamicLibrary<typeof LINUX_SYMBOLS>;
+  try {
+    lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+  } catch {
+    return null;
+  }
+  const s = lib.symbols;
+  const errno = errnoReader(s.__errno_location());
+  const c = linuxConstants();
+  const layout = Deno.build.arch === "aarch64"
+    ? STAT_LAYOUTS.aarch64
+    : STAT_LAYOUTS.x86_64;
+  const statxBuf = new Uint8Array(STATX_SIZE);
+  const sxW = new Uint32Array(statxBuf.buffer);
+  const sxS = new Int32Array(statxBuf.buffer);
+  const statBuf = new Uint8Array(layout.size);
+  const stW = new Uint32Array(statBuf.buffer);
+  const stS = new Int32Array(statBuf.buffer);
+  const empty = new Uint8Array(1);
+  const path = new CString();
+
+  const statx = s.statx;
+  const fstatat = s.fstatat;
+
+  const viaStatx: StatPrimitives = {
+    via: "statx",
+    statAt(dirfd, p, follow) {
+      const r = statx!(
+        dirfd,
+        p,
+        follow ? 0 : AT.SYMLINK_NOFOLLOW,
+        STATX_MASK,
+        statxBuf,
+      );
+      return r === 0 ? decodeStatx(sxW, sxS) : -errno();
+    },
+    fstat(fd) {
+      const r = statx!(fd, empty, AT.EMPTY_PATH, STATX_MASK, statxBuf);
+      return r === 0 ? decodeStatx(sxW, sxS) : -errno();
+    },
+  };
+  const viaFstatat: StatPrimitives = {
+    via: "fstatat",
+    statAt(dirfd, p, follow) {
+      const r = fstatat!(dirfd, p, statBuf, follow ? 0 : AT.SYMLINK_NOFOLLOW);
+      return r === 0 ? decodeStat(layout, stW, stS) : -errno();
+    },
+    fstat(fd) {
+      const r = fstatat!(fd, empty, statBuf, AT.EMPTY_PATH);
+      return r === 0 ? decodeStat(layout, stW, stS) : -errno();
+    },
+  };
+
+  // Probe statx once: a kernel or sandbox without it answers ENOSYS.
+  let statxWorks = false;
+  if (statx !== null) {
+    statxWorks = statx(AT.FDCWD, path.encode("/"), 0, STATX_MASK, statxBuf) ===
+        0 || errno() !== ENOSYS;
+  }
+  const fstatatWorks = fstatat !== null;
+  if (!statxWorks && !fstatatWorks) {
+    lib.close();
+    return null;
+  }
+  const has = { statx: statxWorks, fstatat: fstatatWorks };
+
+  // The active primitive is chosen once; `select` exists for tests that must
+  // exercise the struct stat layout on a kernel that has statx.
+  const initial = statxWorks ? viaStatx : viaFstatat;
+  const active: StatPrimitives = {
+    via: initial.via,
+    statAt: initial.statAt,
+    fstat: initial.fstat,
+    select(via) {
+      const next = via === "statx" && statxWorks
+        ? viaStatx
+        : via === "fstatat" && fstatatWorks
+        ? viaFstatat
+        : null;
+      if (next === null) return false;
+      Object.assign(active, {
+        via: next.via,
+        statAt: next.statAt,
+        fstat: next.fstat,
+      });
+      return true;
+    },
+  };
+  return posixBackend(
+    "linux",
+    s,
+    c,
+    errno,
+    ERRNO_NAMES,
+    active,
+    path,
+    has,
+  );
+}

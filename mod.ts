@@ -1,0 +1,43 @@
+// Copyright 2026 the dirfd authors. MIT license.
+/**
+ * Descriptor-relative file operations for Deno, after Python's `os` module:
+ * open a directory once ({@linkcode openDir}) and resolve paths against it
+ * (`dirFd`), operate on open descriptors in place of paths, choose whether
+ * symlinks are followed (`followSymlinks`), and ask which of these work here
+ * ({@linkcode supportsDirFd}, {@linkcode supportsFd},
+ * {@linkcode supportsFollowSymlinks}).
+ *
+ * The module reaches the OS through `Deno.dlopen` and so needs `--allow-ffi`
+ * for everything descriptor-based; FFI bypasses Deno's read and write
+ * permission checks. Without `--allow-ffi` it still imports, path-only calls
+ * fall back to `Deno.*`, and the capability sets shrink accordingly.
+ *
+ * @example Stat files relative to a directory that cannot be swapped away
+ * ```ts
+ * import { openDirSync, statSync, supportsDirFd } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * const root = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${root}/data.txt`, "42");
+ * if (supportsDirFd.has(statSync)) {
+ *   using dir = openDirSync(root, { followSymlinks: false });
+ *   assert.equal(statSync("data.txt", { dirFd: dir }).size, 2);
+ * }
+ * Deno.removeSync(root, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+
+export type { FdLike, PathLike } from "./_args.ts";
+export type { FileInfo } from "./_file_info.ts";
+export type { SystemError } from "./_errors.ts";
+export { Dir } from "./dir.ts";
+export { openDir, type OpenDirOptions, openDirSync } from "./open_dir.ts";
+export { stat, type StatOptions, statSync } from "./stat.ts";
+export { lstat, type LstatOptions, lstatSync } from "./lstat.ts";
+export { symlink, type SymlinkOptions, symlinkSync } from "./symlink.ts";
+export { readLink, type ReadLinkOptions, readLinkSync } from "./read_link.ts";
+export { chdir } from "./chdir.ts";
+export { addAuditHook, type AuditHook } from "./audit.ts";
+export { supportsDirFd, supportsFd, supportsFollowSymlinks } from "./_caps.ts";

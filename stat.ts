@@ -1,0 +1,142 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import {
+  dirFdAndFd,
+  fdAndFollow,
+  type FdLike,
+  type PathLike,
+  toDirFd,
+  toFd,
+  toFollow,
+  toOptions,
+  toPath,
+} from "./_args.ts";
+import { backend } from "./_backend.ts";
+import { type Capabilities, declareCapabilities } from "./_caps.ts";
+import { notSupported, systemError } from "./_errors.ts";
+import { type FileInfo, fromDenoFileInfo } from "./_file_info.ts";
+import { Dir } from "./dir.ts";
+
+/** Options for {@linkcode stat} and {@linkcode statSync}. */
+export interface StatOptions {
+  /**
+   * Resolve a relative `path` against this open directory instead of the
+   * current directory. Ignored for absolute paths.
+   */
+  dirFd?: FdLike;
+  /**
+   * When `false`, a symlink at `path` is described itself rather than its
+   * target (like `lstat`). Defaults to `true`.
+   */
+  followSymlinks?: boolean;
+}
+
+/**
+ * Returns information about a file, like Python's `os.stat`.
+ *
+ * `path` may be a path, a `file:` URL, or an open descriptor (a number or a
+ * {@linkcode Dir}) to describe the open file itself (`fstat`).
+ *
+ * Requires `--allow-ffi` for descriptors and `dirFd`; without it, paths are
+ * looked up through `Deno.statSync`/`Deno.lstatSync` (and `--allow-read`).
+ * With `--allow-ffi` the call bypasses Deno's read permission checks.
+ *
+ * @param path The path, URL or descriptor to describe.
+ * @param options `dirFd` and `followSymlinks`.
+ * @returns A {@linkcode FileInfo} with every `Deno.FileInfo` field plus
+ * nanosecond timestamps.
+ * @throws {TypeError} On a malformed path or descriptor, or when combining a
+ * descriptor with `dirFd` or `followSymlinks: false`.
+ * @throws {Deno.errors.NotSupported} When `dirFd` or a descriptor is not
+ * available on this platform (see {@linkcode supportsDirFd}).
+ * @throws {Deno.errors.NotFound} And the other `Deno.errors` for the OS error.
+ *
+ * @example Describe a file relative to an open directory
+ * ```ts
+ * import { openDirSync, statSync } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * const root = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${root}/a.txt`, "hello");
+ * using dir = openDirSync(root);
+ * const info = statSync("a.txt", { dirFd: dir });
+ * assert.equal(info.size, 5);
+ * assert.equal(typeof info.mtimeNs, "bigint");
+ * Deno.removeSync(root, { recursive: true });
+ * ```
+ */
+export function statSync(
+  path: PathLike | FdLike,
+  options?: StatOptions,
+): FileInfo {
+  const o = toOptions(options, "stat");
+  if (typeof path === "number" || path instanceof Dir) {
+    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
+    if (o.followSymlinks === false) throw fdAndFollow("stat");
+    const fd = toFd(path, "stat");
+    if (!CAPS.fd) throw notSupported("stat", "fd");
+    const b = backend()!;
+    const r = b.fstat(fd);
+    if (typeof r === "number") throw systemError(b, r, b.statVia);
+    return r;
+  }
+  const p = toPath(path, "stat");
+  const dirFd = toDirFd(o.dirFd, "stat");
+  const follow = toFollow(o.followSymlinks, "stat");
+  return statPath("stat", p, dirFd, follow, CAPS);
+}
+
+/**
+ * Returns information about a file, like Python's `os.stat`; the async
+ * twin of {@linkcode statSync}, with the same arguments, results and errors.
+ *
+ * Requires `--allow-ffi` for descriptors and `dirFd`; without it, paths are
+ * looked up through `Deno.stat`/`Deno.lstat` (and `--allow-read`).
+ *
+ * @param path The path, URL or descriptor to describe.
+ * @param options `dirFd` and `followSymlinks`.
+ * @returns A promise for the {@linkcode FileInfo}.
+ * @throws {TypeError} On a malformed path or descriptor (as a rejection).
+ * @throws {Deno.errors.NotFound} And the other `Deno.errors` for the OS error.
+ *
+ * @example Describe a symlink itself
+ * ```ts
+ * import { stat } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * const root = Deno.makeTempDirSync();
+ * Deno.symlinkSync("missing", `${root}/link`);
+ * const info = await stat(`${root}/link`, { followSymlinks: false });
+ * assert.ok(info.isSymlink);
+ * Deno.removeSync(root, { recursive: true });
+ * ```
+ */
+export async function stat(
+  path: PathLike | FdLike,
+  options?: StatOptions,
+): Promise<FileInfo> {
+  return await Promise.resolve().then(() => statSync(path, options));
+}
+
+/** Shared by `stat` and `lstat`: a checked path, optional dirFd, follow flag. */
+export function statPath(
+  fn: string,
+  p: string,
+  dirFd: number | undefined,
+  follow: boolean,
+  caps: Capabilities,
+): FileInfo {
+  if (dirFd !== undefined && !caps.dirFd) throw notSupported(fn, "dirFd");
+  const b = backend();
+  if (b === null) {
+    return fromDenoFileInfo(follow ? Deno.statSync(p) : Deno.lstatSync(p));
+  }
+  const r = b.statAt(dirFd === undefined ? b.AT_FDCWD : dirFd, p, follow);
+  if (typeof r === "number") throw systemError(b, r, b.statVia, p);
+  return r;
+}
+
+const CAPS = declareCapabilities([stat, statSync], {
+  fd: (b) => b !== null,
+  dirFd: (b) => b !== null,
+  followSymlinks: () => true,
+});
