@@ -75,7 +75,12 @@ export function symlinkSync(
   if (hooks.length !== 0) audit("os.symlink", [target, path, dirFd ?? -1]);
   const b = backend();
   if (b === null) return Deno.symlinkSync(t, p);
-  const r = b.symlinkAt(t, dirFd === undefined ? b.AT_FDCWD : dirFd, p);
+  const r = b.symlinkAt(
+    t,
+    dirFd === undefined ? b.AT_FDCWD : dirFd,
+    p,
+    o.targetIsDirectory === true,
+  );
   if (r < 0) throw systemError(b, r, "symlinkat", t, p);
 }
 

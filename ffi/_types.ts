@@ -34,8 +34,16 @@ export interface Backend {
   openDirAt(dirfd: number, path: string, follow: boolean): number;
   /** Closes a descriptor; 0 or `-errno`. */
   close(fd: number): number;
-  /** `symlinkat`; 0 or `-errno`. */
-  symlinkAt(target: string, dirfd: number, path: string): number;
+  /**
+   * `symlinkat`; 0 or `-errno`. `targetIsDirectory` matters on Windows only
+   * (Python's rule for a target that does not exist).
+   */
+  symlinkAt(
+    target: string,
+    dirfd: number,
+    path: string,
+    targetIsDirectory: boolean,
+  ): number;
   /** `readlinkat`; the target, `-errno`, or {@linkcode NOT_UTF8}. */
   readLinkAt(dirfd: number, path: string): string | number;
   /** `fchdir`; 0 or `-errno`. */
