@@ -133,6 +133,11 @@ defaults=()
 [ "$has_perm" = 1 ] || defaults+=(-A)
 
 export DENO_DIR=$CACHE/deno-dir
+# Extra CA roots (e.g. a TLS-intercepting egress proxy) for npm: specifiers.
+if [ -z "${DENO_CERT:-}" ]; then
+  ca=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
+  if [ -f "$ca" ]; then export DENO_CERT=$ca; fi
+fi
 export DIRFD_PROJECT=$PROJECT
 cd "$PROJECT"
 log "setup done in $((SECONDS - T0))s; running: qemu-aarch64 deno test ${defaults[*]} $* (cwd $PROJECT)"

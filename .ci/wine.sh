@@ -65,7 +65,8 @@ wine_env() {
   # Minimal environment for commands inside the chroot.
   printf '%s\n' env -i HOME=/root USER=root LANG=C.UTF-8 \
     PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-    WINEPREFIX=$C_PREFIX WINEDEBUG=-all WINEARCH=win64 'WINEDLLOVERRIDES=mscoree,mshtml='
+    WINEPREFIX=$C_PREFIX WINEDEBUG=-all WINEARCH=win64 'WINEDLLOVERRIDES=mscoree,mshtml=' \
+    XDG_RUNTIME_DIR=/run/user/0
 }
 
 in_chroot() {
@@ -85,12 +86,18 @@ mount_chroot() {
   MOUNTED=1
   cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
   cp -L /etc/hosts "$ROOT/etc/hosts" 2>/dev/null || true
+  mkdir -p "$ROOT/run/user/0" && chmod 700 "$ROOT/run/user/0"
+  # Extra CA roots (e.g. a TLS-intercepting egress proxy): hand the host's
+  # bundle to deno.exe via DENO_CERT, as the chroot/Wine stores lack them.
+  local ca=${DENO_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
+  if [ -f "$ca" ]; then cp -L "$ca" "$ROOT/opt/host-ca.crt"; else rm -f "$ROOT/opt/host-ca.crt"; fi
 }
 
+# shellcheck disable=SC2317 # invoked via trap
 cleanup() {
   local rc=$?
   if [ "$MOUNTED" = 1 ]; then
-    if [ -x "$ROOT/usr/bin/wineserver" ]; then
+    if [ -x "$ROOT/usr/lib/wine/wineserver" ]; then
       in_chroot wineserver -k >/dev/null 2>&1 || true
       in_chroot wineserver -w >/dev/null 2>&1 || true
     fi
@@ -164,15 +171,15 @@ wineboot_once() {
 }
 
 # ---------------------------------------------------------------- main
-if [ ! -f "$ROOT_MARK" ] || [ ! -x "$ROOT/usr/bin/wine" ]; then
+if [ ! -f "$ROOT_MARK" ] || [ ! -x "$ROOT/usr/bin/wine-stable" ]; then
   build_root
 else
   log "reusing chroot $ROOT ($(cat "$ROOT/etc/debian_version" 2>/dev/null))"
   mount_chroot
 fi
 [ "$MOUNTED" = 1 ] || mount_chroot
-[ -f "$DENO_MARK" ] && [ -f "$ROOT$C_DENO_DIR/deno.exe" ] || fetch_deno
-[ -f "$BOOT_MARK" ] && [ -d "$ROOT$C_PREFIX/drive_c" ] || wineboot_once
+if [ ! -f "$DENO_MARK" ] || [ ! -f "$ROOT$C_DENO_DIR/deno.exe" ]; then fetch_deno; fi
+if [ ! -f "$BOOT_MARK" ] || [ ! -d "$ROOT$C_PREFIX/drive_c" ]; then wineboot_once; fi
 
 # deno test flags
 has_check=0 has_perm=0
@@ -196,10 +203,12 @@ while IFS='=' read -r -d '' k v; do
 done < <(env -0)
 [ -n "${CI:-}" ] && pass+=("CI=$CI")
 [ -n "${NO_COLOR:-}" ] && pass+=("NO_COLOR=$NO_COLOR")
+[ -f "$ROOT/opt/host-ca.crt" ] && pass+=('DENO_CERT=Z:\opt\host-ca.crt')
 
 log "setup done in $((SECONDS - T0))s; running: wine deno.exe test ${defaults[*]} $* (cwd $PROJECT -> Z:$C_SRC)"
 t=$SECONDS
 set +e
+# shellcheck disable=SC2016 # $1/$@ expand in the inner sh
 in_chroot "${pass[@]}" 'DENO_DIR=C:\deno-dir' sh -c 'cd "$1" && shift && exec wine "$@"' sh \
   "$C_SRC" "$C_DENO_DIR/deno.exe" test "${defaults[@]}" "$@"
 rc=$?

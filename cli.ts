@@ -1,0 +1,275 @@
+// Copyright 2026 the dirfd authors. MIT license.
+/**
+ * A small command-line tool over dirfd.
+ *
+ * ```sh
+ * deno run --allow-ffi --allow-read jsr:@dirfd/dirfd/cli caps
+ * deno run --allow-ffi --allow-read jsr:@dirfd/dirfd/cli stat --json /etc/hostname
+ * deno run --allow-ffi --allow-read --allow-write jsr:@dirfd/dirfd/cli tour
+ * ```
+ *
+ * Commands: `caps` (the capability sets and the active backend), `stat
+ * [--no-follow] [--json] PATH…`, `bench [N]` (stat throughput against
+ * `Deno.lstatSync`), `tour` (the module at work in a temporary directory).
+ *
+ * @example Print the capability sets
+ * ```ts
+ * import { main } from "@dirfd/dirfd/cli";
+ *
+ * await main(["caps"]);
+ * ```
+ *
+ * @module
+ */
+import {
+  chdir,
+  lstatSync,
+  openDirSync,
+  readLinkSync,
+  statSync,
+  supportsDirFd,
+  supportsFd,
+  supportsFollowSymlinks,
+  symlinkSync,
+} from "./mod.ts";
+import { backend } from "./_backend.ts";
+import type { FileInfo } from "./_file_info.ts";
+
+type Command = (args: string[], out: (line: string) => void) =>
+  | number
+  | Promise<number>;
+
+const USAGE = `usage: dirfd <command> [args]
+
+commands:
+  caps                             capability sets and the active backend
+  stat [--no-follow] [--json] PATH…  describe files (like stat(1))
+  bench [N]                        N lstats of one file: dirfd vs Deno.lstatSync
+  tour                             dirfd at work in a temporary directory
+  help                             this text`;
+
+function names(set: ReadonlySet<{ name: string }>): string {
+  return [...set].map((f) => f.name).filter((n) => !n.endsWith("Sync"))
+    .sort().join(", ") || "(none)";
+}
+
+/** The active backend, or why there is none. */
+export function backendName(): string {
+  const b = backend();
+  if (b === null) {
+    return "none (Deno.* fallback: no --allow-ffi, or no backend)";
+  }
+  return `${b.name} (${Deno.build.arch}, stat via ${b.statVia})`;
+}
+
+function caps(_args: string[], out: (line: string) => void): number {
+  out(`backend:                ${backendName()}`);
+  out(`supportsDirFd:          ${names(supportsDirFd)}`);
+  out(`supportsFd:             ${names(supportsFd)}`);
+  out(`supportsFollowSymlinks: ${names(supportsFollowSymlinks)}`);
+  out("(each async function's Sync twin is in the same sets)");
+  return 0;
+}
+
+function typeOf(info: FileInfo): string {
+  if (info.isFile) return "regular file";
+  if (info.isDirectory) return "directory";
+  if (info.isSymlink) return "symbolic link";
+  if (info.isFifo) return "fifo";
+  if (info.isSocket) return "socket";
+  if (info.isCharDevice) return "character special file";
+  if (info.isBlockDevice) return "block special file";
+  return "unknown";
+}
+
+function statCmd(args: string[], out: (line: string) => void): number {
+  const follow = !args.includes("--no-follow");
+  const json = args.includes("--json");
+  const paths = args.filter((a) => !a.startsWith("--"));
+  if (paths.length === 0) {
+    console.error("stat: missing PATH\n" + USAGE);
+    return 2;
+  }
+  let status = 0;
+  for (const p of paths) {
+    try {
+      const info = statSync(p, { followSymlinks: follow });
+      if (json) {
+        out(JSON.stringify({ path: p, ...info.toJSON?.() ?? info }));
+      } else {
+        const mode = info.mode === null
+          ? "-"
+          : (info.mode & 0o7777).toString(8).padStart(4, "0");
+        out(`  File: ${p}`);
+        out(
+          `  Size: ${info.size}\tBlocks: ${info.blocks}\tIO Block: ${info.blksize}\t${
+            typeOf(info)
+          }`,
+        );
+        out(`Device: ${info.dev}\tInode: ${info.ino}\tLinks: ${info.nlink}`);
+        out(`Access: (${mode})\tUid: ${info.uid}\tGid: ${info.gid}`);
+        out(`Access: ${info.atime?.toISOString()} (${info.atimeNs} ns)`);
+        out(`Modify: ${info.mtime?.toISOString()} (${info.mtimeNs} ns)`);
+        out(`Change: ${info.ctime?.toISOString()} (${info.ctimeNs} ns)`);
+        out(` Birth: ${info.birthtime?.toISOString() ?? "-"}`);
+      }
+    } catch (e) {
+      console.error(`stat: cannot stat '${p}': ${(e as Error).message}`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+/** Times `n` calls of `fn`, returning nanoseconds per call. */
+function perCall(n: number, fn: () => unknown): number {
+  for (let i = 0; i < Math.min(n, 2000); i++) fn();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn();
+  return ((performance.now() - t0) * 1e6) / n;
+}
+
+function throughput(
+  root: string,
+  n: number,
+  out: (line: string) => void,
+): void {
+  const abs = `${root}/file.txt`;
+  using dir = openDirSync(root);
+  const deno = perCall(n, () => Deno.lstatSync(abs));
+  const mine = perCall(n, () => lstatSync(abs));
+  const rel = perCall(n, () => statSync("file.txt", { dirFd: dir }));
+  const f = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
+  out(`  Deno.lstatSync(abs)            ${f(deno)}`);
+  out(
+    `  dirfd lstatSync(abs)           ${f(mine)}  (${
+      (deno / mine).toFixed(2)
+    }× Deno)`,
+  );
+  out(
+    `  dirfd statSync(name, {dirFd})  ${f(rel)}  (${
+      (deno / rel).toFixed(2)
+    }× Deno)`,
+  );
+  out(`  (${n} calls each; a quick look — see \`deno task bench\`)`);
+}
+
+function bench(args: string[], out: (line: string) => void): number {
+  const n = Number(args[0] ?? 200_000);
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error("bench: N must be a positive integer");
+    return 2;
+  }
+  if (backend() === null) {
+    console.error("bench: needs --allow-ffi");
+    return 1;
+  }
+  const root = Deno.makeTempDirSync({ prefix: "dirfd_bench_" });
+  try {
+    Deno.writeTextFileSync(`${root}/file.txt`, "x");
+    throughput(root, n, out);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+  return 0;
+}
+
+function tour(_args: string[], out: (line: string) => void): number {
+  out(`dirfd tour — backend: ${backendName()}`);
+  if (backend() === null) {
+    out("Run with --allow-ffi to see descriptors at work.");
+    return 1;
+  }
+  const root = Deno.realPathSync(
+    Deno.makeTempDirSync({ prefix: "dirfd_tour_" }),
+  );
+  const cwd = Deno.cwd();
+  try {
+    Deno.mkdirSync(`${root}/project/src`, { recursive: true });
+    Deno.writeTextFileSync(`${root}/project/src/main.ts`, "console.log(1);\n");
+    out(`\n1. Open a directory once; resolve names against it (dirFd).`);
+    using project = openDirSync(`${root}/project`, { followSymlinks: false });
+    out(`   openDirSync("${root}/project") -> ${Deno.inspect(project)}`);
+    symlinkSync("src/main.ts", "entry", { dirFd: project });
+    out(`   symlinkSync("src/main.ts", "entry", { dirFd }) created a link`);
+    out(
+      `   readLinkSync("entry", { dirFd }) = ${
+        JSON.stringify(readLinkSync("entry", { dirFd: project }))
+      }`,
+    );
+    const link = statSync("entry", { dirFd: project, followSymlinks: false });
+    const target = statSync("entry", { dirFd: project });
+    out(
+      `   statSync("entry", { dirFd, followSymlinks: false }).isSymlink = ${link.isSymlink}`,
+    );
+    out(
+      `   statSync("entry", { dirFd }).size = ${target.size} (the target), mtimeNs = ${target.mtimeNs}`,
+    );
+
+    out(`\n2. The directory handle survives a rename of its path.`);
+    Deno.renameSync(`${root}/project`, `${root}/renamed`);
+    Deno.mkdirSync(`${root}/project`);
+    out(`   renamed project/ -> renamed/ and made a new, empty project/`);
+    out(
+      `   statSync("src/main.ts", { dirFd }) still finds the file: size ${
+        statSync("src/main.ts", { dirFd: project }).size
+      }`,
+    );
+
+    out(
+      `\n3. fchdir: chdir(dir) goes where the handle is, not where the name is.`,
+    );
+    chdir(project);
+    out(`   chdir(project) -> Deno.cwd() = ${Deno.cwd()}`);
+    chdir(cwd);
+
+    out(`\n4. Capability sets (like Python's os.supports_*):`);
+    out(`   supportsDirFd.has(statSync) = ${supportsDirFd.has(statSync)}`);
+    out(`   supportsFd.has(chdir) = ${supportsFd.has(chdir)}`);
+    caps([], (l) => out(`   ${l}`));
+
+    out(`\n5. Stat throughput against Deno.lstatSync:`);
+    Deno.writeTextFileSync(`${root}/file.txt`, "x");
+    throughput(root, 100_000, (l) => out(` ${l}`));
+  } finally {
+    chdir(cwd);
+    Deno.removeSync(root, { recursive: true });
+  }
+  return 0;
+}
+
+/** The commands by name; each returns the process exit status. */
+export const commands: Record<string, Command> = {
+  caps,
+  stat: statCmd,
+  bench,
+  tour,
+};
+
+/**
+ * Runs the command line `args` and returns the exit status.
+ *
+ * @param args The arguments after the program name.
+ * @param out Where output lines go (default: `console.log`).
+ * @returns The exit status: 0 on success, 1 on failure, 2 on bad usage.
+ */
+export async function main(
+  args: string[],
+  out: (line: string) => void = console.log,
+): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "help" || name === "--help") {
+    out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = commands[name];
+  if (cmd === undefined) {
+    console.error(`dirfd: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  return await cmd(rest, out);
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
