@@ -17,7 +17,7 @@ Deno.bench("warm-up", () => {
   Deno.lstatSync(abs);
 });
 
-Deno.bench("dirfd lstatSync(abs)", { group: "lstat-abs" }, () => {
+Deno.bench("dirfd lstatSync(abs) [≥1.5×]", { group: "lstat-abs" }, () => {
   lstatSync(abs);
 });
 Deno.bench(
@@ -28,9 +28,13 @@ Deno.bench(
   },
 );
 
-Deno.bench("dirfd statSync(name, { dirFd })", { group: "stat-dirfd" }, () => {
-  statSync("file.txt", { dirFd: dir });
-});
+Deno.bench(
+  "dirfd statSync(name, { dirFd }) [≥1.7×]",
+  { group: "stat-dirfd" },
+  () => {
+    statSync("file.txt", { dirFd: dir });
+  },
+);
 Deno.bench(
   "Deno.lstatSync(abs) ",
   { group: "stat-dirfd", baseline: true },
