@@ -21,8 +21,10 @@ export interface OpenDirOptions {
    */
   dirFd?: FdLike;
   /**
-   * When `false`, refuse to open `path` if it is a symlink (`O_NOFOLLOW`):
-   * the call fails with `Deno.errors.FilesystemLoop`. Defaults to `true`.
+   * When `false`, refuse to open `path` if it is a symlink (`O_NOFOLLOW`).
+   * The error is the kernel's: Linux says `ENOTDIR` (`NotADirectory`) for a
+   * symlink opened as a directory without following, other systems `ELOOP`
+   * (`FilesystemLoop`). Defaults to `true`.
    */
   followSymlinks?: boolean;
 }
@@ -39,8 +41,8 @@ export interface OpenDirOptions {
  * @throws {TypeError} On a malformed path or `dirFd`.
  * @throws {Deno.errors.NotSupported} Without `--allow-ffi` or a backend.
  * @throws {Deno.errors.NotADirectory} When `path` is not a directory.
- * @throws {Deno.errors.FilesystemLoop} When `path` is a symlink and
- * `followSymlinks` is false.
+ * @throws {Deno.errors.NotADirectory} Also (Linux) when `path` is a symlink
+ * and `followSymlinks` is false; `FilesystemLoop` on other systems.
  *
  * @example Open a directory for the length of a block
  * ```ts

@@ -1,0 +1,85 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import assert from "node:assert/strict";
+import * as dirfd from "../mod.ts";
+import { backend } from "../_backend.ts";
+
+const { supportsDirFd, supportsFd, supportsFollowSymlinks } = dirfd;
+const linux = Deno.build.os === "linux";
+
+function has(set: ReadonlySet<unknown>, names: string[]): void {
+  const fns = dirfd as unknown as Record<string, unknown>;
+  for (const n of names) {
+    assert.ok(fns[n], `${n} is exported`);
+    assert.ok(set.has(fns[n]), `${n} in set`);
+    if (n !== "chdir") assert.ok(set.has(fns[`${n}Sync`]), `${n}Sync in set`);
+  }
+}
+
+Deno.test({
+  name: "Linux: the sets hold at least the core operations",
+  ignore: !linux,
+  fn: () => {
+    assert.equal(backend()?.name, "linux");
+    has(supportsDirFd, ["openDir", "stat", "lstat", "symlink", "readLink"]);
+    has(supportsFd, ["stat", "chdir"]);
+    has(supportsFollowSymlinks, ["openDir", "stat"]);
+  },
+});
+
+Deno.test("the sets hold only exported functions, async and Sync together", () => {
+  const exported = new Set(Object.values(dirfd));
+  for (const set of [supportsDirFd, supportsFd, supportsFollowSymlinks]) {
+    assert.ok(set.size > 0);
+    for (const f of set) {
+      assert.ok(exported.has(f as never), `${f.name} exported`);
+      const twin = f.name.endsWith("Sync")
+        ? f.name.slice(0, -4)
+        : `${f.name}Sync`;
+      const other = (dirfd as unknown as Record<string, unknown>)[twin];
+      if (other !== undefined) assert.ok(set.has(other as never), twin);
+    }
+  }
+});
+
+Deno.test("the sets are read-only Sets", () => {
+  assert.ok(supportsFd instanceof Set);
+  assert.throws(() => (supportsFd as Set<unknown>).add(() => 1), TypeError);
+  assert.throws(
+    () => (supportsFd as Set<unknown>).delete(dirfd.stat),
+    TypeError,
+  );
+  assert.throws(() => (supportsFd as Set<unknown>).clear(), TypeError);
+  assert.ok(supportsFd.has(dirfd.stat));
+  assert.deepEqual([...supportsFd].length, supportsFd.size);
+  assert.ok(supportsFd.isSubsetOf(new Set([...supportsFd, 1])));
+  assert.equal(supportsFd.union(new Set([1])).size, supportsFd.size + 1);
+  assert.equal(supportsFd.intersection(new Set([dirfd.stat])).size, 1);
+  assert.equal(supportsFd.difference(supportsFd).size, 0);
+});
+
+Deno.test("every member works: a membership is a promise the call keeps", async () => {
+  // Exercised for real per operation in the operation's own tests; here:
+  // anything absent from supportsDirFd must throw NotSupported for dirFd.
+  const root = Deno.makeTempDirSync();
+  try {
+    using dir = dirfd.openDirSync(root);
+    const fns = dirfd as unknown as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
+    for (const name of ["stat", "lstat", "readLink"]) {
+      const f = fns[`${name}Sync`];
+      try {
+        f("x", { dirFd: dir });
+      } catch (e) {
+        if (supportsDirFd.has(f)) {
+          assert.ok(!(e instanceof Deno.errors.NotSupported), name);
+        } else {
+          assert.ok(e instanceof Deno.errors.NotSupported, name);
+        }
+      }
+    }
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});

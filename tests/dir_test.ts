@@ -1,0 +1,115 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import assert from "node:assert/strict";
+import { Dir, openDir, openDirSync, statSync } from "../mod.ts";
+import { openFds, ROOT, runDeno, thrown, withTempDir } from "./_helpers.ts";
+
+const linux = Deno.build.os === "linux";
+
+Deno.test("openDirSync returns an open Dir; close is idempotent", async () => {
+  await withTempDir((root) => {
+    const dir = openDirSync(root);
+    assert.ok(dir instanceof Dir);
+    assert.equal(dir.path, root);
+    assert.equal(dir.closed, false);
+    assert.ok(Number.isInteger(dir.fd) && dir.fd >= 0);
+    dir.close();
+    assert.equal(dir.closed, true);
+    dir.close();
+    assert.throws(() => dir.fd, Deno.errors.BadResource);
+    assert.match(Deno.inspect(dir), /closed/);
+  });
+});
+
+Deno.test({
+  name: "using closes the descriptor; nothing leaks",
+  ignore: !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      const before = openFds();
+      let fd = -1;
+      {
+        using dir = openDirSync(root);
+        fd = dir.fd;
+        assert.equal(openFds(), before + 1);
+      }
+      assert.equal(openFds(), before);
+      assert.throws(
+        () => statSync(fd),
+        (e: Error) => (e as { code?: string }).code === "EBADF",
+      );
+      {
+        await using d2 = await openDir(root);
+        assert.equal(openFds(), before + 1);
+        assert.ok(d2.fd >= 0);
+      }
+      assert.equal(openFds(), before);
+    });
+  },
+});
+
+Deno.test("followSymlinks: false refuses a symlink (O_NOFOLLOW)", async () => {
+  await withTempDir((root) => {
+    Deno.mkdirSync(`${root}/real`);
+    Deno.symlinkSync("real", `${root}/link`);
+    const e = thrown(() =>
+      openDirSync(`${root}/link`, { followSymlinks: false })
+    );
+    // The kernel's answer for O_NOFOLLOW|O_DIRECTORY on a symlink: ENOTDIR on
+    // Linux, ELOOP elsewhere. Either way the link is not followed.
+    assert.ok(
+      e instanceof Deno.errors.NotADirectory ||
+        e instanceof Deno.errors.FilesystemLoop,
+      String(e),
+    );
+    assert.equal(
+      (e as { code?: string }).code,
+      Deno.build.os === "linux" ? "ENOTDIR" : "ELOOP",
+    );
+    using ok = openDirSync(`${root}/link`);
+    assert.ok(statSync(ok).isDirectory);
+  });
+});
+
+Deno.test("openDir of a file is NotADirectory; dirFd nests", async () => {
+  await withTempDir((root) => {
+    Deno.writeTextFileSync(`${root}/f`, "");
+    Deno.mkdirSync(`${root}/a/b`, { recursive: true });
+    assert.throws(() => openDirSync(`${root}/f`), Deno.errors.NotADirectory);
+    using a = openDirSync(`${root}/a`);
+    using b = openDirSync("b", { dirFd: a });
+    assert.equal(statSync(b).ino, Deno.statSync(`${root}/a/b`).ino);
+  });
+});
+
+Deno.test("Dir cannot be constructed directly", () => {
+  assert.throws(() => new Dir(Symbol(), 3, "x"), TypeError);
+});
+
+Deno.test({
+  name: "a garbage-collected Dir gives its descriptor back",
+  ignore: !linux,
+  fn: async () => {
+    const script = `
+      import { openDirSync } from "${ROOT}mod.ts";
+      const count = () => [...Deno.readDirSync("/proc/self/fd")].length;
+      const before = count();
+      (() => { for (let i = 0; i < 200; i++) openDirSync("/"); })();
+      const opened = count();
+      for (let i = 0; i < 20 && count() > before + 5; i++) {
+        globalThis.gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      console.log(JSON.stringify({ before, opened, after: count() }));`;
+    const r = await runDeno([
+      "eval",
+      "--v8-flags=--expose-gc",
+      "--allow-ffi",
+      "--allow-read",
+      script,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const { before, opened, after } = JSON.parse(r.stdout);
+    assert.ok(opened >= before + 200, `opened ${opened}`);
+    assert.ok(after <= before + 5, `after gc: ${after} (before ${before})`);
+  },
+});
