@@ -116,11 +116,15 @@ export function toFd(value: unknown, fn: string, arg = "fd"): number {
   );
 }
 
-/** An optional `dirFd`: `undefined` when absent, else its number. */
-export function toDirFd(value: unknown, fn: string): number | undefined {
+/** An optional `dirFd` (or `srcDirFd`…): `undefined` when absent, else its number. */
+export function toDirFd(
+  value: unknown,
+  fn: string,
+  arg = "dirFd",
+): number | undefined {
   return value === undefined || value === null
     ? undefined
-    : toFd(value, fn, "dirFd");
+    : toFd(value, fn, arg);
 }
 
 /** An optional `followSymlinks` flag; defaults to true. */
@@ -154,4 +158,126 @@ export function dirFdAndFd(fn: string): TypeError {
 /** Python's rule: a descriptor in place of a path cannot take `followSymlinks: false`. */
 export function fdAndFollow(fn: string): TypeError {
   return new TypeError(`${fn}: cannot use fd and followSymlinks together`);
+}
+
+/** An optional boolean option; `undefined` gives `fallback`. */
+export function toBool(
+  value: unknown,
+  fn: string,
+  arg: string,
+  fallback = false,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === "boolean") return value;
+  throw new TypeError(
+    `${fn}: ${arg} must be a boolean, not ${describe(value)}`,
+  );
+}
+
+/** A permission mode: an integer from 0 to 0o7777. */
+export function toMode(value: unknown, fn: string): number {
+  if (
+    typeof value === "number" && Number.isInteger(value) && value >= 0 &&
+    value <= 0o7777
+  ) {
+    return value;
+  }
+  throw new TypeError(
+    `${fn}: mode must be an integer from 0 to 0o7777, not ${describe(value)}`,
+  );
+}
+
+/** A user or group id; `-1` means "leave unchanged". */
+export function toId(value: unknown, fn: string, arg: string): number {
+  if (
+    typeof value === "number" && Number.isInteger(value) && value >= -1 &&
+    value <= 0xfffffffe && !Object.is(value, -0)
+  ) {
+    return value;
+  }
+  throw new TypeError(
+    `${fn}: ${arg} must be -1 or an integer from 0 to 4294967294, not ${
+      describe(value)
+    }`,
+  );
+}
+
+const I64_LIMIT = 2n ** 63n;
+
+/** A file length: a non-negative safe integer or a bigint below 2^63. */
+export function toLength(value: unknown, fn: string): bigint {
+  if (
+    typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+  ) {
+    return BigInt(value);
+  }
+  if (typeof value === "bigint" && value >= 0n && value < I64_LIMIT) {
+    return value;
+  }
+  throw new TypeError(
+    `${fn}: length must be a non-negative integer, not ${describe(value)}`,
+  );
+}
+
+/** A time for `utime`: seconds as a number, a `Date`, or bigint nanoseconds. */
+export type TimeLike = number | Date | bigint;
+
+const NS = 1_000_000_000n;
+
+/**
+ * Converts a time to (seconds, nanoseconds) with 0 ≤ nanoseconds < 1e9.
+ * Numbers are rounded toward minus infinity to the nanosecond, as Python's
+ * `os.utime` does; a `Date` is exact (milliseconds); a bigint counts
+ * nanoseconds since the epoch and is exact.
+ */
+export function toTimespec(
+  value: unknown,
+  fn: string,
+  arg: string,
+): [bigint, number] {
+  let sec: bigint;
+  let nsec: number;
+  if (typeof value === "bigint") {
+    let s = value / NS;
+    let n = value - s * NS;
+    if (n < 0n) {
+      n += NS;
+      s -= 1n;
+    }
+    sec = s;
+    nsec = Number(n);
+  } else if (typeof value === "number" && Number.isFinite(value)) {
+    // Python's _PyTime_DoubleToDenominator with _PyTime_ROUND_FLOOR.
+    let whole = Math.trunc(value);
+    let frac = Math.floor((value - whole) * 1e9);
+    if (frac >= 1e9) {
+      frac -= 1e9;
+      whole += 1;
+    } else if (frac < 0) {
+      frac += 1e9;
+      whole -= 1;
+    }
+    if (!(whole >= -(2 ** 63) && whole < 2 ** 63)) {
+      return badTime(value, fn, arg);
+    }
+    sec = BigInt(whole);
+    nsec = frac;
+  } else if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    const ms = value.getTime();
+    const s = Math.floor(ms / 1000);
+    sec = BigInt(s);
+    nsec = (ms - s * 1000) * 1_000_000;
+  } else {
+    return badTime(value, fn, arg);
+  }
+  if (sec < -I64_LIMIT || sec >= I64_LIMIT) return badTime(value, fn, arg);
+  return [sec, nsec];
+}
+
+function badTime(value: unknown, fn: string, arg: string): never {
+  throw new TypeError(
+    `${fn}: ${arg} must be finite seconds (number), a valid Date or bigint nanoseconds within range, not ${
+      describe(value)
+    }`,
+  );
 }

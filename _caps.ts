@@ -33,6 +33,18 @@ export interface Capabilities {
 
 type Kind = keyof CapabilityProbes;
 const declared: { fns: Fn[]; caps: Capabilities }[] = [];
+const memos: Partial<Record<Kind, boolean>>[] = [];
+// Bumped on every declaration and re-probe; the sets refill when it changes.
+let version = 0;
+
+/**
+ * Tests only: forget every probe result (after a test hid or restored a
+ * backend primitive), so the sets and operations probe again on next use.
+ */
+export function reprobeCapabilities(): void {
+  for (const m of memos) for (const k of Object.keys(m)) delete m[k as Kind];
+  version++;
+}
 
 /**
  * Declares the capabilities of `fns` (an operation and its `Sync` twin) and
@@ -57,6 +69,8 @@ export function declareCapabilities(
     },
   };
   declared.push({ fns, caps });
+  memos.push(memo);
+  version++;
   return caps;
 }
 
@@ -75,8 +89,8 @@ class CapabilitySet extends Set<Fn> {
     this.#kind = kind;
   }
   #fill(): void {
-    if (this.#seen === declared.length) return;
-    this.#seen = declared.length;
+    if (this.#seen === version) return;
+    this.#seen = version;
     clear.call(this);
     for (const { fns, caps } of declared) {
       if (caps[this.#kind]) { for (const f of fns) add.call(this, f); }

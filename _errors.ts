@@ -60,6 +60,51 @@ export function errorClassFor(code: string | undefined): ErrorClass {
   return cls ?? Error;
 }
 
+// On Windows the class comes from the Windows error code itself, through
+// Rust's `decode_error_kind` and Deno's kind-to-class mapping; the symbolic
+// code (libuv's table) is no guide: ERROR_DIRECTORY is "ENOENT" but
+// NotADirectory. Codes not listed become `Error`.
+const WINDOWS_CLASS_BY_ERROR: Readonly<Record<number, string>> = {
+  2: "NotFound", // FILE_NOT_FOUND
+  3: "NotFound", // PATH_NOT_FOUND
+  5: "PermissionDenied", // ACCESS_DENIED
+  15: "NotFound", // INVALID_DRIVE
+  53: "NotFound", // BAD_NETPATH
+  67: "NotFound", // BAD_NET_NAME
+  80: "AlreadyExists", // FILE_EXISTS
+  87: "TypeError", // INVALID_PARAMETER (InvalidInput)
+  109: "BrokenPipe", // BROKEN_PIPE
+  121: "TimedOut", // SEM_TIMEOUT
+  183: "AlreadyExists", // ALREADY_EXISTS
+  232: "BrokenPipe", // NO_DATA
+  258: "TimedOut", // WAIT_TIMEOUT
+  267: "NotADirectory", // DIRECTORY
+  336: "IsADirectory", // DIRECTORY_NOT_SUPPORTED
+  995: "TimedOut", // OPERATION_ABORTED
+  1231: "NetworkUnreachable", // NETWORK_UNREACHABLE
+  1460: "TimedOut", // TIMEOUT
+  1921: "FilesystemLoop", // CANT_RESOLVE_FILENAME
+  10013: "PermissionDenied", // WSAEACCES
+  10035: "WouldBlock", // WSAEWOULDBLOCK
+  10048: "AddrInUse",
+  10049: "AddrNotAvailable",
+  10053: "ConnectionAborted",
+  10054: "ConnectionReset",
+  10057: "NotConnected",
+  10060: "TimedOut",
+  10061: "ConnectionRefused",
+};
+
+/** The class Deno uses for a Windows error code. */
+export function windowsErrorClassFor(error: number): ErrorClass {
+  const name = WINDOWS_CLASS_BY_ERROR[error];
+  if (name === "TypeError") return TypeError;
+  const cls = name === undefined
+    ? undefined
+    : (Deno.errors as unknown as Record<string, ErrorClass>)[name];
+  return cls ?? Error;
+}
+
 /**
  * Builds the error for a failed call. `err` is the backend's negative code.
  */
@@ -75,7 +120,9 @@ export function systemError(
   let message = `${b.describe(errno)} (os error ${errno}): ${syscall}`;
   if (path !== undefined) message += ` '${path}'`;
   if (dest !== undefined) message += ` -> '${dest}'`;
-  const Cls = errorClassFor(code);
+  const Cls = b.name === "windows"
+    ? windowsErrorClassFor(errno)
+    : errorClassFor(code);
   const e = new Cls(message) as SystemError;
   e.code = code;
   e.errno = errno;

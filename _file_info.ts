@@ -30,7 +30,10 @@ const S_IFBLK = 0o060000;
 
 /** Milliseconds as Deno reports them: the exact time truncated toward zero. */
 function toMs(sec: number, nsec: number): number {
-  return Math.trunc(sec * 1000 + nsec / 1e6);
+  // Whole and fractional parts apart: `sec * 1000 + nsec / 1e6` in one float
+  // rounds e.g. (1700000000, 999999999) up to the next millisecond.
+  const ms = Math.floor(nsec / 1e6);
+  return sec < 0 && nsec % 1e6 !== 0 ? sec * 1000 + ms + 1 : sec * 1000 + ms;
 }
 
 function toNs(sec: number, nsec: number): bigint {

@@ -10,7 +10,9 @@
  *
  * Commands: `caps` (the capability sets and the active backend), `stat
  * [--no-follow] [--json] PATH…`, `bench [N]` (stat throughput against
- * `Deno.lstatSync`), `tour` (the module at work in a temporary directory).
+ * `Deno.lstatSync`), `tour` (the module at work in a temporary directory),
+ * `walk [--follow] [--max-depth N] [--json] ROOT` (a tree listed through
+ * descriptors, like `find -P`).
  *
  * @example Print the capability sets
  * ```ts
@@ -31,9 +33,10 @@ import {
   supportsFd,
   supportsFollowSymlinks,
   symlinkSync,
+  walkSync,
 } from "./mod.ts";
 import { backend } from "./_backend.ts";
-import type { FileInfo } from "./_file_info.ts";
+import { FILE_INFO_KEYS, type FileInfo } from "./_file_info.ts";
 
 type Command = (args: string[], out: (line: string) => void) =>
   | number
@@ -46,6 +49,8 @@ commands:
   stat [--no-follow] [--json] PATH…  describe files (like stat(1))
   bench [N]                        N lstats of one file: dirfd vs Deno.lstatSync
   tour                             dirfd at work in a temporary directory
+  walk [--follow] [--max-depth N] [--json] ROOT
+                                   list a tree through descriptors (like find -P)
   help                             this text`;
 
 function names(set: ReadonlySet<{ name: string }>): string {
@@ -95,7 +100,15 @@ function statCmd(args: string[], out: (line: string) => void): number {
     try {
       const info = statSync(p, { followSymlinks: follow });
       if (json) {
-        out(JSON.stringify({ path: p, ...info.toJSON?.() ?? info }));
+        const fields = Object.fromEntries(
+          FILE_INFO_KEYS.map((k) => [k, info[k]]),
+        );
+        out(
+          JSON.stringify(
+            { path: p, ...fields },
+            (_k, v) => typeof v === "bigint" ? v.toString() : v,
+          ),
+        );
       } else {
         const mode = info.mode === null
           ? "-"
@@ -238,12 +251,56 @@ function tour(_args: string[], out: (line: string) => void): number {
   return 0;
 }
 
+function walkCmd(args: string[], out: (line: string) => void): number {
+  let follow = false, json = false, maxDepth = Infinity;
+  const roots: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--follow") follow = true;
+    else if (a === "--json") json = true;
+    else if (a === "--max-depth") {
+      maxDepth = Number(args[++i]);
+      if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+        console.error("walk: --max-depth needs a non-negative integer");
+        return 2;
+      }
+    } else if (a.startsWith("--")) {
+      console.error(`walk: unknown option '${a}'\n${USAGE}`);
+      return 2;
+    } else roots.push(a);
+  }
+  if (roots.length !== 1) {
+    console.error(`walk: expected one ROOT\n${USAGE}`);
+    return 2;
+  }
+  try {
+    for (const e of walkSync(roots[0], { followSymlinks: follow, maxDepth })) {
+      out(
+        json
+          ? JSON.stringify({
+            path: e.path,
+            name: e.name,
+            isFile: e.isFile,
+            isDirectory: e.isDirectory,
+            isSymlink: e.isSymlink,
+          })
+          : e.path,
+      );
+    }
+  } catch (e) {
+    console.error(`walk: ${(e as Error).message}`);
+    return 1;
+  }
+  return 0;
+}
+
 /** The commands by name; each returns the process exit status. */
 export const commands: Record<string, Command> = {
   caps,
   stat: statCmd,
   bench,
   tour,
+  walk: walkCmd,
 };
 
 /**

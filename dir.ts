@@ -10,6 +10,11 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 
 const token = Symbol("dirfd.Dir");
 
+/** Internal: pins the descriptor for an operation in flight; returns it. */
+export const acquire: unique symbol = Symbol("dirfd.Dir.acquire");
+/** Internal: unpins it; the last release after `close()` closes it. */
+export const release: unique symbol = Symbol("dirfd.Dir.release");
+
 /**
  * An open directory descriptor, as returned by {@linkcode openDir}.
  *
@@ -30,6 +35,8 @@ const token = Symbol("dirfd.Dir");
  */
 export class Dir implements Disposable, AsyncDisposable {
   #fd: number;
+  #closed = false;
+  #users = 0;
   /** The path the directory was opened with (relative paths stay relative). */
   readonly path: string;
 
@@ -52,24 +59,52 @@ export class Dir implements Disposable, AsyncDisposable {
 
   /** The descriptor number. Throws `Deno.errors.BadResource` once closed. */
   get fd(): number {
-    if (this.#fd < 0) throw closedDir("Dir.fd");
+    if (this.#closed) throw closedDir("Dir.fd");
     return this.#fd;
   }
 
   /** Whether {@linkcode Dir.close} has been called. */
   get closed(): boolean {
-    return this.#fd < 0;
+    return this.#closed;
   }
 
-  /** Closes the descriptor. Closing twice is harmless. */
+  /**
+   * Closes the descriptor. Closing twice is harmless. Async operations
+   * already started on this `Dir` finish on it first: the descriptor itself
+   * is closed when the last of them completes, so its number is never reused
+   * under them.
+   */
   close(): void {
-    const fd = this.#fd;
-    if (fd < 0) return;
-    this.#fd = -1;
+    if (this.#closed) return;
+    this.#closed = true;
     finalizer.unregister(this);
+    if (this.#users === 0) this.#closeNow();
+  }
+
+  #closeNow(): void {
+    const fd = this.#fd;
+    this.#fd = -1;
     const b = backend();
     const r = b === null ? 0 : b.close(fd);
     if (r < 0) throw systemError(b!, r, "close", this.path);
+  }
+
+  /** Internal: see {@linkcode acquire}. */
+  [acquire](fn: string): number {
+    if (this.#closed) throw closedDir(fn);
+    this.#users++;
+    return this.#fd;
+  }
+
+  /** Internal: see {@linkcode release}. */
+  [release](): void {
+    if (--this.#users === 0 && this.#closed && this.#fd >= 0) {
+      try {
+        this.#closeNow();
+      } catch {
+        // Nobody is left to report a failed close to.
+      }
+    }
   }
 
   /** Closes the descriptor at the end of a `using` block. */
@@ -85,7 +120,7 @@ export class Dir implements Disposable, AsyncDisposable {
 
   /** A short description for `console.log`. */
   [Symbol.for("Deno.customInspect")](): string {
-    return this.closed
+    return this.#closed
       ? `Dir { closed, path: ${JSON.stringify(this.path)} }`
       : `Dir { fd: ${this.#fd}, path: ${JSON.stringify(this.path)} }`;
   }

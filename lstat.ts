@@ -8,7 +8,7 @@ import {
 } from "./_args.ts";
 import { declareCapabilities } from "./_caps.ts";
 import type { FileInfo } from "./_file_info.ts";
-import { statPath } from "./stat.ts";
+import { statPath, statPathAsync } from "./stat.ts";
 
 /** Options for {@linkcode lstat} and {@linkcode lstatSync}. */
 export interface LstatOptions {
@@ -76,9 +76,12 @@ export async function lstat(
   path: PathLike,
   options?: LstatOptions,
 ): Promise<FileInfo> {
-  return await Promise.resolve().then(() => lstatSync(path, options));
+  const o = toOptions(options, "lstat");
+  const p = toPath(path, "lstat");
+  toDirFd(o.dirFd, "lstat");
+  return await statPathAsync("lstat", p, o.dirFd, false, CAPS);
 }
 
 const CAPS = declareCapabilities([lstat, lstatSync], {
-  dirFd: (b) => b !== null,
+  dirFd: (b) => b !== null && b.has.statAtDirFd !== false,
 });

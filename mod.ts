@@ -39,5 +39,25 @@ export { lstat, type LstatOptions, lstatSync } from "./lstat.ts";
 export { symlink, type SymlinkOptions, symlinkSync } from "./symlink.ts";
 export { readLink, type ReadLinkOptions, readLinkSync } from "./read_link.ts";
 export { chdir } from "./chdir.ts";
+export { mkdir, type MkdirOptions, mkdirSync } from "./mkdir.ts";
+export { unlink, type UnlinkOptions, unlinkSync } from "./unlink.ts";
+export { rmdir, type RmdirOptions, rmdirSync } from "./rmdir.ts";
+export { rename, type RenameOptions, renameSync } from "./rename.ts";
+export { link, type LinkOptions, linkSync } from "./link.ts";
+export { chmod, type ChmodOptions, chmodSync } from "./chmod.ts";
+export { chown, type ChownOptions, chownSync } from "./chown.ts";
+export { type TimeLike, utime, type UtimeOptions, utimeSync } from "./utime.ts";
+export {
+  access,
+  type AccessOptions,
+  accessSync,
+  F_OK,
+  R_OK,
+  W_OK,
+  X_OK,
+} from "./access.ts";
+export { truncate, truncateSync } from "./truncate.ts";
+export { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
+export { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
 export { addAuditHook, type AuditHook } from "./audit.ts";
 export { supportsDirFd, supportsFd, supportsFollowSymlinks } from "./_caps.ts";

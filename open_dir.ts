@@ -12,6 +12,7 @@ import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { type Dir, newDir } from "./dir.ts";
+import { withDirFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode openDir} and {@linkcode openDirSync}. */
 export interface OpenDirOptions {
@@ -58,6 +59,14 @@ export interface OpenDirOptions {
  * ```
  */
 export function openDirSync(path: PathLike, options?: OpenDirOptions): Dir {
+  const { b, p, dirFd, follow } = check(path, options);
+  const fd = b.openDirAt(dirFd ?? b.AT_FDCWD, p, follow);
+  if (fd < 0) throw systemError(b, fd, "openat", p);
+  return newDir(fd, p);
+}
+
+/** Argument and capability checks, then the audit event. */
+function check(path: PathLike, options: OpenDirOptions | undefined) {
   const o = toOptions(options, "openDir");
   const p = toPath(path, "openDir");
   const dirFd = toDirFd(o.dirFd, "openDir");
@@ -71,9 +80,7 @@ export function openDirSync(path: PathLike, options?: OpenDirOptions): Dir {
     throw notSupported("openDir", "followSymlinks");
   }
   if (hooks.length !== 0) audit("open", [path, null, b.openDirFlags(follow)]);
-  const fd = b.openDirAt(dirFd === undefined ? b.AT_FDCWD : dirFd, p, follow);
-  if (fd < 0) throw systemError(b, fd, "openat", p);
-  return newDir(fd, p);
+  return { b, p, dirFd, follow, given: o.dirFd };
 }
 
 /**
@@ -100,10 +107,18 @@ export async function openDir(
   path: PathLike,
   options?: OpenDirOptions,
 ): Promise<Dir> {
-  return await Promise.resolve().then(() => openDirSync(path, options));
+  const { b, p, follow, given } = check(path, options);
+  const fd = await withDirFd(
+    given,
+    "openDir",
+    b.AT_FDCWD,
+    (d) => b.async?.openDirAt?.(d, p, follow) ?? b.openDirAt(d, p, follow),
+  );
+  if (fd < 0) throw systemError(b, fd, "openat", p);
+  return newDir(fd, p);
 }
 
 const CAPS = declareCapabilities([openDir, openDirSync], {
-  dirFd: (b) => b !== null,
+  dirFd: (b) => b !== null && b.has.openDirAtDirFd !== false,
   followSymlinks: (b) => b !== null,
 });

@@ -9,7 +9,8 @@ import {
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
-import { NOT_UTF8 } from "./ffi/_types.ts";
+import { type Backend, NOT_UTF8 } from "./ffi/_types.ts";
+import { withDirFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode readLink} and {@linkcode readLinkSync}. */
 export interface ReadLinkOptions {
@@ -52,15 +53,23 @@ export function readLinkSync(
   path: PathLike,
   options?: ReadLinkOptions,
 ): string {
+  const { p, dirFd } = check(path, options);
+  const b = backend();
+  if (b === null) return Deno.readLinkSync(p);
+  return result(b, b.readLinkAt(dirFd ?? b.AT_FDCWD, p), p);
+}
+
+function check(path: PathLike, options: ReadLinkOptions | undefined) {
   const o = toOptions(options, "readLink");
   const p = toPath(path, "readLink");
   const dirFd = toDirFd(o.dirFd, "readLink");
   if (dirFd !== undefined && !CAPS.dirFd) {
     throw notSupported("readLink", "dirFd");
   }
-  const b = backend();
-  if (b === null) return Deno.readLinkSync(p);
-  const r = b.readLinkAt(dirFd === undefined ? b.AT_FDCWD : dirFd, p);
+  return { p, dirFd, given: o.dirFd };
+}
+
+function result(b: Backend, r: string | number, p: string): string {
   if (r === NOT_UTF8) {
     throw new Deno.errors.InvalidData(
       `readLink: the target of '${p}' is not valid UTF-8 and has no exact string form`,
@@ -96,9 +105,18 @@ export async function readLink(
   path: PathLike,
   options?: ReadLinkOptions,
 ): Promise<string> {
-  return await Promise.resolve().then(() => readLinkSync(path, options));
+  const { p, given } = check(path, options);
+  const b = backend();
+  if (b === null) return await Deno.readLink(p);
+  const r = await withDirFd(
+    given,
+    "readLink",
+    b.AT_FDCWD,
+    (d) => b.async?.readLinkAt?.(d, p) ?? b.readLinkAt(d, p),
+  );
+  return result(b, r, p);
 }
 
 const CAPS = declareCapabilities([readLink, readLinkSync], {
-  dirFd: (b) => b !== null,
+  dirFd: (b) => b !== null && b.has.readLinkAtDirFd !== false,
 });

@@ -15,6 +15,7 @@ import { type Capabilities, declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { type FileInfo, fromDenoFileInfo } from "./_file_info.ts";
 import { Dir } from "./dir.ts";
+import { withDirFd, withFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode stat} and {@linkcode statSync}. */
 export interface StatOptions {
@@ -114,7 +115,26 @@ export async function stat(
   path: PathLike | FdLike,
   options?: StatOptions,
 ): Promise<FileInfo> {
-  return await Promise.resolve().then(() => statSync(path, options));
+  const o = toOptions(options, "stat");
+  if (typeof path === "number" || path instanceof Dir) {
+    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
+    if (o.followSymlinks === false) throw fdAndFollow("stat");
+    toFd(path, "stat");
+    if (!CAPS.fd) throw notSupported("stat", "fd");
+    const b = backend()!;
+    const r = await withFd(
+      path,
+      "stat",
+      "fd",
+      (fd) => b.async?.fstat?.(fd) ?? b.fstat(fd),
+    );
+    if (typeof r === "number") throw systemError(b, r, b.statVia);
+    return r;
+  }
+  const p = toPath(path, "stat");
+  toDirFd(o.dirFd, "stat");
+  const follow = toFollow(o.followSymlinks, "stat");
+  return await statPathAsync("stat", p, o.dirFd, follow, CAPS);
 }
 
 /** Shared by `stat` and `lstat`: a checked path, optional dirFd, follow flag. */
@@ -135,8 +155,32 @@ export function statPath(
   return r;
 }
 
+/** The async twin of {@linkcode statPath}; `dirFd` is already type-checked. */
+export async function statPathAsync(
+  fn: string,
+  p: string,
+  dirFd: unknown,
+  follow: boolean,
+  caps: Capabilities,
+): Promise<FileInfo> {
+  const given = dirFd !== undefined && dirFd !== null;
+  if (given && !caps.dirFd) throw notSupported(fn, "dirFd");
+  const b = backend();
+  if (b === null) {
+    return fromDenoFileInfo(await (follow ? Deno.stat(p) : Deno.lstat(p)));
+  }
+  const r = await withDirFd(
+    dirFd,
+    fn,
+    b.AT_FDCWD,
+    (d) => b.async?.statAt?.(d, p, follow) ?? b.statAt(d, p, follow),
+  );
+  if (typeof r === "number") throw systemError(b, r, b.statVia, p);
+  return r;
+}
+
 const CAPS = declareCapabilities([stat, statSync], {
   fd: (b) => b !== null,
-  dirFd: (b) => b !== null,
+  dirFd: (b) => b !== null && b.has.statAtDirFd !== false,
   followSymlinks: () => true,
 });

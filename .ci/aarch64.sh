@@ -110,8 +110,19 @@ binfmt_setup() {
   log "registered $BINFMT_NAME -> $QEMU (flags F)"
 }
 
+# Our entry from an earlier run, still pointing at this cache's qemu: trust it.
+binfmt_cached() {
+  local e=$BINFMT/$BINFMT_NAME
+  [ -r "$e" ] && [ "$(head -1 "$e")" = enabled ] &&
+    grep -qxF "interpreter $QEMU" "$e" && [ "$QDIR/.ready" -ot "$e" ]
+}
+
 t=$SECONDS
-if binfmt_works; then
+if [ "${DIRFD_NO_BINFMT:-}" = 1 ]; then
+  log "DIRFD_NO_BINFMT=1 given: not touching binfmt_misc"
+elif binfmt_cached; then
+  log "reusing binfmt_misc entry $BINFMT_NAME"
+elif binfmt_works; then
   log "binfmt_misc already runs aarch64 children"
 elif binfmt_setup && binfmt_works; then
   log "binfmt_misc set up and verified in $((SECONDS - t))s"

@@ -9,6 +9,8 @@
  */
 import type { Backend } from "./_types.ts";
 import { openLinux } from "./linux.ts";
+import { openDarwin } from "./darwin.ts";
+import { openWindows } from "./windows.ts";
 
 /** Whether `--allow-ffi` was granted (without prompting). */
 export function ffiGranted(): boolean {
@@ -26,6 +28,10 @@ export function loadBackend(): Backend | null {
     switch (Deno.build.os) {
       case "linux":
         return openLinux();
+      case "darwin":
+        return openDarwin();
+      case "windows":
+        return openWindows();
       default:
         return null;
     }

@@ -8,7 +8,13 @@
  * @module
  */
 import type { StatResult } from "../_file_info.ts";
-import { type Backend, NOT_UTF8 } from "./_types.ts";
+import {
+  type Backend,
+  type DirChunk,
+  KIND,
+  NOT_UTF8,
+  type UtimeTimes,
+} from "./_types.ts";
 
 /** libc symbols with the same C signature on every POSIX platform. */
 export const POSIX_SYMBOLS = {
@@ -23,6 +29,53 @@ export const POSIX_SYMBOLS = {
   },
   fchdir: { parameters: ["i32"], result: "i32" },
   strerror: { parameters: ["i32"], result: "pointer" },
+  // Optional: each one missing drops its operation from the capability sets.
+  // mode_t is u32 on Linux and u16 on macOS; a u32 carries either.
+  mkdirat: {
+    parameters: ["i32", "buffer", "u32"],
+    result: "i32",
+    optional: true,
+  },
+  unlinkat: {
+    parameters: ["i32", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  renameat: {
+    parameters: ["i32", "buffer", "i32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  linkat: {
+    parameters: ["i32", "buffer", "i32", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  fchmodat: {
+    parameters: ["i32", "buffer", "u32", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  fchmod: { parameters: ["i32", "u32"], result: "i32", optional: true },
+  fchownat: {
+    parameters: ["i32", "buffer", "u32", "u32", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  fchown: { parameters: ["i32", "u32", "u32"], result: "i32", optional: true },
+  utimensat: {
+    parameters: ["i32", "buffer", "buffer", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  futimens: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  faccessat: {
+    parameters: ["i32", "buffer", "i32", "i32"],
+    result: "i32",
+    optional: true,
+  },
+  truncate: { parameters: ["buffer", "i64"], result: "i32", optional: true },
+  ftruncate: { parameters: ["i32", "i64"], result: "i32", optional: true },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound functions of {@linkcode POSIX_SYMBOLS}. */
@@ -37,6 +90,22 @@ export interface PosixConstants {
   readonly O_DIRECTORY: number;
   readonly O_NOFOLLOW: number;
   readonly O_CLOEXEC: number;
+  // `*at` flags and `utimensat` specials; a platform that leaves one out
+  // lacks the primitives that need it.
+  readonly AT_SYMLINK_NOFOLLOW?: number;
+  readonly AT_SYMLINK_FOLLOW?: number;
+  readonly AT_REMOVEDIR?: number;
+  readonly AT_EACCESS?: number;
+  readonly UTIME_NOW?: number;
+  readonly UTIME_OMIT?: number;
+}
+
+/** Per-OS primitives {@linkcode posixBackend} cannot build from libc alone. */
+export interface PosixExtras {
+  /** chmod without following a final symlink, where the kernel has one. */
+  lchmodAt?(dirfd: number, path: Uint8Array, mode: number): number;
+  /** The platform's directory reader (see {@linkcode direntReader}). */
+  readDirChunk?(fd: number, out: DirChunk): number;
 }
 
 /** The platform's stat primitives, already bound to its layout. */
@@ -98,13 +167,14 @@ export function posixBackend(
   stat: StatPrimitives,
   path: CString,
   has: Record<string, boolean>,
+  extras: PosixExtras = {},
 ): Backend {
   const path2 = new CString(256);
   let linkBuf = new Uint8Array(4096);
   const dirFlags = c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC;
   const descriptions = new Map<number, string>();
 
-  return {
+  const backend: Backend = {
     name,
     AT_FDCWD: c.AT_FDCWD,
     has,
@@ -165,6 +235,171 @@ export function posixBackend(
     },
     selectStat: (via) => stat.select?.(via) ?? false,
   };
+  addAtPrimitives(backend, s, c, errno, path, path2, extras);
+  return backend;
+}
+
+/** The primitives the backend has, by name, for `setPrimitive`. */
+type Prims = Partial<Record<keyof Backend, unknown>>;
+
+/**
+ * Adds the optional `*at` primitives whose symbols resolved and whose
+ * constants the platform defines, plus the tests-only `setPrimitive`.
+ */
+function addAtPrimitives(
+  b: Backend,
+  s: PosixSymbols,
+  c: PosixConstants,
+  errno: () => number,
+  path: CString,
+  path2: CString,
+  extras: PosixExtras,
+): void {
+  const ok = (r: number) => r === 0 ? 0 : -errno();
+  const nofollow = c.AT_SYMLINK_NOFOLLOW;
+  const times = new BigInt64Array(4);
+  const fill = (t: UtimeTimes | null): BigInt64Array => {
+    if (t === null) {
+      times[0] = times[2] = 0n;
+      times[1] = times[3] = BigInt(c.UTIME_NOW!);
+    } else {
+      times[0] = t.atimeSec;
+      times[1] = BigInt(t.atimeNsec);
+      times[2] = t.mtimeSec;
+      times[3] = BigInt(t.mtimeNsec);
+    }
+    return times;
+  };
+  const p: Prims = {};
+  const {
+    mkdirat,
+    unlinkat,
+    renameat,
+    linkat,
+    fchmodat,
+    fchmod,
+    fchownat,
+    fchown,
+    utimensat,
+    futimens,
+    faccessat,
+    truncate,
+    ftruncate,
+  } = s;
+  if (mkdirat !== null) {
+    p.mkdirAt = (dirfd: number, q: string, mode: number) =>
+      ok(mkdirat(dirfd, path.encode(q), mode));
+  }
+  if (unlinkat !== null && c.AT_REMOVEDIR !== undefined) {
+    const rm = c.AT_REMOVEDIR;
+    p.unlinkAt = (dirfd: number, q: string, dir: boolean) =>
+      ok(unlinkat(dirfd, path.encode(q), dir ? rm : 0));
+  }
+  if (renameat !== null) {
+    p.renameAt = (sd: number, src: string, dd: number, dst: string) =>
+      ok(renameat(sd, path.encode(src), dd, path2.encode(dst)));
+  }
+  if (linkat !== null && c.AT_SYMLINK_FOLLOW !== undefined) {
+    const fl = c.AT_SYMLINK_FOLLOW;
+    p.linkAt = (
+      sd: number,
+      src: string,
+      dd: number,
+      dst: string,
+      follow: boolean,
+    ) =>
+      ok(linkat(sd, path.encode(src), dd, path2.encode(dst), follow ? fl : 0));
+  }
+  if (fchmodat !== null) {
+    p.chmodAt = (dirfd: number, q: string, mode: number) =>
+      ok(fchmodat(dirfd, path.encode(q), mode, 0));
+  }
+  const lchmodAt = extras.lchmodAt;
+  if (lchmodAt !== undefined) {
+    p.lchmodAt = (dirfd: number, q: string, mode: number) =>
+      lchmodAt(dirfd, path.encode(q), mode);
+  }
+  const readDirChunk = extras.readDirChunk;
+  if (readDirChunk !== undefined) {
+    p.readDirChunk = readDirChunk;
+    const dot = new Uint8Array([0x2e, 0]);
+    const flags = c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC;
+    p.dupDir = (fd: number) => {
+      const r = s.openat(fd, dot, flags);
+      return r < 0 ? -errno() : r;
+    };
+  }
+  if (fchmod !== null) {
+    p.fchmod = (fd: number, mode: number) => ok(fchmod(fd, mode));
+  }
+  if (fchownat !== null && nofollow !== undefined) {
+    p.chownAt = (
+      dirfd: number,
+      q: string,
+      uid: number,
+      gid: number,
+      follow: boolean,
+    ) =>
+      ok(
+        fchownat(
+          dirfd,
+          path.encode(q),
+          uid >>> 0,
+          gid >>> 0,
+          follow ? 0 : nofollow,
+        ),
+      );
+  }
+  if (fchown !== null) {
+    p.fchown = (fd: number, uid: number, gid: number) =>
+      ok(fchown(fd, uid >>> 0, gid >>> 0));
+  }
+  if (
+    utimensat !== null && nofollow !== undefined && c.UTIME_NOW !== undefined
+  ) {
+    p.utimeAt = (
+      dirfd: number,
+      q: string,
+      t: UtimeTimes | null,
+      follow: boolean,
+    ) => ok(utimensat(dirfd, path.encode(q), fill(t), follow ? 0 : nofollow));
+  }
+  if (futimens !== null && c.UTIME_NOW !== undefined) {
+    p.futimes = (fd: number, t: UtimeTimes | null) => ok(futimens(fd, fill(t)));
+  }
+  if (
+    faccessat !== null && nofollow !== undefined && c.AT_EACCESS !== undefined
+  ) {
+    const eaccess = c.AT_EACCESS;
+    p.accessAt = (
+      dirfd: number,
+      q: string,
+      mode: number,
+      follow: boolean,
+      effectiveIds: boolean,
+    ) =>
+      ok(faccessat(
+        dirfd,
+        path.encode(q),
+        mode,
+        (follow ? 0 : nofollow) | (effectiveIds ? eaccess : 0),
+      ));
+  }
+  if (truncate !== null) {
+    p.truncate = (q: string, length: bigint) =>
+      ok(truncate(path.encode(q), length));
+  }
+  if (ftruncate !== null) {
+    p.ftruncate = (fd: number, length: bigint) => ok(ftruncate(fd, length));
+  }
+  Object.assign(b, p);
+  b.setPrimitive = (name, on) => {
+    if (!Object.hasOwn(p, name)) return false;
+    (b as Prims)[name as keyof Backend] = on
+      ? p[name as keyof Backend]
+      : undefined;
+    return true;
+  };
 }
 
 /** Reads an unsigned 64-bit field (two 32-bit words, little-endian) as a number. */
@@ -175,4 +410,97 @@ export function u64(w: Uint32Array, i: number): number {
 /** Reads a signed 64-bit field as a number. */
 export function i64(w: Uint32Array, s: Int32Array, i: number): number {
   return w[i] + s[i + 1] * 4294967296;
+}
+
+/** Where a platform's `struct dirent` keeps its fields (byte offsets). */
+export interface DirentLayout {
+  /** The little-endian u16 record length (`d_reclen`). */
+  readonly reclen: number;
+  /** The u8 entry type (`d_type`). */
+  readonly type: number;
+  /** The NUL-terminated name (`d_name`). */
+  readonly name: number;
+}
+
+/** `d_type` values (`dirent.h`), the same on Linux and macOS. */
+export const DT = {
+  UNKNOWN: 0,
+  FIFO: 1,
+  CHR: 2,
+  DIR: 4,
+  BLK: 6,
+  REG: 8,
+  LNK: 10,
+  SOCK: 12,
+  WHT: 14,
+} as const;
+
+const KIND_BY_DT = new Uint8Array(256).fill(KIND.OTHER);
+KIND_BY_DT[DT.UNKNOWN] = KIND.UNKNOWN;
+KIND_BY_DT[DT.REG] = KIND.FILE;
+KIND_BY_DT[DT.DIR] = KIND.DIR;
+KIND_BY_DT[DT.LNK] = KIND.SYMLINK;
+
+// A byte-per-character decoding of a whole chunk lets ASCII names be sliced
+// out of one string (one native call per chunk, not per name); names with a
+// byte ≥ 0x80 go through the strict UTF-8 decoder on their own.
+const bytewise = new TextDecoder("latin1");
+const lossyUtf8 = new TextDecoder();
+
+/**
+ * Builds a {@linkcode Backend.readDirChunk} from a platform call that fills a
+ * buffer with `struct dirent` records (`read` returns bytes, 0 at the end, or
+ * `-errno`) and the layout of those records. The buffer is reused; names are
+ * decoded before returning, so interleaved readers cannot see each other's
+ * bytes.
+ */
+export function direntReader(
+  read: (fd: number, buf: Uint8Array) => number,
+  layout: DirentLayout,
+  size = 32768,
+): (fd: number, out: DirChunk) => number {
+  const buf = new Uint8Array(size);
+  const { reclen: R, type: T, name: N } = layout;
+  return (fd, out) => {
+    const n = read(fd, buf);
+    if (n <= 0) {
+      out.count = 0;
+      return n;
+    }
+    const text = bytewise.decode(buf.subarray(0, n));
+    const names = out.names;
+    const kinds = out.kinds;
+    let count = 0;
+    for (let off = 0; off < n;) {
+      const next = off + (buf[off + R] | (buf[off + R + 1] << 8));
+      const start = off + N;
+      let end = start;
+      let high = 0;
+      while (end < next && buf[end] !== 0) high |= buf[end++];
+      const type = buf[off + T];
+      off = next;
+      const len = end - start;
+      if (len === 0 || next <= start) continue;
+      if (
+        buf[start] === 0x2e &&
+        (len === 1 || (len === 2 && buf[start + 1] === 0x2e))
+      ) continue;
+      if (high < 0x80) {
+        names[count] = text.slice(start, end);
+        kinds[count] = KIND_BY_DT[type];
+      } else {
+        const bytes = buf.subarray(start, end);
+        try {
+          names[count] = strictUtf8.decode(bytes);
+          kinds[count] = KIND_BY_DT[type];
+        } catch {
+          names[count] = lossyUtf8.decode(bytes);
+          kinds[count] = KIND.BAD_NAME;
+        }
+      }
+      count++;
+    }
+    out.count = count;
+    return n;
+  };
 }

@@ -19,7 +19,12 @@ export interface Backend {
   readonly name: string;
   /** The descriptor meaning "the current directory" for `*at` calls. */
   readonly AT_FDCWD: number;
-  /** Optional primitives that resolved and work here, by name. */
+  /**
+   * Optional primitives that resolved and work here, by name. A core
+   * primitive that takes a `dirfd` is assumed to honour one unless its
+   * `<name>DirFd` entry (`statAtDirFd`, `openDirAtDirFd`, `symlinkAtDirFd`,
+   * `readLinkAtDirFd`) is `false`, as on Windows without `NtCreateFile`.
+   */
   readonly has: Readonly<Record<string, boolean>>;
   /** Which stat primitive is in use (`"statx"`, `"fstatat"`, …). */
   readonly statVia: string;
@@ -53,6 +58,156 @@ export interface Backend {
   describe(errno: number): string;
   /** The symbolic name of an error code (`"ENOENT"`), or `undefined`. */
   errnoName(errno: number): string | undefined;
+  /** Async twins of the primitives, where this backend has them. */
+  readonly async?: AsyncBackend;
   /** Tests only: switch the stat primitive; returns false if unavailable. */
   selectStat?(via: string): boolean;
+
+  // Optional primitives (Python's HAVE_* pattern): a backend that lacks one
+  // leaves it out, and the operation drops out of the capability sets.
+
+  /** `mkdirat`; 0 or `-errno`. */
+  mkdirAt?(dirfd: number, path: string, mode: number): number;
+  /** `unlinkat`, with `AT_REMOVEDIR` when `dir`; 0 or `-errno`. */
+  unlinkAt?(dirfd: number, path: string, dir: boolean): number;
+  /** `renameat`; 0 or `-errno`. */
+  renameAt?(
+    srcDirfd: number,
+    src: string,
+    dstDirfd: number,
+    dst: string,
+  ): number;
+  /** `linkat`, with `AT_SYMLINK_FOLLOW` when `follow`; 0 or `-errno`. */
+  linkAt?(
+    srcDirfd: number,
+    src: string,
+    dstDirfd: number,
+    dst: string,
+    follow: boolean,
+  ): number;
+  /** `fchmodat` following symlinks; 0 or `-errno`. */
+  chmodAt?(dirfd: number, path: string, mode: number): number;
+  /**
+   * chmod that does not follow a final symlink (Linux: `fchmodat2` with
+   * `AT_SYMLINK_NOFOLLOW`); present only where the kernel really has it.
+   */
+  lchmodAt?(dirfd: number, path: string, mode: number): number;
+  /** `fchmod`; 0 or `-errno`. */
+  fchmod?(fd: number, mode: number): number;
+  /** `fchownat`; `-1` leaves an id unchanged; 0 or `-errno`. */
+  chownAt?(
+    dirfd: number,
+    path: string,
+    uid: number,
+    gid: number,
+    follow: boolean,
+  ): number;
+  /** `fchown`; 0 or `-errno`. */
+  fchown?(fd: number, uid: number, gid: number): number;
+  /**
+   * `utimensat`; times are (seconds, nanoseconds) pairs, `null` for "now"
+   * (both). 0 or `-errno`.
+   */
+  utimeAt?(
+    dirfd: number,
+    path: string,
+    times: UtimeTimes | null,
+    follow: boolean,
+  ): number;
+  /** `futimens`; like {@linkcode Backend.utimeAt}. */
+  futimes?(fd: number, times: UtimeTimes | null): number;
+  /** `faccessat`; 0 when access is allowed, else `-errno`. */
+  accessAt?(
+    dirfd: number,
+    path: string,
+    mode: number,
+    follow: boolean,
+    effectiveIds: boolean,
+  ): number;
+  /** `truncate`; 0 or `-errno`. */
+  truncate?(path: string, length: bigint): number;
+  /** `ftruncate`; 0 or `-errno`. */
+  ftruncate?(fd: number, length: bigint): number;
+  /**
+   * Opens the directory `fd` refers to once more (`openat(fd, ".")`), with a
+   * read position of its own; the new descriptor or `-errno`.
+   */
+  dupDir?(fd: number): number;
+  /**
+   * Reads the next entries of the open directory `fd` (Linux: `getdents64`)
+   * and decodes them into `out`, skipping `.` and `..`. Returns the number of
+   * bytes read (0 at the end; `out.count` may be 0 for a chunk of only `.`
+   * and `..`) or `-errno`.
+   */
+  readDirChunk?(fd: number, out: DirChunk): number;
+  /**
+   * Tests only: hide (`on: false`) or restore an optional primitive by name,
+   * as if the platform lacked it. Returns false when there is no such
+   * primitive here.
+   */
+  setPrimitive?(name: string, on: boolean): boolean;
+}
+
+/** The primitives that have an async twin. */
+export type AsyncPrimitive =
+  | "statAt"
+  | "fstat"
+  | "openDirAt"
+  | "symlinkAt"
+  | "readLinkAt"
+  | "mkdirAt"
+  | "unlinkAt"
+  | "renameAt"
+  | "linkAt"
+  | "chmodAt"
+  | "lchmodAt"
+  | "fchmod"
+  | "chownAt"
+  | "fchown"
+  | "utimeAt"
+  | "futimes"
+  | "accessAt"
+  | "truncate"
+  | "ftruncate";
+
+/**
+ * Async twins of the primitives: the same call run off the main thread,
+ * resolving to what the sync primitive returns. A missing twin means the
+ * operation runs the sync primitive instead.
+ */
+export type AsyncBackend = {
+  [K in AsyncPrimitive]?: Backend[K] extends
+    ((...args: infer A) => infer R) | undefined ? (...args: A) => Promise<R>
+    : never;
+};
+
+/** The kind of a directory entry in a {@linkcode DirChunk}. */
+export const KIND = {
+  /** `DT_UNKNOWN`: the file system did not say; ask `lstat`. */
+  UNKNOWN: 0,
+  FILE: 1,
+  DIR: 2,
+  SYMLINK: 3,
+  /** FIFOs, sockets and devices. */
+  OTHER: 4,
+  /** The name is not valid UTF-8; `names[i]` holds a lossy rendering. */
+  BAD_NAME: 5,
+} as const;
+
+/** Directory entries decoded by {@linkcode Backend.readDirChunk}; reused. */
+export interface DirChunk {
+  /** How many entries the last read decoded. */
+  count: number;
+  /** Entry names (valid for `0 ≤ i < count`). */
+  names: string[];
+  /** Entry kinds, values of {@linkcode KIND}. */
+  kinds: number[];
+}
+
+/** Access and modification times: seconds and nanoseconds (0 ≤ ns < 1e9). */
+export interface UtimeTimes {
+  atimeSec: bigint;
+  atimeNsec: number;
+  mtimeSec: bigint;
+  mtimeNsec: number;
 }

@@ -14,6 +14,8 @@
 import { StatResult } from "../_file_info.ts";
 import {
   CString,
+  type DirentLayout,
+  direntReader,
   errnoReader,
   i64,
   POSIX_SYMBOLS,
@@ -23,6 +25,8 @@ import {
   u64,
 } from "./_posix.ts";
 import type { Backend } from "./_types.ts";
+import { strBytes } from "./_pool.ts";
+import { posixAsync, type StatRequests } from "./_posix_async.ts";
 
 /** The C library every glibc system has. */
 export const LIBC = "libc.so.6";
@@ -41,7 +45,38 @@ export const LINUX_SYMBOLS = {
     result: "i32",
     optional: true,
   },
+  // long syscall(long number, ...): variadic, but on x86_64 and aarch64
+  // Linux variadic integer and pointer arguments travel exactly like fixed
+  // ones, so a fixed signature is sound there. Used for fchmodat2 only.
+  syscall: {
+    parameters: ["i64", "i64", "buffer", "i64", "i64"],
+    result: "i64",
+    optional: true,
+  },
+  // ssize_t getdents64(int, void *, size_t): exported by glibc >= 2.30.
+  getdents64: {
+    parameters: ["i32", "buffer", "usize"],
+    result: "isize",
+    optional: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+/**
+ * `struct linux_dirent64` (`include/linux/dirent.h`): `d_ino` u64 @0,
+ * `d_off` i64 @8, `d_reclen` u16 @16, `d_type` u8 @18, `d_name` @19.
+ */
+export const DIRENT64: DirentLayout = { reclen: 16, type: 18, name: 19 };
+/** The reused `getdents64` buffer's size, as the `size_t` argument. */
+const DIRENT_BUF_SIZE = 32768n;
+
+/**
+ * `__NR_fchmodat2` (Linux 6.6): 452 in both `arch/x86/entry/syscalls/syscall_64.tbl`
+ * and `include/uapi/asm-generic/unistd.h` (aarch64).
+ */
+export const NR_FCHMODAT2 = 452n;
+
+/** `UTIME_NOW` and `UTIME_OMIT` (glibc `bits/stat.h`, kernel `include/linux/stat.h`). */
+export const UTIME = { NOW: (1 << 30) - 1, OMIT: (1 << 30) - 2 } as const;
 
 /** `AT_*` flags (`include/uapi/linux/fcntl.h`). */
 export const AT = {
@@ -72,6 +107,12 @@ export function linuxConstants(
     O_DIRECTORY: o.O_DIRECTORY,
     O_NOFOLLOW: o.O_NOFOLLOW,
     O_CLOEXEC: 0o2000000,
+    AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+    AT_SYMLINK_FOLLOW: AT.SYMLINK_FOLLOW,
+    AT_REMOVEDIR: AT.REMOVEDIR,
+    AT_EACCESS: AT.EACCESS,
+    UTIME_NOW: UTIME.NOW,
+    UTIME_OMIT: UTIME.OMIT,
   };
 }
 
@@ -86,29 +127,33 @@ export const STATX_SIZE = 256;
  * Decodes a `struct statx` (`include/uapi/linux/stat.h`) into a
  * {@linkcode StatResult}. Word indexes are byte offsets divided by 4.
  */
-export function decodeStatx(w: Uint32Array, s: Int32Array): StatResult {
+export function decodeStatx(
+  w: Uint32Array,
+  s: Int32Array,
+  o = 0,
+): StatResult {
   // stx_mode is a u16 at byte 28.
-  const mode = w[7] & 0xffff;
-  const btime = (w[0] & STATX_BTIME) !== 0;
+  const mode = w[o + 7] & 0xffff;
+  const btime = (w[o] & STATX_BTIME) !== 0;
   return new StatResult(
     mode,
-    u64(w, 10), // stx_size @40
-    makedev(w[34], w[35]), // stx_dev_major @136, stx_dev_minor @140
-    u64(w, 8), // stx_ino @32
-    w[4], // stx_nlink @16
-    w[5], // stx_uid @20
-    w[6], // stx_gid @24
-    makedev(w[32], w[33]), // stx_rdev_major @128, minor @132
-    w[1], // stx_blksize @4
-    u64(w, 12), // stx_blocks @48
-    i64(w, s, 16), // stx_atime.tv_sec @64
-    w[18], // stx_atime.tv_nsec @72
-    i64(w, s, 28), // stx_mtime @112
-    w[30],
-    i64(w, s, 24), // stx_ctime @96
-    w[26],
-    btime ? i64(w, s, 20) : NaN, // stx_btime @80
-    btime ? w[22] : 0,
+    u64(w, o + 10), // stx_size @40
+    makedev(w[o + 34], w[o + 35]), // stx_dev_major @136, stx_dev_minor @140
+    u64(w, o + 8), // stx_ino @32
+    w[o + 4], // stx_nlink @16
+    w[o + 5], // stx_uid @20
+    w[o + 6], // stx_gid @24
+    makedev(w[o + 32], w[o + 33]), // stx_rdev_major @128, minor @132
+    w[o + 1], // stx_blksize @4
+    u64(w, o + 12), // stx_blocks @48
+    i64(w, s, o + 16), // stx_atime.tv_sec @64
+    w[o + 18], // stx_atime.tv_nsec @72
+    i64(w, s, o + 28), // stx_mtime @112
+    w[o + 30],
+    i64(w, s, o + 24), // stx_ctime @96
+    w[o + 26],
+    btime ? i64(w, s, o + 20) : NaN, // stx_btime @80
+    btime ? w[o + 22] : 0,
   );
 }
 
@@ -160,24 +205,25 @@ export function decodeStat(
   L: StatLayout,
   w: Uint32Array,
   s: Int32Array,
+  o = 0,
 ): StatResult {
   return new StatResult(
-    w[L.mode],
-    u64(w, L.st_size),
-    u64(w, L.dev),
-    u64(w, L.ino),
-    L.nlink64 ? u64(w, L.nlink) : w[L.nlink],
-    w[L.uid],
-    w[L.gid],
-    u64(w, L.rdev),
-    w[L.blksize],
-    u64(w, L.blocks),
-    i64(w, s, L.atime),
-    w[L.atime + 2],
-    i64(w, s, L.mtime),
-    w[L.mtime + 2],
-    i64(w, s, L.ctime),
-    w[L.ctime + 2],
+    w[o + L.mode],
+    u64(w, o + L.st_size),
+    u64(w, o + L.dev),
+    u64(w, o + L.ino),
+    L.nlink64 ? u64(w, o + L.nlink) : w[o + L.nlink],
+    w[o + L.uid],
+    w[o + L.gid],
+    u64(w, o + L.rdev),
+    w[o + L.blksize],
+    u64(w, o + L.blocks),
+    i64(w, s, o + L.atime),
+    w[o + L.atime + 2],
+    i64(w, s, o + L.mtime),
+    w[o + L.mtime + 2],
+    i64(w, s, o + L.ctime),
+    w[o + L.ctime + 2],
     NaN,
     0,
   );
@@ -253,6 +299,35 @@ export const ERRNO_NAMES: Readonly<Record<number, string>> = {
 
 const ENOSYS = 38;
 
+/** Side-effect-free symbols that may run as `nonblocking` calls. */
+const DIRECT = ["statx", "fstatat", "openat", "readlinkat"] as const;
+
+/** A second view of libc with `nonblocking` bindings of {@linkcode DIRECT}. */
+function openDirect(): Record<string, (...a: never[]) => Promise<number>> {
+  const defs: Record<string, Deno.ForeignFunction> = {};
+  for (const k of DIRECT) {
+    defs[k] = {
+      ...LINUX_SYMBOLS[k],
+      nonblocking: true,
+    } as Deno.ForeignFunction;
+  }
+  try {
+    const lib = Deno.dlopen(LIBC, defs);
+    const out: Record<string, (...a: never[]) => Promise<number>> = {};
+    for (const k of DIRECT) {
+      const f = lib.symbols[k] as unknown;
+      if (typeof f === "function") {
+        out[k] = f as (...a: never[]) => Promise<number>;
+      }
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+const EBADF = 9;
+const NOFOLLOW_64 = BigInt(AT.SYMLINK_NOFOLLOW);
+
 /** Opens libc and builds the Linux backend, or returns null if it cannot. */
 export function openLinux(): Backend | null {
   let lib: Deno.DynamicLibrary<typeof LINUX_SYMBOLS>;
@@ -319,7 +394,29 @@ export function openLinux(): Backend | null {
     lib.close();
     return null;
   }
-  const has = { statx: statxWorks, fstatat: fstatatWorks };
+  // Probe fchmodat2 without touching any file: with dirfd -1 and a relative
+  // path, a kernel that has it validates the flags (AT_SYMLINK_NOFOLLOW is
+  // accepted) and answers EBADF; an older kernel answers ENOSYS and a seccomp
+  // filter typically ENOSYS or EPERM. Only EBADF counts as "works".
+  const sys = s.syscall;
+  const getdents64 = s.getdents64;
+  let fchmodat2Works = false;
+  const fixedVariadicOk = Deno.build.arch === "x86_64" ||
+    Deno.build.arch === "aarch64";
+  if (sys !== null && fixedVariadicOk) {
+    const r = sys(NR_FCHMODAT2, -1n, path.encode("x"), 0n, NOFOLLOW_64);
+    fchmodat2Works = Number(r) === -1 && errno() === EBADF;
+  }
+  const has = {
+    statx: statxWorks,
+    fstatat: fstatatWorks,
+    fchmodat2: fchmodat2Works,
+  };
+  const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
+    Number(sys!(NR_FCHMODAT2, BigInt(dirfd), p, BigInt(mode), NOFOLLOW_64)) ===
+        0
+      ? 0
+      : -errno();
 
   // The active primitive is chosen once; `select` exists for tests that must
   // exercise the struct stat layout on a kernel that has statx.
@@ -343,7 +440,7 @@ export function openLinux(): Backend | null {
       return true;
     },
   };
-  return posixBackend(
+  const backend = posixBackend(
     "linux",
     s,
     c,
@@ -352,5 +449,59 @@ export function openLinux(): Backend | null {
     active,
     path,
     has,
+    {
+      ...(fchmodat2Works ? { lchmodAt } : {}),
+      ...(getdents64 === null ? {} : {
+        readDirChunk: direntReader(
+          (fd, buf) => {
+            const n = Number(getdents64(fd, buf, DIRENT_BUF_SIZE));
+            return n < 0 ? -errno() : n;
+          },
+          DIRENT64,
+          Number(DIRENT_BUF_SIZE),
+        ),
+      }),
+    },
   );
+  // The async twins run the same stat primitive as the sync calls.
+  const statRequests: StatRequests = {
+    statAt(pool, dirfd, p, follow) {
+      const flags = follow ? 0 : AT.SYMLINK_NOFOLLOW;
+      if (active.via === "statx") {
+        pool.begin("statx", strBytes(p) + STATX_SIZE);
+        pool.int(dirfd);
+        pool.str(p);
+        pool.int(flags);
+        pool.int(STATX_MASK);
+        pool.out(STATX_SIZE);
+      } else {
+        pool.begin("fstatat", strBytes(p) + layout.size);
+        pool.int(dirfd);
+        pool.str(p);
+        pool.out(layout.size);
+        pool.int(flags);
+      }
+    },
+    fstat(pool, fd) {
+      this.statAt(pool, fd, "", true);
+      // AT_EMPTY_PATH replaces the flags written above (argument 2 or 3).
+      pool.setInt(active.via === "statx" ? 2 : 3, AT.EMPTY_PATH);
+    },
+    decode: (r) =>
+      active.via === "statx"
+        ? decodeStatx(r.u32, r.i32, r.out >> 2)
+        : decodeStat(layout, r.u32, r.i32, r.out >> 2),
+  };
+  return Object.assign(backend, {
+    async: posixAsync(
+      {
+        path: LIBC,
+        symbols: LINUX_SYMBOLS,
+        errno: { kind: "pointer", sym: "__errno_location" },
+      },
+      { symbols: s, errno, direct: openDirect() },
+      c,
+      statRequests,
+    ),
+  });
 }

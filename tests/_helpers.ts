@@ -55,7 +55,25 @@ export function assertSameInfo(
 }
 
 /** Whether the process runs as root (root bypasses permission checks). */
-export const isRoot = Deno.build.os !== "windows" && Deno.uid() === 0;
+export const isRoot = Deno.build.os !== "windows" && effectiveUid() === 0;
+
+/**
+ * The effective uid: `Deno.uid()` needs `--allow-sys`, which the test task
+ * does not grant, so otherwise ask who owns a new temporary file.
+ */
+function effectiveUid(): number | null {
+  if (
+    Deno.permissions.querySync({ name: "sys", kind: "uid" }).state === "granted"
+  ) {
+    return Deno.uid();
+  }
+  const f = Deno.makeTempFileSync({ prefix: "dirfd_uid_" });
+  try {
+    return Deno.statSync(f).uid;
+  } finally {
+    Deno.removeSync(f);
+  }
+}
 
 /** Runs a Deno script in a subprocess; returns status and output. */
 export async function runDeno(
@@ -94,3 +112,11 @@ export function thrown(fn: () => unknown): Error {
   }
   assert.fail("expected an exception");
 }
+
+/**
+ * `Deno.test(name, posixOnly, fn)`: skipped on Windows, where the test's
+ * fixtures or expectations are POSIX-only (each use says which).
+ */
+export const posixOnly: { ignore: boolean } = {
+  ignore: Deno.build.os === "windows",
+};

@@ -15,7 +15,7 @@ import {
   symlinkSync,
 } from "../mod.ts";
 import { fileUrlToPath, toFd, toPath } from "../_args.ts";
-import { thrown, withTempDir } from "./_helpers.ts";
+import { posixOnly, thrown, withTempDir } from "./_helpers.ts";
 
 const posix = Deno.build.os !== "windows";
 
@@ -71,38 +71,43 @@ Deno.test("wrong types and bad descriptors are TypeErrors", async () => {
   await assert.rejects(openDir(new URL("https://example.com/")), TypeError);
 });
 
-Deno.test("URLs: file: URLs are paths, other schemes are TypeErrors", () => {
-  assert.equal(
-    fileUrlToPath(new URL("file:///tmp/a%20b"), "f", "p", false),
-    "/tmp/a b",
-  );
-  assert.equal(
-    fileUrlToPath(new URL("file:///tmp/%C3%A9"), "f", "p", false),
-    "/tmp/é",
-  );
-  assert.equal(
-    fileUrlToPath(new URL("file:///C:/x/y"), "f", "p", true),
-    "C:\\x\\y",
-  );
-  assert.equal(
-    fileUrlToPath(new URL("file://server/share/x"), "f", "p", true),
-    "\\\\server\\share\\x",
-  );
-  for (const u of ["http://x/a", "data:,x", "blob:null/1"]) {
-    assert.throws(() => toPath(new URL(u), "f"), TypeError, u);
-  }
-  // Escapes that are not UTF-8, encoded separators, NUL: never a different path.
-  for (
-    const u of [
-      "file:///a%FFb",
-      "file:///a%2Fb",
-      "file:///a%00b",
-      "file://host/x",
-    ]
-  ) {
-    assert.throws(() => toPath(new URL(u), "f"), TypeError, u);
-  }
-});
+// Windows: Windows URLs differ: file://host/x is a UNC path there.
+Deno.test(
+  "URLs: file: URLs are paths, other schemes are TypeErrors",
+  posixOnly,
+  () => {
+    assert.equal(
+      fileUrlToPath(new URL("file:///tmp/a%20b"), "f", "p", false),
+      "/tmp/a b",
+    );
+    assert.equal(
+      fileUrlToPath(new URL("file:///tmp/%C3%A9"), "f", "p", false),
+      "/tmp/é",
+    );
+    assert.equal(
+      fileUrlToPath(new URL("file:///C:/x/y"), "f", "p", true),
+      "C:\\x\\y",
+    );
+    assert.equal(
+      fileUrlToPath(new URL("file://server/share/x"), "f", "p", true),
+      "\\\\server\\share\\x",
+    );
+    for (const u of ["http://x/a", "data:,x", "blob:null/1"]) {
+      assert.throws(() => toPath(new URL(u), "f"), TypeError, u);
+    }
+    // Escapes that are not UTF-8, encoded separators, NUL: never a different path.
+    for (
+      const u of [
+        "file:///a%FFb",
+        "file:///a%2Fb",
+        "file:///a%00b",
+        "file://host/x",
+      ]
+    ) {
+      assert.throws(() => toPath(new URL(u), "f"), TypeError, u);
+    }
+  },
+);
 
 Deno.test("a closed Dir is BadResource, before any syscall", async () => {
   await withTempDir((root) => {
@@ -116,65 +121,75 @@ Deno.test("a closed Dir is BadResource, before any syscall", async () => {
   });
 });
 
-Deno.test("fuzz: any value as a path never crashes, errors are typed", () => {
-  fc.assert(
-    fc.property(
-      fc.anything({ withBigInt: true, withMap: true, withSet: true }),
-      (v) => {
-        try {
-          statSync(v as string, { followSymlinks: false });
-        } catch (e) {
-          assert.ok(
-            e instanceof TypeError || e instanceof Deno.errors.NotFound ||
-              e instanceof Deno.errors.NotADirectory ||
-              e instanceof Deno.errors.PermissionDenied ||
-              (e as { code?: string }).code === "ENAMETOOLONG" ||
-              e instanceof Deno.errors.BadResource,
-            `unexpected ${e}`,
-          );
-        }
-      },
-    ),
-    { numRuns: 2000 },
-  );
-});
-
-Deno.test("fuzz: a string path reaches the syscall exactly, or is refused", async () => {
-  await withTempDir((root) => {
-    using dir = openDirSync(root);
-    let n = 0;
+// Windows: uses symlink with dirFd, not available on Windows.
+Deno.test(
+  "fuzz: any value as a path never crashes, errors are typed",
+  posixOnly,
+  () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (s) => {
-        const name = `f${n++}${s.replaceAll("/", "_")}`;
-        recording = [];
-        let err: unknown = null;
-        try {
-          symlinkSync(s || ".", name, { dirFd: dir });
-        } catch (e) {
-          err = e;
-        } finally {
-          const seen = recording;
-          recording = null;
-          const clean = !name.includes("\0") && name.isWellFormed() &&
-            !s.includes("\0") && s.isWellFormed();
-          if (!clean) {
+      fc.property(
+        fc.anything({ withBigInt: true, withMap: true, withSet: true }),
+        (v) => {
+          try {
+            statSync(v as string, { followSymlinks: false });
+          } catch (e) {
             assert.ok(
-              err instanceof TypeError,
-              `must refuse ${JSON.stringify(s)}`,
+              e instanceof TypeError || e instanceof Deno.errors.NotFound ||
+                e instanceof Deno.errors.NotADirectory ||
+                e instanceof Deno.errors.PermissionDenied ||
+                (e as { code?: string }).code === "ENAMETOOLONG" ||
+                e instanceof Deno.errors.BadResource,
+              `unexpected ${e}`,
             );
-            assert.equal(seen.length, 0, "refused before the syscall");
-          } else {
-            assert.deepEqual(seen, [[s || ".", name, dir.fd]]);
-            if (err === null) {
-              assert.equal(readLinkSync(name, { dirFd: dir }), s || ".");
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  },
+);
+
+// Windows: uses symlink with dirFd, not available on Windows.
+Deno.test(
+  "fuzz: a string path reaches the syscall exactly, or is refused",
+  posixOnly,
+  async () => {
+    await withTempDir((root) => {
+      using dir = openDirSync(root);
+      let n = 0;
+      fc.assert(
+        fc.property(fc.string({ unit: "binary", maxLength: 40 }), (s) => {
+          const name = `f${n++}${s.replaceAll("/", "_")}`;
+          recording = [];
+          let err: unknown = null;
+          try {
+            symlinkSync(s || ".", name, { dirFd: dir });
+          } catch (e) {
+            err = e;
+          } finally {
+            const seen = recording;
+            recording = null;
+            const clean = !name.includes("\0") && name.isWellFormed() &&
+              !s.includes("\0") && s.isWellFormed();
+            if (!clean) {
+              assert.ok(
+                err instanceof TypeError,
+                `must refuse ${JSON.stringify(s)}`,
+              );
+              assert.equal(seen.length, 0, "refused before the syscall");
             } else {
-              // Only a name the kernel itself refuses (too long) may fail.
-              assert.equal((err as { code?: string }).code, "ENAMETOOLONG");
+              assert.deepEqual(seen, [[s || ".", name, dir.fd]]);
+              if (err === null) {
+                assert.equal(readLinkSync(name, { dirFd: dir }), s || ".");
+              } else {
+                // Only a name the kernel itself refuses (too long) may fail.
+                assert.equal((err as { code?: string }).code, "ENAMETOOLONG");
+              }
             }
           }
-        }
-      }),
-      { numRuns: posix ? 1500 : 200 },
-    );
-  });
-});
+        }),
+        { numRuns: posix ? 1500 : 200 },
+      );
+    });
+  },
+);

@@ -29,7 +29,10 @@ Deno.test({
 Deno.test("the sets hold only exported functions, async and Sync together", () => {
   const exported = new Set(Object.values(dirfd));
   for (const set of [supportsDirFd, supportsFd, supportsFollowSymlinks]) {
-    assert.ok(set.size > 0);
+    // CPython on Windows has an empty supports_dir_fd; so may dirfd there.
+    if (Deno.build.os !== "windows" || set !== supportsDirFd) {
+      assert.ok(set.size > 0);
+    }
     for (const f of set) {
       assert.ok(exported.has(f as never), `${f.name} exported`);
       const twin = f.name.endsWith("Sync")
@@ -57,7 +60,7 @@ Deno.test("the sets are read-only Sets", () => {
   assert.equal(supportsFd.difference(supportsFd).size, 0);
 });
 
-Deno.test("every member works: a membership is a promise the call keeps", async () => {
+Deno.test("every member works: a membership is a promise the call keeps", () => {
   // Exercised for real per operation in the operation's own tests; here:
   // anything absent from supportsDirFd must throw NotSupported for dirFd.
   const root = Deno.makeTempDirSync();

@@ -2,11 +2,15 @@
 // Without --allow-ffi the module imports, path-only calls fall back to
 // Deno.*, the capability sets shrink and descriptor uses are NotSupported.
 import assert from "node:assert/strict";
-import { ROOT, runDeno, withTempDir } from "./_helpers.ts";
+import { posixOnly, ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
-Deno.test("without --allow-ffi: fallback to Deno.*, sets shrink", async () => {
-  await withTempDir(async (root) => {
-    const script = `
+// Windows: POSIX symlink fixtures through Deno.symlinkSync without a type.
+Deno.test(
+  "without --allow-ffi: fallback to Deno.*, sets shrink",
+  posixOnly,
+  async () => {
+    await withTempDir(async (root) => {
+      const script = `
       import * as d from "${ROOT}mod.ts";
       const root = Deno.args[0];
       const out = {};
@@ -31,47 +35,48 @@ Deno.test("without --allow-ffi: fallback to Deno.*, sets shrink", async () => {
       d.chdir(root);
       out.cwd = Deno.cwd();
       console.log(JSON.stringify(out));`;
-    // `deno eval` grants every permission, so run a script file instead.
-    Deno.writeTextFileSync(`${root}/probe.ts`, script);
-    const r = await runDeno(
-      [
-        "run",
-        "--no-prompt",
-        "--allow-read",
-        "--allow-write",
-        `${root}/probe.ts`,
-        root,
-      ],
-      { cwd: root },
-    );
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout);
-    assert.deepEqual(out.dirFd, []);
-    assert.deepEqual(out.fd, []);
-    assert.deepEqual(out.follow, ["stat", "statSync"]);
-    assert.equal(out.size, 3);
-    assert.equal(out.asyncSize, 3);
-    assert.equal(out.link, "f");
-    assert.equal(out.lstat, true);
-    assert.equal(out.nofollow, true);
-    assert.equal(out.ns, null);
-    assert.equal(
-      out.statDirFd,
-      "NotSupported: stat: dirFd unavailable on this platform",
-    );
-    assert.equal(
-      out.statFd,
-      "NotSupported: stat: fd unavailable on this platform",
-    );
-    assert.match(out.openDir, /^NotSupported: openDir: /);
-    assert.equal(
-      out.chdirFd,
-      "NotSupported: chdir: fd unavailable on this platform",
-    );
-    assert.match(
-      out.missing,
-      /^NotFound: No such file or directory \(os error 2\)/,
-    );
-    assert.equal(out.cwd, root);
-  });
-});
+      // `deno eval` grants every permission, so run a script file instead.
+      Deno.writeTextFileSync(`${root}/probe.ts`, script);
+      const r = await runDeno(
+        [
+          "run",
+          "--no-prompt",
+          "--allow-read",
+          "--allow-write",
+          `${root}/probe.ts`,
+          root,
+        ],
+        { cwd: root },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.dirFd, []);
+      assert.deepEqual(out.fd, []);
+      assert.deepEqual(out.follow, ["stat", "statSync"]);
+      assert.equal(out.size, 3);
+      assert.equal(out.asyncSize, 3);
+      assert.equal(out.link, "f");
+      assert.equal(out.lstat, true);
+      assert.equal(out.nofollow, true);
+      assert.equal(out.ns, null);
+      assert.equal(
+        out.statDirFd,
+        "NotSupported: stat: dirFd unavailable on this platform",
+      );
+      assert.equal(
+        out.statFd,
+        "NotSupported: stat: fd unavailable on this platform",
+      );
+      assert.match(out.openDir, /^NotSupported: openDir: /);
+      assert.equal(
+        out.chdirFd,
+        "NotSupported: chdir: fd unavailable on this platform",
+      );
+      assert.match(
+        out.missing,
+        /^NotFound: No such file or directory \(os error 2\)/,
+      );
+      assert.equal(out.cwd, root);
+    });
+  },
+);

@@ -1,0 +1,59 @@
+// Copyright 2026 the dirfd authors. MIT license.
+/**
+ * How async operations reach the backend: with any `Dir` they use pinned
+ * (its descriptor stays open, and its number unused by anything else, until
+ * the call settles), through the backend's async twin when it has one (the
+ * syscall runs off the main thread, see `ffi/_pool.ts`), else through the
+ * sync primitive.
+ *
+ * @module
+ */
+import { toFd } from "./_args.ts";
+import { acquire, Dir, release } from "./dir.ts";
+
+/**
+ * Runs `call` with the descriptor of `value` (a number or a `Dir`, checked as
+ * `toFd` does) pinned until the returned promise settles. Argument errors are
+ * thrown synchronously; callers are `async` functions, so they reject.
+ */
+export function withFd<T>(
+  value: unknown,
+  fn: string,
+  arg: string,
+  call: (fd: number) => Promise<T> | T,
+): Promise<T> {
+  if (!(value instanceof Dir)) {
+    return Promise.resolve(call(toFd(value, fn, arg)));
+  }
+  const fd = value[acquire](fn);
+  let p: Promise<T>;
+  try {
+    p = Promise.resolve(call(fd));
+  } catch (e) {
+    value[release]();
+    throw e;
+  }
+  return p.then((v) => {
+    value[release]();
+    return v;
+  }, (e) => {
+    value[release]();
+    throw e;
+  });
+}
+
+/**
+ * Like {@linkcode withFd} for an optional `dirFd`: `absent` is passed when it
+ * is `undefined` or `null`.
+ */
+export function withDirFd<T>(
+  value: unknown,
+  fn: string,
+  absent: number,
+  call: (dirfd: number) => Promise<T> | T,
+): Promise<T> {
+  if (value === undefined || value === null) {
+    return Promise.resolve(call(absent));
+  }
+  return withFd(value, fn, "dirFd", call);
+}

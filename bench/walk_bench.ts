@@ -1,0 +1,147 @@
+// Copyright 2026 the dirfd authors. MIT license.
+// Tree walks against recursive Deno.readDir(Sync): `deno task bench
+// bench/walk_bench.ts`. A tree of 20,000 files in 200 directories is made
+// once per bench process and removed on unload.
+import { lstat, lstatSync, stat, statSync, walk, walkSync } from "../mod.ts";
+
+const DIRS = 200;
+const FILES_PER_DIR = 100;
+
+const root = Deno.realPathSync(
+  Deno.makeTempDirSync({ prefix: "dirfd_walk_bench_" }),
+);
+for (let d = 0; d < DIRS; d++) {
+  const dir = `${root}/dir${d}`;
+  Deno.mkdirSync(dir);
+  for (let f = 0; f < FILES_PER_DIR; f++) {
+    Deno.writeFileSync(`${dir}/file${f}.txt`, new Uint8Array(0));
+  }
+}
+globalThis.addEventListener("unload", () => {
+  Deno.removeSync(root, { recursive: true });
+});
+
+const EXPECTED = 1 + DIRS + DIRS * FILES_PER_DIR;
+function check(n: number): void {
+  if (n !== EXPECTED) throw new Error(`walked ${n} entries, not ${EXPECTED}`);
+}
+
+// Baselines: std-style recursion over Deno's own calls.
+function denoWalk(p: string): number {
+  let n = 1;
+  for (const e of Deno.readDirSync(p)) {
+    const q = `${p}/${e.name}`;
+    if (e.isDirectory) n += denoWalk(q);
+    else n++;
+  }
+  return n;
+}
+function denoWalkStat(p: string): number {
+  Deno.lstatSync(p);
+  let n = 1;
+  for (const e of Deno.readDirSync(p)) {
+    const q = `${p}/${e.name}`;
+    if (e.isDirectory) n += denoWalkStat(q);
+    else {
+      Deno.lstatSync(q);
+      n++;
+    }
+  }
+  return n;
+}
+async function denoWalkAsync(p: string): Promise<number> {
+  await Deno.lstat(p);
+  let n = 1;
+  for await (const e of Deno.readDir(p)) {
+    const q = `${p}/${e.name}`;
+    if (e.isDirectory) n += await denoWalkAsync(q);
+    else {
+      await Deno.lstat(q);
+      n++;
+    }
+  }
+  return n;
+}
+
+// The root entry's `dir` is the root itself; every other entry's name
+// resolves against its `dir`.
+function dirfdWalkStat(): number {
+  let n = 0;
+  for (const e of walkSync(root)) {
+    if (n++ === 0) statSync(e.dir);
+    else lstatSync(e.name, { dirFd: e.dir });
+  }
+  return n;
+}
+async function dirfdWalkAsyncSyncStat(): Promise<number> {
+  let n = 0;
+  for await (const e of walk(root)) {
+    if (n++ === 0) statSync(e.dir);
+    else lstatSync(e.name, { dirFd: e.dir });
+  }
+  return n;
+}
+async function dirfdWalkAsync(): Promise<number> {
+  let n = 0;
+  for await (const e of walk(root)) {
+    if (n++ === 0) await stat(e.dir);
+    else await lstat(e.name, { dirFd: e.dir });
+  }
+  return n;
+}
+
+// The first bench in a file reads high (JIT warm-up): spend it on a warm-up.
+Deno.bench("warm-up", { n: 3, warmup: 1 }, () => {
+  check(denoWalk(root));
+  check([...walkSync(root)].length);
+  check(dirfdWalkStat());
+});
+
+Deno.bench("dirfd walkSync + lstatSync(name, { dirFd }) [≥1.5×]", {
+  group: "walk-stat",
+}, () => {
+  check(dirfdWalkStat());
+});
+Deno.bench("Deno.readDirSync + Deno.lstatSync, recursive", {
+  group: "walk-stat",
+  baseline: true,
+}, () => {
+  check(denoWalkStat(root));
+});
+
+Deno.bench("dirfd walkSync [≥1.5×]", { group: "walk" }, () => {
+  let n = 0;
+  for (const _ of walkSync(root)) n++;
+  check(n);
+});
+Deno.bench("Deno.readDirSync, recursive", {
+  group: "walk",
+  baseline: true,
+}, () => {
+  check(denoWalk(root));
+});
+
+Deno.bench("dirfd walk + lstatSync(name, { dirFd }) [≥5×]", {
+  group: "walk-async",
+  n: 20,
+  warmup: 2,
+}, async () => {
+  check(await dirfdWalkAsyncSyncStat());
+});
+// Informational: one awaited stat per entry measures the async stat itself
+// (a round trip per call), not the walk.
+Deno.bench("dirfd walk + await lstat(name, { dirFd })", {
+  group: "walk-async",
+  n: 5,
+  warmup: 1,
+}, async () => {
+  check(await dirfdWalkAsync());
+});
+Deno.bench("Deno.readDir + await Deno.lstat, recursive", {
+  group: "walk-async",
+  baseline: true,
+  n: 5,
+  warmup: 1,
+}, async () => {
+  check(await denoWalkAsync(root));
+});

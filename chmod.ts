@@ -1,0 +1,146 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import {
+  dirFdAndFd,
+  fdAndFollow,
+  type FdLike,
+  isFdLike,
+  type PathLike,
+  toDirFd,
+  toFd,
+  toFollow,
+  toMode,
+  toOptions,
+  toPath,
+} from "./_args.ts";
+import { audit, hooks } from "./_audit.ts";
+import { backend } from "./_backend.ts";
+import { declareCapabilities } from "./_caps.ts";
+import { notSupported, systemError } from "./_errors.ts";
+
+/** Options for {@linkcode chmod} and {@linkcode chmodSync}. */
+export interface ChmodOptions {
+  /**
+   * Resolve a relative `path` against this open directory instead of the
+   * current directory. Ignored for absolute paths.
+   */
+  dirFd?: FdLike;
+  /**
+   * When `false`, change a symlink at `path` itself rather than its target.
+   * Only where the kernel can (Linux: `fchmodat2`, Linux 6.6); elsewhere it
+   * throws `NotSupported` (see {@linkcode supportsFollowSymlinks}). Linux
+   * file systems keep no mode on symlinks and answer `EOPNOTSUPP` for one,
+   * leaving its target untouched. Defaults to `true`.
+   */
+  followSymlinks?: boolean;
+}
+
+/**
+ * Changes the permission bits of a file, like Python's `os.chmod`
+ * (`fchmodat`; `fchmod` for a descriptor; `fchmodat2` for
+ * `followSymlinks: false`).
+ *
+ * Requires `--allow-ffi` for descriptors, `dirFd` and `followSymlinks: false`;
+ * without it, `Deno.chmodSync` is used (with `--allow-write`). With
+ * `--allow-ffi` the call bypasses Deno's write permission checks. Raises the
+ * audit event `os.chmod` with `[path, mode, dirFd]` (`-1` without `dirFd`;
+ * the descriptor number in place of `path`).
+ *
+ * @param path The path, URL or open descriptor.
+ * @param mode The new permission bits, from `0` to `0o7777`.
+ * @param options `dirFd` and `followSymlinks`.
+ * @throws {TypeError} On a malformed argument, or when combining a descriptor
+ * with `dirFd` or `followSymlinks: false`.
+ * @throws {Deno.errors.NotSupported} When a descriptor, `dirFd` or
+ * `followSymlinks: false` is unavailable here.
+ * @throws {Deno.errors.NotFound} And the other `Deno.errors` for the OS error;
+ * `code` `"EOPNOTSUPP"` for a symlink's own mode on Linux.
+ *
+ * @example Make a file private through an open directory
+ * ```ts
+ * import { chmodSync, openDirSync } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * const root = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${root}/secret`, "s");
+ * using dir = openDirSync(root);
+ * chmodSync("secret", 0o600, { dirFd: dir });
+ * assert.equal(Deno.statSync(`${root}/secret`).mode! & 0o777, 0o600);
+ * Deno.removeSync(root, { recursive: true });
+ * ```
+ */
+export function chmodSync(
+  path: PathLike | FdLike,
+  mode: number,
+  options?: ChmodOptions,
+): void {
+  const o = toOptions(options, "chmod");
+  if (isFdLike(path)) {
+    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("chmod");
+    if (o.followSymlinks === false) throw fdAndFollow("chmod");
+    const fd = toFd(path, "chmod");
+    const m = toMode(mode, "chmod");
+    if (!CAPS.fd) throw notSupported("chmod", "fd");
+    if (hooks.length !== 0) audit("os.chmod", [fd, m, -1]);
+    const b = backend()!;
+    const r = b.fchmod!(fd, m);
+    if (r < 0) throw systemError(b, r, "fchmod");
+    return;
+  }
+  const p = toPath(path, "chmod");
+  const m = toMode(mode, "chmod");
+  const dirFd = toDirFd(o.dirFd, "chmod");
+  const follow = toFollow(o.followSymlinks, "chmod");
+  if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("chmod", "dirFd");
+  if (!follow && !CAPS.followSymlinks) {
+    throw notSupported("chmod", "followSymlinks");
+  }
+  if (hooks.length !== 0) audit("os.chmod", [path, m, dirFd ?? -1]);
+  const b = backend();
+  if (!follow) {
+    const r = b!.lchmodAt!(dirFd ?? b!.AT_FDCWD, p, m);
+    if (r < 0) throw systemError(b!, r, "fchmodat2", p);
+    return;
+  }
+  if (b?.chmodAt === undefined) return Deno.chmodSync(p, m);
+  const r = b.chmodAt(dirFd ?? b.AT_FDCWD, p, m);
+  if (r < 0) throw systemError(b, r, "fchmodat", p);
+}
+
+/**
+ * Changes the permission bits of a file; the async twin of
+ * {@linkcode chmodSync}, with the same arguments, audit event and errors.
+ *
+ * Requires `--allow-ffi` for descriptors and the options; without it,
+ * `Deno.chmod` is used.
+ *
+ * @param path The path, URL or open descriptor.
+ * @param mode The new permission bits.
+ * @param options `dirFd` and `followSymlinks`.
+ * @returns A promise that resolves once the mode is changed.
+ * @throws {Deno.errors.NotFound} And the other `Deno.errors` (as rejections).
+ *
+ * @example Change the mode of an open directory
+ * ```ts
+ * import { chmod, openDirSync } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * const root = Deno.makeTempDirSync();
+ * using dir = openDirSync(root);
+ * await chmod(dir, 0o750);
+ * assert.equal(Deno.statSync(root).mode! & 0o777, 0o750);
+ * Deno.removeSync(root);
+ * ```
+ */
+export async function chmod(
+  path: PathLike | FdLike,
+  mode: number,
+  options?: ChmodOptions,
+): Promise<void> {
+  return await Promise.resolve().then(() => chmodSync(path, mode, options));
+}
+
+const CAPS = declareCapabilities([chmod, chmodSync], {
+  fd: (b) => typeof b?.fchmod === "function",
+  dirFd: (b) => typeof b?.chmodAt === "function",
+  followSymlinks: (b) => typeof b?.lchmodAt === "function",
+});

@@ -1,0 +1,534 @@
+// Copyright 2026 the dirfd authors. MIT license.
+/**
+ * macOS backend (x86_64 and arm64) through libSystem: symbols, constants,
+ * the `struct stat` and `struct dirent` layouts and the errno table as data,
+ * plus thin wrappers over the shared POSIX primitives.
+ *
+ * Sources (Apple's xnu, `bsd/sys/`, as installed in the macOS SDK under
+ * `usr/include/sys/`): `fcntl.h` (O_* and AT_* flags, AT_FDCWD), `stat.h`
+ * (`__DARWIN_STRUCT_STAT64`, UTIME_NOW/UTIME_OMIT, the
+ * `__DARWIN_INODE64(fstatat)` symbol variants), `dirent.h`
+ * (`__DARWIN_STRUCT_DIRENTRY`, DT_*; `readdir` is `__DARWIN_INODE64`,
+ * `fdopendir` `__DARWIN_ALIAS_I`), `errno.h` (errno numbers,
+ * `__error()`), `cdefs.h` (on x86_64 `__DARWIN_64_BIT_INO_T` selects the
+ * `$INODE64` symbols; arm64 only has 64-bit inodes, under the plain names).
+ *
+ * Everything but {@linkcode openDarwin} is pure and is tested on every OS
+ * against byte fixtures built from those header definitions.
+ *
+ * @module
+ */
+import { StatResult } from "../_file_info.ts";
+import {
+  CString,
+  DT,
+  errnoReader,
+  i64,
+  POSIX_SYMBOLS,
+  posixBackend,
+  type PosixConstants,
+  type StatPrimitives,
+  u64,
+} from "./_posix.ts";
+import { type Backend, type DirChunk, KIND } from "./_types.ts";
+
+/** The system library every macOS process has (libc is part of it). */
+export const LIBSYSTEM = "/usr/lib/libSystem.B.dylib";
+
+/**
+ * The symbol-name suffix for APIs whose structs carry 64-bit inodes:
+ * `$INODE64` on x86_64 (`__DARWIN_INODE64`/`__DARWIN_ALIAS_I` in
+ * `<sys/cdefs.h>`), none on arm64, which has only the 64-bit variant.
+ */
+export function inode64Suffix(arch: string = Deno.build.arch): string {
+  return arch === "x86_64" ? "$INODE64" : "";
+}
+
+/** libSystem symbols for macOS on `arch` (`"x86_64"` or `"aarch64"`). */
+export function darwinSymbols(arch: string = Deno.build.arch) {
+  const sfx = inode64Suffix(arch);
+  return {
+    ...POSIX_SYMBOLS,
+    // int *__error(void): the calling thread's errno (<sys/errno.h>).
+    __error: { parameters: [], result: "pointer" },
+    // int fstatat(int, const char *, struct stat *, int) __DARWIN_INODE64
+    fstatat: {
+      name: `fstatat${sfx}`,
+      parameters: ["i32", "buffer", "buffer", "i32"],
+      result: "i32",
+    },
+    // int fstat(int, struct stat *) __DARWIN_INODE64
+    fstat: {
+      name: `fstat${sfx}`,
+      parameters: ["i32", "buffer"],
+      result: "i32",
+    },
+    // Directory reading (getdirentries64 is private): DIR *fdopendir(int)
+    // __DARWIN_ALIAS_I, struct dirent *readdir(DIR *) __DARWIN_INODE64,
+    // int closedir(DIR *) __DARWIN_ALIAS (no suffix on 64-bit), int dup(int).
+    fdopendir: {
+      name: `fdopendir${sfx}`,
+      parameters: ["i32"],
+      result: "pointer",
+      optional: true,
+    },
+    readdir: {
+      name: `readdir${sfx}`,
+      parameters: ["pointer"],
+      result: "pointer",
+      optional: true,
+    },
+    closedir: { parameters: ["pointer"], result: "i32", optional: true },
+    dup: { parameters: ["i32"], result: "i32", optional: true },
+  } as const satisfies Deno.ForeignLibraryInterface;
+}
+
+/** The libSystem symbol table (its shape is the same on both architectures). */
+export type DarwinSymbols = ReturnType<typeof darwinSymbols>;
+
+/** `AT_*` values, each from `<sys/fcntl.h>`. */
+export const AT = {
+  FDCWD: -2, // <sys/fcntl.h>: #define AT_FDCWD -2
+  EACCESS: 0x10, // <sys/fcntl.h>: #define AT_EACCESS 0x0010
+  SYMLINK_NOFOLLOW: 0x20, // <sys/fcntl.h>: #define AT_SYMLINK_NOFOLLOW 0x0020
+  SYMLINK_FOLLOW: 0x40, // <sys/fcntl.h>: #define AT_SYMLINK_FOLLOW 0x0040
+  REMOVEDIR: 0x80, // <sys/fcntl.h>: #define AT_REMOVEDIR 0x0080
+} as const;
+
+/** `O_*` values, each from `<sys/fcntl.h>`. */
+export const O = {
+  RDONLY: 0x0, // <sys/fcntl.h>: #define O_RDONLY 0x0000
+  NOFOLLOW: 0x100, // <sys/fcntl.h>: #define O_NOFOLLOW 0x00000100
+  DIRECTORY: 0x100000, // <sys/fcntl.h>: #define O_DIRECTORY 0x00100000
+  CLOEXEC: 0x1000000, // <sys/fcntl.h>: #define O_CLOEXEC 0x01000000
+} as const;
+
+/** `UTIME_NOW`/`UTIME_OMIT` for `utimensat`/`futimens`, from `<sys/stat.h>`. */
+export const UTIME = {
+  NOW: -1, // <sys/stat.h>: #define UTIME_NOW -1
+  OMIT: -2, // <sys/stat.h>: #define UTIME_OMIT -2
+} as const;
+
+/** The constants the shared POSIX primitives need, for macOS. */
+export const DARWIN_CONSTANTS: PosixConstants = {
+  AT_FDCWD: AT.FDCWD,
+  O_RDONLY: O.RDONLY,
+  O_DIRECTORY: O.DIRECTORY,
+  O_NOFOLLOW: O.NOFOLLOW,
+  O_CLOEXEC: O.CLOEXEC,
+  AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+  AT_SYMLINK_FOLLOW: AT.SYMLINK_FOLLOW,
+  AT_REMOVEDIR: AT.REMOVEDIR,
+  AT_EACCESS: AT.EACCESS,
+  UTIME_NOW: UTIME.NOW,
+  UTIME_OMIT: UTIME.OMIT,
+};
+
+/**
+ * `struct stat` with 64-bit inodes (`__DARWIN_STRUCT_STAT64`, `<sys/stat.h>`),
+ * the same on x86_64 and arm64 (LP64): byte offsets of each field.
+ *
+ * ```c
+ * dev_t st_dev;            //   0  i32
+ * mode_t st_mode;          //   4  u16
+ * nlink_t st_nlink;        //   6  u16
+ * __darwin_ino64_t st_ino; //   8  u64
+ * uid_t st_uid;            //  16  u32
+ * gid_t st_gid;            //  20  u32
+ * dev_t st_rdev;           //  24  i32, then 4 bytes of padding
+ * struct timespec st_atimespec, st_mtimespec, st_ctimespec,
+ *   st_birthtimespec;      //  32, 48, 64, 80  { i64 tv_sec; i64 tv_nsec }
+ * off_t st_size;           //  96  i64
+ * blkcnt_t st_blocks;      // 104  i64
+ * blksize_t st_blksize;    // 112  i32
+ * __uint32_t st_flags;     // 116
+ * __uint32_t st_gen;       // 120
+ * __int32_t st_lspare;     // 124
+ * __int64_t st_qspare[2];  // 128..144
+ * ```
+ */
+export const STAT64 = {
+  size: 144,
+  dev: 0,
+  mode: 4,
+  nlink: 6,
+  ino: 8,
+  uid: 16,
+  gid: 20,
+  rdev: 24,
+  atime: 32,
+  mtime: 48,
+  ctime: 64,
+  birthtime: 80,
+  st_size: 96,
+  blocks: 104,
+  blksize: 112,
+  flags: 116,
+  gen: 120,
+} as const;
+
+/**
+ * A signed 32-bit `dev_t` as Deno reports it: Rust widens it with
+ * `st_dev as u64`, which sign-extends, and Deno reads the u64 as a number.
+ */
+function devT(w: Uint32Array, s: Int32Array, i: number): number {
+  return s[i] < 0 ? w[i] + 0xffffffff * 4294967296 : w[i];
+}
+
+/**
+ * Decodes a macOS `struct stat` ({@linkcode STAT64}) from a 144-byte buffer
+ * seen as 32-bit words (little-endian, as on both Apple architectures).
+ */
+export function decodeDarwinStat(w: Uint32Array, s: Int32Array): StatResult {
+  const L = STAT64;
+  return new StatResult(
+    w[L.mode >> 2] & 0xffff, // st_mode: low half of word 1
+    i64(w, s, L.st_size / 4),
+    devT(w, s, L.dev / 4),
+    u64(w, L.ino / 4),
+    w[L.nlink >> 2] >>> 16, // st_nlink: high half of word 1
+    w[L.uid / 4],
+    w[L.gid / 4],
+    devT(w, s, L.rdev / 4),
+    s[L.blksize / 4],
+    i64(w, s, L.blocks / 4),
+    i64(w, s, L.atime / 4),
+    w[L.atime / 4 + 2], // tv_nsec < 1e9: its low word is the value
+    i64(w, s, L.mtime / 4),
+    w[L.mtime / 4 + 2],
+    i64(w, s, L.ctime / 4),
+    w[L.ctime / 4 + 2],
+    i64(w, s, L.birthtime / 4),
+    w[L.birthtime / 4 + 2],
+  );
+}
+
+/**
+ * `struct dirent` with 64-bit inodes (`__DARWIN_STRUCT_DIRENTRY`,
+ * `<sys/dirent.h>`; not packed): byte offsets, and its full size
+ * (21 + `__DARWIN_MAXPATHLEN` 1024, rounded up to 8).
+ */
+export const DIRENT64 = {
+  size: 1048,
+  ino: 0, // __uint64_t d_ino
+  seekoff: 8, // __uint64_t d_seekoff
+  reclen: 16, // __uint16_t d_reclen
+  namlen: 18, // __uint16_t d_namlen
+  type: 20, // __uint8_t d_type
+  name: 21, // char d_name[1024], NUL-terminated
+} as const;
+
+/** `d_type` values (`<sys/dirent.h>`): the same numbers as Linux's. */
+export { DT };
+
+/** One decoded directory entry. */
+export interface DarwinDirent {
+  /** `d_ino`. */
+  ino: number;
+  /** `d_type`, one of {@linkcode DT}. */
+  type: number;
+  /** `d_name` (`d_namlen` bytes) as UTF-8; lossy when `utf8` is false. */
+  name: string;
+  /** Whether `d_name` is valid UTF-8 (APFS enforces it; other file systems may not). */
+  utf8: boolean;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lossyUtf8 = new TextDecoder();
+
+/**
+ * Decodes one `struct dirent` ({@linkcode DIRENT64}) from the bytes of its
+ * record (at least `d_reclen` bytes, as `readdir` returns them).
+ */
+export function decodeDarwinDirent(rec: Uint8Array): DarwinDirent {
+  const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+  const L = DIRENT64;
+  const bytes = rec.subarray(L.name, L.name + v.getUint16(L.namlen, true));
+  let name: string;
+  let utf8 = true;
+  try {
+    name = strictUtf8.decode(bytes);
+  } catch {
+    name = lossyUtf8.decode(bytes);
+    utf8 = false;
+  }
+  return {
+    ino: v.getUint32(L.ino, true) + v.getUint32(L.ino + 4, true) * 4294967296,
+    type: v.getUint8(L.type),
+    name,
+    utf8,
+  };
+}
+
+/** The {@linkcode KIND} of a `d_type`. */
+export function kindOfDarwinEntry(e: DarwinDirent): number {
+  if (!e.utf8) return KIND.BAD_NAME;
+  switch (e.type) {
+    case DT.UNKNOWN:
+      return KIND.UNKNOWN;
+    case DT.REG:
+      return KIND.FILE;
+    case DT.DIR:
+      return KIND.DIR;
+    case DT.LNK:
+      return KIND.SYMLINK;
+    default:
+      return KIND.OTHER;
+  }
+}
+
+/** macOS errno numbers to names, from `<sys/errno.h>` (they differ from Linux's). */
+export const ERRNO_NAMES: Readonly<Record<number, string>> = {
+  1: "EPERM",
+  2: "ENOENT",
+  3: "ESRCH",
+  4: "EINTR",
+  5: "EIO",
+  6: "ENXIO",
+  7: "E2BIG",
+  8: "ENOEXEC",
+  9: "EBADF",
+  10: "ECHILD",
+  11: "EDEADLK",
+  12: "ENOMEM",
+  13: "EACCES",
+  14: "EFAULT",
+  15: "ENOTBLK",
+  16: "EBUSY",
+  17: "EEXIST",
+  18: "EXDEV",
+  19: "ENODEV",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  22: "EINVAL",
+  23: "ENFILE",
+  24: "EMFILE",
+  25: "ENOTTY",
+  26: "ETXTBSY",
+  27: "EFBIG",
+  28: "ENOSPC",
+  29: "ESPIPE",
+  30: "EROFS",
+  31: "EMLINK",
+  32: "EPIPE",
+  33: "EDOM",
+  34: "ERANGE",
+  35: "EAGAIN",
+  36: "EINPROGRESS",
+  37: "EALREADY",
+  38: "ENOTSOCK",
+  39: "EDESTADDRREQ",
+  40: "EMSGSIZE",
+  41: "EPROTOTYPE",
+  42: "ENOPROTOOPT",
+  43: "EPROTONOSUPPORT",
+  44: "ESOCKTNOSUPPORT",
+  45: "ENOTSUP",
+  46: "EPFNOSUPPORT",
+  47: "EAFNOSUPPORT",
+  48: "EADDRINUSE",
+  49: "EADDRNOTAVAIL",
+  50: "ENETDOWN",
+  51: "ENETUNREACH",
+  52: "ENETRESET",
+  53: "ECONNABORTED",
+  54: "ECONNRESET",
+  55: "ENOBUFS",
+  56: "EISCONN",
+  57: "ENOTCONN",
+  58: "ESHUTDOWN",
+  59: "ETOOMANYREFS",
+  60: "ETIMEDOUT",
+  61: "ECONNREFUSED",
+  62: "ELOOP",
+  63: "ENAMETOOLONG",
+  64: "EHOSTDOWN",
+  65: "EHOSTUNREACH",
+  66: "ENOTEMPTY",
+  67: "EPROCLIM",
+  68: "EUSERS",
+  69: "EDQUOT",
+  70: "ESTALE",
+  71: "EREMOTE",
+  72: "EBADRPC",
+  73: "ERPCMISMATCH",
+  74: "EPROGUNAVAIL",
+  75: "EPROGMISMATCH",
+  76: "EPROCUNAVAIL",
+  77: "ENOLCK",
+  78: "ENOSYS",
+  79: "EFTYPE",
+  80: "EAUTH",
+  81: "ENEEDAUTH",
+  82: "EPWROFF",
+  83: "EDEVERR",
+  84: "EOVERFLOW",
+  85: "EBADEXEC",
+  86: "EBADARCH",
+  87: "ESHLIBVERS",
+  88: "EBADMACHO",
+  89: "ECANCELED",
+  90: "EIDRM",
+  91: "ENOMSG",
+  92: "EILSEQ",
+  93: "ENOATTR",
+  94: "EBADMSG",
+  95: "EMULTIHOP",
+  96: "ENODATA",
+  97: "ENOLINK",
+  98: "ENOSR",
+  99: "ENOSTR",
+  100: "EPROTO",
+  101: "ETIME",
+  102: "EOPNOTSUPP",
+  103: "ENOPOLICY",
+  104: "ENOTRECOVERABLE",
+  105: "EOWNERDEAD",
+  106: "EQFULL",
+};
+
+/**
+ * Builds the stat primitives over libSystem's `fstatat`/`fstat` and one
+ * reused 144-byte buffer. Pure apart from the two calls it is given.
+ */
+export function darwinStat(
+  fstatat: (fd: number, p: Uint8Array, buf: Uint8Array, flag: number) => number,
+  fstat: (fd: number, buf: Uint8Array) => number,
+  errno: () => number,
+): StatPrimitives {
+  const buf = new Uint8Array(STAT64.size);
+  const w = new Uint32Array(buf.buffer);
+  const s = new Int32Array(buf.buffer);
+  return {
+    via: "fstatat",
+    statAt(dirfd, p, follow) {
+      const r = fstatat(dirfd, p, buf, follow ? 0 : AT.SYMLINK_NOFOLLOW);
+      return r === 0 ? decodeDarwinStat(w, s) : -errno();
+    },
+    fstat(fd) {
+      return fstat(fd, buf) === 0 ? decodeDarwinStat(w, s) : -errno();
+    },
+    select: (via) => via === "fstatat",
+  };
+}
+
+/**
+ * Builds {@linkcode Backend.readDirChunk} over `fdopendir`/`readdir`/
+ * `closedir` (the public API; `getdirentries64` is private), or returns
+ * undefined when one of them is missing.
+ *
+ * The shape is Linux's (`getdents64` on a private descriptor that
+ * {@linkcode Backend.dupDir} made with `openat(fd, ".")`), but a `DIR`
+ * reads ahead into its own buffer, so it cannot stop halfway without losing
+ * entries. Each call therefore wraps `dup(fd)` in a `DIR` (`fdopendir`
+ * takes ownership of the descriptor and, as Apple's Libc documents, reads
+ * from its current offset, which a dup shares), reads to the end, and
+ * closes it: the first call returns every entry and the next one returns 0,
+ * with no state kept between calls (nothing to leak when a caller stops
+ * early). Returns a positive count of records read, 0 at the end, or
+ * `-errno`. Nothing here throws.
+ */
+export function darwinDirReader(
+  s: DarwinLibrary,
+  errno: () => number,
+  setErrno: (v: number) => void,
+): ((fd: number, out: DirChunk) => number) | undefined {
+  const { fdopendir, readdir, closedir, dup } = s;
+  if (
+    fdopendir === null || readdir === null || closedir === null || dup === null
+  ) return undefined;
+  return (fd, out) => {
+    out.count = 0;
+    const own = dup(fd);
+    if (own < 0) return -errno();
+    const dir = fdopendir(own);
+    if (dir === null) {
+      const e = errno();
+      s.close(own);
+      return -e;
+    }
+    let records = 0;
+    let count = 0;
+    let err = 0;
+    for (;;) {
+      setErrno(0);
+      const ent = readdir(dir);
+      if (ent === null) {
+        err = errno();
+        break;
+      }
+      records++;
+      const reclen = new Deno.UnsafePointerView(ent).getUint16(DIRENT64.reclen);
+      const e = decodeDarwinDirent(
+        new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ent, reclen)),
+      );
+      if (e.name === "." || e.name === "..") continue;
+      out.names[count] = e.name;
+      out.kinds[count] = kindOfDarwinEntry(e);
+      count++;
+    }
+    closedir(dir);
+    if (err !== 0) {
+      out.count = 0;
+      return -err;
+    }
+    out.count = count;
+    return records;
+  };
+}
+
+/** The bound libSystem functions. */
+export type DarwinLibrary = Deno.StaticForeignLibraryInterface<DarwinSymbols>;
+
+/**
+ * Builds the macOS backend over bound (or, in tests, stand-in) libSystem
+ * functions: the shared POSIX primitives with macOS constants, stat layout
+ * and errno names, plus `lchmodAt` through `fchmodat(AT_SYMLINK_NOFOLLOW)`,
+ * which changes a symlink's own mode on macOS (the `lchmod` that CPython's
+ * `supports_follow_symlinks` counts for `chmod`).
+ */
+export function darwinBackend(
+  s: DarwinLibrary,
+  errno: () => number,
+  setErrno: (v: number) => void,
+): Backend {
+  const path = new CString();
+  const stat = darwinStat(s.fstatat, s.fstat, errno);
+  const fchmodat = s.fchmodat;
+  const readDirChunk = darwinDirReader(s, errno, setErrno);
+  const has = { fstatat: true, readdir: readDirChunk !== undefined };
+  const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
+    fchmodat!(dirfd, p, mode, AT.SYMLINK_NOFOLLOW) === 0 ? 0 : -errno();
+  return posixBackend(
+    "darwin",
+    s,
+    DARWIN_CONSTANTS,
+    errno,
+    ERRNO_NAMES,
+    stat,
+    path,
+    has,
+    {
+      ...(fchmodat !== null ? { lchmodAt } : {}),
+      ...(readDirChunk !== undefined ? { readDirChunk } : {}),
+    },
+  );
+}
+
+/** Opens libSystem and builds the macOS backend, or returns null if it cannot. */
+export function openDarwin(): Backend | null {
+  let lib: Deno.DynamicLibrary<DarwinSymbols>;
+  try {
+    lib = Deno.dlopen(LIBSYSTEM, darwinSymbols());
+  } catch {
+    return null;
+  }
+  const loc = lib.symbols.__error();
+  if (loc === null) {
+    lib.close();
+    return null;
+  }
+  // errno of the main thread, read and (before readdir) cleared in place.
+  const cell = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(loc, 4));
+  return darwinBackend(lib.symbols, errnoReader(loc), (v) => cell[0] = v);
+}

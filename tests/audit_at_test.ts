@@ -1,0 +1,204 @@
+// Copyright 2026 the dirfd authors. MIT license.
+// Audit events of the *at operations: Python's names and argument order
+// (checked against CPython 3.11), -1 where Python passes dir_fd=None, and no
+// event (nor syscall) for rejected input.
+import assert from "node:assert/strict";
+import {
+  access,
+  addAuditHook,
+  chmodSync,
+  chownSync,
+  F_OK,
+  linkSync,
+  mkdir,
+  mkdirSync,
+  openDirSync,
+  renameSync,
+  rmdirSync,
+  truncate,
+  truncateSync,
+  unlinkSync,
+  utimeSync,
+} from "../mod.ts";
+import { withTempDir } from "./_at_util.ts";
+
+const AT_EVENTS = new Set([
+  "os.mkdir",
+  "os.remove",
+  "os.rmdir",
+  "os.rename",
+  "os.link",
+  "os.chmod",
+  "os.chown",
+  "os.utime",
+  "os.truncate",
+]);
+let events: [string, unknown[]][] | null = null;
+let veto: string | null = null;
+addAuditHook((event, args) => {
+  if (events === null || !AT_EVENTS.has(event)) return;
+  assert.ok(Object.isFrozen(args));
+  events.push([event, [...args]]);
+  if (event === veto) throw new Error(`vetoed ${event}`);
+});
+
+function record(fn: () => void): [string, unknown[]][] {
+  events = [];
+  try {
+    fn();
+    return events;
+  } finally {
+    events = null;
+  }
+}
+
+Deno.test("audit: names and argument order match Python's os module", async () => {
+  await withTempDir(async (root) => {
+    using d = openDirSync(root);
+    const fd = d.fd;
+    const url = new URL(`file://${root}/u`);
+    const got = record(() => {
+      mkdirSync("x", { dirFd: d, mode: 0o755 });
+      mkdirSync(`${root}/y`);
+      mkdirSync(url);
+      Deno.writeTextFileSync(`${root}/f`, "abc");
+      linkSync("f", "g", { srcDirFd: d, dstDirFd: d });
+      linkSync(`${root}/f`, `${root}/h`);
+      renameSync("g", "g2", { srcDirFd: d, dstDirFd: d });
+      renameSync(`${root}/h`, "h2", { dstDirFd: d });
+      chmodSync("f", 0o600, { dirFd: d });
+      chmodSync(`${root}/f`, 0o644);
+      chmodSync(d, 0o700);
+      chownSync("f", -1, -1, { dirFd: d });
+      chownSync(`${root}/f`, 1, 2);
+      chownSync(d, -1, 5);
+      utimeSync("f", 1, 2, { dirFd: d });
+      utimeSync(`${root}/f`, 1n, 2.5);
+      utimeSync(`${root}/f`, null, null);
+      utimeSync(d, new Date(0), 2);
+      truncateSync(`${root}/f`, 3);
+      truncateSync(`${root}/f`, 1n);
+      unlinkSync("g2", { dirFd: d });
+      unlinkSync(`${root}/h2`);
+      rmdirSync("x", { dirFd: d });
+      rmdirSync(`${root}/y`);
+      rmdirSync(url);
+    });
+    assert.deepEqual(got, [
+      ["os.mkdir", ["x", 0o755, fd]],
+      ["os.mkdir", [`${root}/y`, 0o777, -1]],
+      ["os.mkdir", [url, 0o777, -1]],
+      ["os.link", ["f", "g", fd, fd]],
+      ["os.link", [`${root}/f`, `${root}/h`, -1, -1]],
+      ["os.rename", ["g", "g2", fd, fd]],
+      ["os.rename", [`${root}/h`, "h2", -1, fd]],
+      ["os.chmod", ["f", 0o600, fd]],
+      ["os.chmod", [`${root}/f`, 0o644, -1]],
+      ["os.chmod", [fd, 0o700, -1]],
+      // Python reports ids as unsigned uid_t/gid_t: -1 is 4294967295.
+      ["os.chown", ["f", 4294967295, 4294967295, fd]],
+      ["os.chown", [`${root}/f`, 1, 2, -1]],
+      ["os.chown", [fd, 4294967295, 5, -1]],
+      // [path, times, ns, dirFd]: times as given, or ns when bigints are used.
+      ["os.utime", ["f", [1, 2], null, fd]],
+      ["os.utime", [`${root}/f`, null, [1n, 2_500_000_000n], -1]],
+      ["os.utime", [`${root}/f`, null, null, -1]],
+      ["os.utime", [fd, [new Date(0), 2], null, -1]],
+      ["os.truncate", [`${root}/f`, 3]],
+      ["os.truncate", [`${root}/f`, 1n]],
+      ["os.remove", ["g2", fd]],
+      ["os.remove", [`${root}/h2`, -1]],
+      ["os.rmdir", ["x", fd]],
+      ["os.rmdir", [`${root}/y`, -1]],
+      ["os.rmdir", [url, -1]],
+    ]);
+    // Python raises no event for os.access.
+    events = [];
+    assert.equal(await access(root, F_OK), true);
+    assert.deepEqual(events, []);
+    events = null;
+  });
+});
+
+Deno.test("audit: async twins raise the same events", async () => {
+  await withTempDir(async (root) => {
+    events = [];
+    try {
+      await mkdir(`${root}/a`, { mode: 0o700 });
+      Deno.writeTextFileSync(`${root}/f`, "");
+      await truncate(`${root}/f`, 0);
+      assert.deepEqual(events, [
+        ["os.mkdir", [`${root}/a`, 0o700, -1]],
+        ["os.truncate", [`${root}/f`, 0]],
+      ]);
+    } finally {
+      events = null;
+    }
+  });
+});
+
+Deno.test("audit: a hook that throws aborts the call before the syscall", async () => {
+  await withTempDir((root) => {
+    Deno.writeTextFileSync(`${root}/f`, "abc");
+    events = [];
+    try {
+      for (
+        const [ev, call] of [
+          ["os.mkdir", () => mkdirSync(`${root}/new`)],
+          ["os.remove", () => unlinkSync(`${root}/f`)],
+          ["os.rename", () => renameSync(`${root}/f`, `${root}/g`)],
+          ["os.link", () => linkSync(`${root}/f`, `${root}/g`)],
+          ["os.chmod", () => chmodSync(`${root}/f`, 0)],
+          ["os.truncate", () => truncateSync(`${root}/f`, 0)],
+          ["os.utime", () => utimeSync(`${root}/f`, 0, 0)],
+        ] as const
+      ) {
+        veto = ev;
+        assert.throws(call, { message: `vetoed ${ev}` });
+      }
+    } finally {
+      veto = null;
+      events = null;
+    }
+    assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["f"]);
+    assert.equal(Deno.readTextFileSync(`${root}/f`), "abc");
+    assert.notEqual(Deno.statSync(`${root}/f`).mtime!.getTime(), 0);
+  });
+});
+
+Deno.test("audit: rejected input raises no event (checked before any syscall)", async () => {
+  await withTempDir((root) => {
+    const closed = openDirSync(root);
+    closed.close();
+    using d = openDirSync(root);
+    const got = record(() => {
+      for (
+        const call of [
+          () => mkdirSync("a\0"),
+          () => mkdirSync("\ud800"),
+          () => mkdirSync("a", { dirFd: -1 }),
+          () => mkdirSync("a", { dirFd: closed }),
+          () => unlinkSync("a", { dirFd: closed }),
+          () => rmdirSync("a\0"),
+          () => renameSync("a", "b", { srcDirFd: -1 }),
+          () => linkSync("a", "b\0"),
+          () => chmodSync(d, 0o700, { dirFd: d }),
+          () => chmodSync(d, 0o700, { followSymlinks: false }),
+          () => chmodSync(closed, 0o700),
+          () => chownSync("a", -2, -1),
+          () => utimeSync("a", NaN, 0),
+          () => utimeSync(d, 0, 0, { dirFd: d }),
+          () => truncateSync("a", -1),
+          () => truncateSync(-1, 0),
+        ]
+      ) {
+        assert.throws(
+          call,
+          (e) => e instanceof TypeError || e instanceof Deno.errors.BadResource,
+        );
+      }
+    });
+    assert.deepEqual(got, []);
+    assert.deepEqual([...Deno.readDirSync(root)], []);
+  });
+});

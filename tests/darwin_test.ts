@@ -1,0 +1,673 @@
+// Copyright 2026 the dirfd authors. MIT license.
+// The macOS backend's data and pure functions, tested on every OS: the
+// constants against Apple's headers, the struct layouts against byte
+// fixtures written from the header definitions, the symbol names per
+// architecture, the errno table, and the primitives wired over stand-in
+// libSystem functions. (The dlopen itself only runs on a Mac.)
+import assert from "node:assert/strict";
+import { errorClassFor, systemError } from "../_errors.ts";
+import {
+  AT,
+  DARWIN_CONSTANTS,
+  darwinBackend,
+  type DarwinLibrary,
+  darwinReadDir,
+  darwinStat,
+  darwinSymbols,
+  decodeDarwinDirent,
+  decodeDarwinStat,
+  DIRENT64,
+  DT,
+  ERRNO_NAMES,
+  O,
+  openDarwin,
+  STAT64,
+  UTIME,
+} from "../ffi/darwin.ts";
+import { ERRNO_NAMES as LINUX_ERRNO_NAMES } from "../ffi/linux.ts";
+import { POSIX_SYMBOLS } from "../ffi/_posix.ts";
+import type { Backend } from "../ffi/_types.ts";
+import { FILE_INFO_KEYS } from "../_file_info.ts";
+
+// ---------------------------------------------------------------- constants
+
+// [name, value in the header, header]; the values are copied from Apple's
+// xnu `bsd/sys/*.h` as shipped in the macOS SDK's `usr/include/sys/`.
+const HEADER_CONSTANTS: [string, number, string][] = [
+  ["AT_FDCWD", -2, "<sys/fcntl.h>"],
+  ["AT_EACCESS", 0x0010, "<sys/fcntl.h>"],
+  ["AT_SYMLINK_NOFOLLOW", 0x0020, "<sys/fcntl.h>"],
+  ["AT_SYMLINK_FOLLOW", 0x0040, "<sys/fcntl.h>"],
+  ["AT_REMOVEDIR", 0x0080, "<sys/fcntl.h>"],
+  ["O_RDONLY", 0x0000, "<sys/fcntl.h>"],
+  ["O_NOFOLLOW", 0x00000100, "<sys/fcntl.h>"],
+  ["O_DIRECTORY", 0x00100000, "<sys/fcntl.h>"],
+  ["O_CLOEXEC", 0x01000000, "<sys/fcntl.h>"],
+  ["UTIME_NOW", -1, "<sys/stat.h>"],
+  ["UTIME_OMIT", -2, "<sys/stat.h>"],
+];
+
+Deno.test("darwin: constants match <sys/fcntl.h> and <sys/stat.h>", () => {
+  const ours: Record<string, number | undefined> = {
+    AT_FDCWD: AT.FDCWD,
+    AT_EACCESS: AT.EACCESS,
+    AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+    AT_SYMLINK_FOLLOW: AT.SYMLINK_FOLLOW,
+    AT_REMOVEDIR: AT.REMOVEDIR,
+    O_RDONLY: O.RDONLY,
+    O_NOFOLLOW: O.NOFOLLOW,
+    O_DIRECTORY: O.DIRECTORY,
+    O_CLOEXEC: O.CLOEXEC,
+    UTIME_NOW: UTIME.NOW,
+    UTIME_OMIT: UTIME.OMIT,
+  };
+  for (const [name, value, header] of HEADER_CONSTANTS) {
+    assert.equal(ours[name], value, `${name} (${header})`);
+    // What the shared POSIX primitives receive is the same value.
+    const given = (DARWIN_CONSTANTS as unknown as Record<string, number>)[name];
+    assert.equal(given, value, `DARWIN_CONSTANTS.${name} (${header})`);
+  }
+});
+
+// <sys/errno.h>: [name, number]; the ones that differ from Linux first.
+const HEADER_ERRNO: [string, number][] = [
+  ["EDEADLK", 11],
+  ["EAGAIN", 35],
+  ["EINPROGRESS", 36],
+  ["ENOTSUP", 45],
+  ["EADDRINUSE", 48],
+  ["EADDRNOTAVAIL", 49],
+  ["ENETUNREACH", 51],
+  ["ECONNABORTED", 53],
+  ["ECONNRESET", 54],
+  ["ENOTCONN", 57],
+  ["ETIMEDOUT", 60],
+  ["ECONNREFUSED", 61],
+  ["ELOOP", 62],
+  ["ENAMETOOLONG", 63],
+  ["ENOTEMPTY", 66],
+  ["EDQUOT", 69],
+  ["ESTALE", 70],
+  ["ENOLCK", 77],
+  ["ENOSYS", 78],
+  ["EOVERFLOW", 84],
+  ["ECANCELED", 89],
+  ["EILSEQ", 92],
+  ["ENODATA", 96],
+  ["EOPNOTSUPP", 102],
+  ["EPERM", 1],
+  ["ENOENT", 2],
+  ["EINTR", 4],
+  ["EIO", 5],
+  ["EBADF", 9],
+  ["ENOMEM", 12],
+  ["EACCES", 13],
+  ["EBUSY", 16],
+  ["EEXIST", 17],
+  ["EXDEV", 18],
+  ["ENOTDIR", 20],
+  ["EISDIR", 21],
+  ["EINVAL", 22],
+  ["EMFILE", 24],
+  ["ENOSPC", 28],
+  ["EROFS", 30],
+  ["EMLINK", 31],
+  ["EPIPE", 32],
+];
+
+Deno.test("darwin: errno numbers match <sys/errno.h>", () => {
+  for (const [name, n] of HEADER_ERRNO) {
+    assert.equal(ERRNO_NAMES[n], name, `${name} is ${n} in <sys/errno.h>`);
+  }
+  // The table is a bijection over 1..106 (ELAST).
+  const names = Object.values(ERRNO_NAMES);
+  assert.equal(new Set(names).size, names.length);
+  assert.deepEqual(
+    Object.keys(ERRNO_NAMES).map(Number),
+    Array.from({ length: 106 }, (_, i) => i + 1),
+  );
+});
+
+Deno.test("darwin: every errno gets the Deno.errors class Linux gives its name", () => {
+  const linuxByName = new Map(
+    Object.entries(LINUX_ERRNO_NAMES).map(([n, name]) => [name, Number(n)]),
+  );
+  let shared = 0;
+  for (const [n, name] of Object.entries(ERRNO_NAMES)) {
+    if (!linuxByName.has(name)) continue;
+    shared++;
+    assert.equal(
+      errorClassFor(ERRNO_NAMES[Number(n)]),
+      errorClassFor(LINUX_ERRNO_NAMES[linuxByName.get(name)!]),
+      name,
+    );
+  }
+  assert.ok(shared >= 50, `only ${shared} names shared with Linux`);
+  // Whole errors, as an operation builds them from a macOS errno.
+  const b = fakeBackend();
+  const cases: [number, string, new (m: string) => Error][] = [
+    [62, "ELOOP", Deno.errors.FilesystemLoop],
+    [2, "ENOENT", Deno.errors.NotFound],
+    [13, "EACCES", Deno.errors.PermissionDenied],
+    [17, "EEXIST", Deno.errors.AlreadyExists],
+    [20, "ENOTDIR", Deno.errors.NotADirectory],
+    [21, "EISDIR", Deno.errors.IsADirectory],
+    [35, "EAGAIN", Deno.errors.WouldBlock],
+    [60, "ETIMEDOUT", Deno.errors.TimedOut],
+    [22, "EINVAL", TypeError],
+  ];
+  for (const [n, code, Cls] of cases) {
+    const e = systemError(b, -n, "fstatat", "a/b");
+    assert.ok(e instanceof Cls, `${code} is ${Cls.name}`);
+    assert.equal(e.code, code);
+    assert.equal(e.errno, n);
+    assert.equal(e.message, `desc ${n} (os error ${n}): fstatat 'a/b'`);
+  }
+  for (const n of [63, 66, 45, 78]) {
+    assert.equal(systemError(b, -n, "x").constructor, Error, ERRNO_NAMES[n]);
+  }
+});
+
+// ---------------------------------------------------------------- symbols
+
+Deno.test("darwin: symbol names per architecture ($INODE64 on x86_64)", () => {
+  const x = darwinSymbols("x86_64");
+  const a = darwinSymbols("aarch64");
+  const inode64 = ["fstatat", "fstat", "fdopendir", "readdir", "rewinddir"];
+  for (const k of inode64) {
+    const key = k as keyof typeof x;
+    assert.equal((x[key] as { name?: string }).name, `${k}$INODE64`, k);
+    assert.equal((a[key] as { name?: string }).name, k, k);
+  }
+  for (const k of ["closedir", "dup", "__error", "openat", "fchmodat"]) {
+    const key = k as keyof typeof x;
+    assert.equal((x[key] as { name?: string }).name, undefined, k);
+  }
+  // The shared POSIX table is carried over unchanged.
+  for (const [k, v] of Object.entries(POSIX_SYMBOLS)) {
+    assert.deepEqual(x[k as keyof typeof x], v, k);
+    assert.deepEqual(a[k as keyof typeof a], v, k);
+  }
+});
+
+Deno.test({
+  name: "darwin: openDarwin returns null where libSystem does not exist",
+  // Reason: on a Mac the library exists; the real backend is tested there
+  // by every other test file.
+  ignore: Deno.build.os === "darwin",
+  fn() {
+    assert.equal(openDarwin(), null);
+  },
+});
+
+// ---------------------------------------------------------------- struct stat
+
+interface StatFields {
+  dev: number;
+  mode: number;
+  nlink: number;
+  ino: bigint;
+  uid: number;
+  gid: number;
+  rdev: number;
+  times: [bigint, bigint][]; // atime, mtime, ctime, birthtime (sec, nsec)
+  size: bigint;
+  blocks: bigint;
+  blksize: number;
+}
+
+/** Writes a `struct stat` (`__DARWIN_STRUCT_STAT64`) field by field. */
+function statFixture(f: StatFields): Uint8Array {
+  const buf = new Uint8Array(144);
+  const v = new DataView(buf.buffer);
+  // Poison everything first: padding and spare fields must not be read.
+  buf.fill(0xa5);
+  v.setInt32(0, f.dev, true); // dev_t st_dev
+  v.setUint16(4, f.mode, true); // mode_t st_mode
+  v.setUint16(6, f.nlink, true); // nlink_t st_nlink
+  v.setBigUint64(8, f.ino, true); // __darwin_ino64_t st_ino
+  v.setUint32(16, f.uid, true); // uid_t st_uid
+  v.setUint32(20, f.gid, true); // gid_t st_gid
+  v.setInt32(24, f.rdev, true); // dev_t st_rdev (+4 bytes padding)
+  f.times.forEach(([sec, nsec], i) => { // st_{a,m,c,birth}timespec
+    v.setBigInt64(32 + 16 * i, sec, true);
+    v.setBigInt64(40 + 16 * i, nsec, true);
+  });
+  v.setBigInt64(96, f.size, true); // off_t st_size
+  v.setBigInt64(104, f.blocks, true); // blkcnt_t st_blocks
+  v.setInt32(112, f.blksize, true); // blksize_t st_blksize
+  v.setUint32(116, 0x8000, true); // st_flags (UF_HIDDEN), not reported
+  v.setUint32(120, 7, true); // st_gen, not reported
+  return buf;
+}
+
+function decode(buf: Uint8Array) {
+  return decodeDarwinStat(
+    new Uint32Array(buf.buffer, buf.byteOffset, 36),
+    new Int32Array(buf.buffer, buf.byteOffset, 36),
+  );
+}
+
+Deno.test("darwin: STAT64 offsets follow __DARWIN_STRUCT_STAT64", () => {
+  assert.deepEqual(STAT64, {
+    size: 144,
+    dev: 0,
+    mode: 4,
+    nlink: 6,
+    ino: 8,
+    uid: 16,
+    gid: 20,
+    rdev: 24,
+    atime: 32,
+    mtime: 48,
+    ctime: 64,
+    birthtime: 80,
+    st_size: 96,
+    blocks: 104,
+    blksize: 112,
+    flags: 116,
+    gen: 120,
+  });
+});
+
+Deno.test("darwin: decodeDarwinStat reads a regular file fixture", () => {
+  const r = decode(statFixture({
+    dev: 0x1000004,
+    mode: 0o100644,
+    nlink: 3,
+    ino: 2n ** 40n + 12345n,
+    uid: 501,
+    gid: 20,
+    rdev: 0,
+    times: [
+      [-2n, 500_000_000n], // before 1970
+      [1_700_000_000n, 999_999_999n],
+      [1_700_000_001n, 1n],
+      [1_600_000_000n, 123_456_789n],
+    ],
+    size: 2n ** 33n + 5n,
+    blocks: 17n,
+    blksize: 4096,
+  }));
+  const expect: Record<string, unknown> = {
+    isFile: true,
+    isDirectory: false,
+    isSymlink: false,
+    size: 2 ** 33 + 5,
+    mtime: 1_700_000_000_999,
+    atime: -1500,
+    birthtime: 1_600_000_000_123,
+    ctime: 1_700_000_001_000, // whole seconds, as Deno reports it
+    dev: 0x1000004,
+    ino: 2 ** 40 + 12345,
+    mode: 0o100644,
+    nlink: 3,
+    uid: 501,
+    gid: 20,
+    rdev: 0,
+    blksize: 4096,
+    blocks: 17,
+    isBlockDevice: false,
+    isCharDevice: false,
+    isFifo: false,
+    isSocket: false,
+    atimeNs: -1_500_000_000n,
+    mtimeNs: 1_700_000_000_999_999_999n,
+    ctimeNs: 1_700_000_001_000_000_001n,
+    birthtimeNs: 1_600_000_000_123_456_789n,
+  };
+  for (const k of FILE_INFO_KEYS) {
+    const v = r[k];
+    assert.deepEqual(v instanceof Date ? v.getTime() : v, expect[k], k);
+  }
+});
+
+Deno.test("darwin: decodeDarwinStat reads device, directory and link fixtures", () => {
+  const base = {
+    nlink: 1,
+    ino: 5n,
+    uid: 0,
+    gid: 0,
+    times: [[0n, 0n], [0n, 0n], [0n, 0n], [0n, 0n]] as [bigint, bigint][],
+    size: 0n,
+    blocks: 0n,
+    blksize: 131072,
+  };
+  // /dev/null: a character device, rdev makedev(3, 2) = 0x3000002 on macOS.
+  const chr = decode(statFixture({
+    ...base,
+    dev: -1, // devfs reports a negative dev_t; Deno sign-extends it to u64
+    mode: 0o020666,
+    rdev: 0x3000002,
+  }));
+  assert.ok(chr.isCharDevice);
+  assert.equal(chr.rdev, 0x3000002);
+  assert.equal(chr.dev, 2 ** 64 - 1);
+  assert.equal(chr.mode, 0o020666);
+  assert.equal(chr.blksize, 131072);
+  const dir = decode(statFixture({ ...base, dev: 1, mode: 0o040755, rdev: 0 }));
+  assert.ok(dir.isDirectory && !dir.isFile);
+  const lnk = decode(statFixture({ ...base, dev: 1, mode: 0o120755, rdev: 0 }));
+  assert.ok(lnk.isSymlink);
+  for (
+    const [mode, key] of [[0o010644, "isFifo"], [0o140755, "isSocket"], [
+      0o060640,
+      "isBlockDevice",
+    ]] as const
+  ) {
+    const r = decode(statFixture({ ...base, dev: 1, mode, rdev: 0 }));
+    assert.equal(r[key], true, key);
+  }
+  // nlink is 16 bits wide: the maximum survives next to st_mode.
+  const many = decode(
+    statFixture({ ...base, dev: 1, mode: 0o040755, rdev: 0, nlink: 65535 }),
+  );
+  assert.equal(many.nlink, 65535);
+  assert.equal(many.mode, 0o040755);
+});
+
+Deno.test("darwin: darwinStat passes the nofollow flag and returns -errno", () => {
+  const fixture = statFixture({
+    dev: 9,
+    mode: 0o100600,
+    nlink: 1,
+    ino: 77n,
+    uid: 1,
+    gid: 2,
+    rdev: 0,
+    times: [[1n, 2n], [3n, 4n], [5n, 6n], [7n, 8n]],
+    size: 10n,
+    blocks: 1n,
+    blksize: 4096,
+  });
+  const flags: number[] = [];
+  let fail = false;
+  const prims = darwinStat(
+    (_fd, _p, buf, flag) => {
+      flags.push(flag);
+      if (fail) return -1;
+      buf.set(fixture);
+      return 0;
+    },
+    (_fd, buf) => {
+      if (fail) return -1;
+      buf.set(fixture);
+      return 0;
+    },
+    () => 9, // EBADF
+  );
+  assert.equal(prims.via, "fstatat");
+  const r = prims.statAt(AT.FDCWD, new Uint8Array(1), false);
+  assert.ok(typeof r !== "number" && r.ino === 77 && r.size === 10);
+  prims.statAt(AT.FDCWD, new Uint8Array(1), true);
+  assert.deepEqual(flags, [AT.SYMLINK_NOFOLLOW, 0]);
+  const f = prims.fstat(3);
+  assert.ok(typeof f !== "number" && f.mtimeNs === 3_000_000_004n);
+  fail = true;
+  assert.equal(prims.statAt(3, new Uint8Array(1), true), -9);
+  assert.equal(prims.fstat(3), -9);
+  assert.equal(prims.select!("fstatat"), true);
+  assert.equal(prims.select!("statx"), false);
+});
+
+// ---------------------------------------------------------------- dirent
+
+/** Writes one `struct dirent` record (`__DARWIN_STRUCT_DIRENTRY`). */
+function direntFixture(ino: bigint, type: number, name: string): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  // d_reclen: header + name + NUL, rounded up to 4 (what the kernel emits).
+  const reclen = (DIRENT64.name + nameBytes.length + 1 + 3) & ~3;
+  const rec = new Uint8Array(reclen).fill(0xee);
+  const v = new DataView(rec.buffer);
+  v.setBigUint64(0, ino, true); // __uint64_t d_ino
+  v.setBigUint64(8, 0x1234n, true); // __uint64_t d_seekoff
+  v.setUint16(16, reclen, true); // __uint16_t d_reclen
+  v.setUint16(18, nameBytes.length, true); // __uint16_t d_namlen
+  v.setUint8(20, type); // __uint8_t d_type
+  rec.set(nameBytes, 21); // char d_name[1024]
+  rec[21 + nameBytes.length] = 0;
+  return rec;
+}
+
+Deno.test("darwin: DIRENT64 and DT follow <sys/dirent.h>", () => {
+  assert.deepEqual(DIRENT64, {
+    size: 1048,
+    ino: 0,
+    seekoff: 8,
+    reclen: 16,
+    namlen: 18,
+    type: 20,
+    name: 21,
+  });
+  assert.deepEqual(DT, {
+    UNKNOWN: 0,
+    FIFO: 1,
+    CHR: 2,
+    DIR: 4,
+    BLK: 6,
+    REG: 8,
+    LNK: 10,
+    SOCK: 12,
+    WHT: 14,
+  });
+});
+
+Deno.test("darwin: decodeDarwinDirent reads record fixtures", () => {
+  const cases: [bigint, number, string][] = [
+    [2n ** 35n + 7n, DT.REG, "héllo.txt"],
+    [2n, DT.DIR, "."],
+    [12n, DT.LNK, "link→target"],
+    [13n, DT.FIFO, "x".repeat(255)],
+    [14n, DT.UNKNOWN, "日本語"],
+  ];
+  for (const [ino, type, name] of cases) {
+    const rec = direntFixture(ino, type, name);
+    // Decoding from inside a larger buffer (as readdir's records are).
+    const big = new Uint8Array(rec.length + 16);
+    big.set(rec, 8);
+    for (const r of [rec, big.subarray(8, 8 + rec.length)]) {
+      const e = decodeDarwinDirent(r);
+      assert.deepEqual(e, { ino: Number(ino), type, name }, name);
+    }
+  }
+});
+
+/** Stand-in libSystem directory functions over fixture records. */
+function fakeDirLib(
+  records: Uint8Array[],
+  opts: { openatErrno?: number; readdirErrno?: number } = {},
+) {
+  const calls: string[] = [];
+  let errno = 0;
+  let i = 0;
+  const dirp = Deno.UnsafePointer.create(0x1000n);
+  const s = {
+    openat(fd: number, _p: Uint8Array, flags: number) {
+      calls.push(`openat ${fd} ${flags.toString(16)}`);
+      if (opts.openatErrno) {
+        errno = opts.openatErrno;
+        return -1;
+      }
+      return 40;
+    },
+    dup(fd: number) {
+      calls.push(`dup ${fd}`);
+      return 41;
+    },
+    close(fd: number) {
+      calls.push(`close ${fd}`);
+      return 0;
+    },
+    fdopendir(fd: number) {
+      calls.push(`fdopendir ${fd}`);
+      return dirp;
+    },
+    rewinddir() {
+      calls.push("rewinddir");
+    },
+    readdir() {
+      if (i < records.length) return Deno.UnsafePointer.of(records[i++]);
+      if (opts.readdirErrno) errno = opts.readdirErrno;
+      return null;
+    },
+    closedir() {
+      calls.push("closedir");
+      return 0;
+    },
+  };
+  return {
+    s: s as unknown as DarwinLibrary,
+    calls,
+    errno: () => errno,
+    setErrno: (v: number) => void (errno = v),
+  };
+}
+
+const DOT = new TextEncoder().encode(".\0");
+const DIR_FLAGS = (O.RDONLY | O.DIRECTORY | O.CLOEXEC).toString(16);
+
+Deno.test({
+  name: "darwin: darwinReadDir lists through fdopendir/readdir/closedir",
+  // Reason: reading fixture records through pointers needs --allow-ffi.
+  ignore: Deno.permissions.querySync({ name: "ffi" }).state !== "granted",
+  fn() {
+    const recs = [
+      direntFixture(2n, DT.DIR, "."),
+      direntFixture(1n, DT.DIR, ".."),
+      direntFixture(100n, DT.REG, "a.txt"),
+      direntFixture(2n ** 40n, DT.DIR, "sub"),
+      direntFixture(101n, DT.LNK, "ünïcode"),
+    ];
+    const f = fakeDirLib(recs);
+    const out = darwinReadDir(f.s, f.errno, f.setErrno, 7, DOT);
+    assert.deepEqual(out, [
+      { ino: 100, type: DT.REG, name: "a.txt" },
+      { ino: 2 ** 40, type: DT.DIR, name: "sub" },
+      { ino: 101, type: DT.LNK, name: "ünïcode" },
+    ]);
+    assert.deepEqual(f.calls, [
+      `openat 7 ${DIR_FLAGS}`,
+      "fdopendir 40",
+      "rewinddir",
+      "rewinddir",
+      "closedir",
+    ]);
+    // A directory that may be read but not searched: dup instead.
+    const g = fakeDirLib([], { openatErrno: 13 });
+    assert.deepEqual(darwinReadDir(g.s, g.errno, g.setErrno, 7, DOT), []);
+    assert.deepEqual(g.calls.slice(0, 3), [
+      `openat 7 ${DIR_FLAGS}`,
+      "dup 7",
+      "fdopendir 41",
+    ]);
+    // Any other openat error is returned; a readdir error after closedir.
+    const h = fakeDirLib([], { openatErrno: 9 });
+    assert.equal(darwinReadDir(h.s, h.errno, h.setErrno, 7, DOT), -9);
+    const k = fakeDirLib([recs[2]], { readdirErrno: 5 });
+    assert.equal(darwinReadDir(k.s, k.errno, k.setErrno, 7, DOT), -5);
+    assert.equal(k.calls.at(-1), "closedir");
+  },
+});
+
+// ---------------------------------------------------------------- backend
+
+/** A backend whose only job is naming errors (for systemError). */
+function fakeBackend(): Backend {
+  return {
+    errnoName: (n: number) => ERRNO_NAMES[n],
+    describe: (n: number) => `desc ${n}`,
+  } as unknown as Backend;
+}
+
+/** Stand-in libSystem: every symbol records its call and succeeds. */
+function recordingLib(): { s: DarwinLibrary; calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  const s: Record<string, unknown> = {};
+  for (const k of Object.keys(darwinSymbols("aarch64"))) {
+    s[k] = (...args: unknown[]) => {
+      calls.push([
+        k,
+        ...args.map((a) =>
+          a instanceof Uint8Array && a.indexOf(0) >= 0
+            ? new TextDecoder().decode(a.subarray(0, a.indexOf(0)))
+            : a instanceof BigInt64Array
+            ? [...a]
+            : a
+        ),
+      ]);
+      return k === "readlinkat" ? 0n : k === "__error" ? null : 0;
+    };
+  }
+  return { s: s as unknown as DarwinLibrary, calls };
+}
+
+Deno.test("darwin: the backend passes macOS flags to libSystem", () => {
+  const { s, calls } = recordingLib();
+  const b = darwinBackend(s, () => 0);
+  assert.equal(b.name, "darwin");
+  assert.equal(b.AT_FDCWD, -2);
+  assert.equal(b.statVia, "fstatat");
+  const dirFlags = O.RDONLY | O.DIRECTORY | O.CLOEXEC;
+  assert.equal(b.openDirFlags(true), dirFlags);
+  assert.equal(b.openDirFlags(false), dirFlags | O.NOFOLLOW);
+  const last = () => calls.at(-1);
+  b.openDirAt(-2, "d", false);
+  assert.deepEqual(last(), ["openat", -2, "d", dirFlags | O.NOFOLLOW]);
+  b.statAt(-2, "f", false);
+  assert.deepEqual(last()!.slice(0, 3), ["fstatat", -2, "f"]);
+  assert.equal(last()![4], 0x20);
+  b.unlinkAt!(3, "d", true);
+  assert.deepEqual(last(), ["unlinkat", 3, "d", 0x80]);
+  b.unlinkAt!(3, "f", false);
+  assert.deepEqual(last(), ["unlinkat", 3, "f", 0]);
+  b.linkAt!(3, "a", 4, "b", true);
+  assert.deepEqual(last(), ["linkat", 3, "a", 4, "b", 0x40]);
+  b.chownAt!(3, "f", -1, 20, false);
+  assert.deepEqual(last(), ["fchownat", 3, "f", 0xffffffff, 20, 0x20]);
+  b.accessAt!(3, "f", 4, false, true);
+  assert.deepEqual(last(), ["faccessat", 3, "f", 4, 0x20 | 0x10]);
+  b.lchmodAt!(3, "l", 0o600);
+  assert.deepEqual(last(), ["fchmodat", 3, "l", 0o600, 0x20]);
+  b.chmodAt!(3, "f", 0o644);
+  assert.deepEqual(last(), ["fchmodat", 3, "f", 0o644, 0]);
+  b.utimeAt!(3, "f", null, false);
+  assert.deepEqual(last(), ["utimensat", 3, "f", [0n, -1n, 0n, -1n], 0x20]);
+  b.mkdirAt!(3, "d", 0o755);
+  assert.deepEqual(last(), ["mkdirat", 3, "d", 0o755]);
+  assert.equal(b.errnoName(62), "ELOOP");
+  assert.equal(b.errnoName(35), "EAGAIN");
+});
+
+Deno.test("darwin: the backend has every primitive behind CPython's macOS sets", () => {
+  const b = darwinBackend(recordingLib().s, () => 0);
+  // supports_dir_fd: access chmod chown link mkdir open readlink rename rmdir
+  // stat symlink unlink utime; supports_fd: chdir chmod chown stat truncate
+  // utime; supports_follow_symlinks: access chmod chown link stat utime.
+  for (
+    const k of [
+      "accessAt",
+      "chmodAt",
+      "lchmodAt",
+      "chownAt",
+      "linkAt",
+      "mkdirAt",
+      "openDirAt",
+      "readLinkAt",
+      "renameAt",
+      "unlinkAt",
+      "statAt",
+      "symlinkAt",
+      "utimeAt",
+      "fchdir",
+      "fchmod",
+      "fchown",
+      "fstat",
+      "ftruncate",
+      "futimes",
+      "truncate",
+    ] as const
+  ) {
+    assert.equal(typeof b[k], "function", k);
+  }
+  assert.deepEqual(b.has, { fstatat: true, readdir: true });
+});

@@ -1,0 +1,112 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  mkdir,
+  mkdirSync,
+  openDirSync,
+  supportsDirFd,
+  supportsFd,
+  supportsFollowSymlinks,
+} from "../mod.ts";
+import {
+  assertCode,
+  assertLikeDeno,
+  basicTree,
+  closedFd,
+  rejected,
+  thrown,
+  withTempDir,
+} from "./_at_util.ts";
+
+Deno.test("mkdir: capabilities as in CPython on Linux", () => {
+  assert.ok(supportsDirFd.has(mkdir) && supportsDirFd.has(mkdirSync));
+  assert.ok(!supportsFd.has(mkdir) && !supportsFollowSymlinks.has(mkdir));
+});
+
+Deno.test("mkdir: dirFd resolves relative paths, absolute paths ignore it", async () => {
+  await withTempDir(async (root) => {
+    Deno.mkdirSync(`${root}/sub`);
+    using sub = openDirSync(`${root}/sub`);
+    mkdirSync("a", { dirFd: sub });
+    await mkdir("b", { dirFd: sub.fd, mode: 0o700 });
+    mkdirSync(`${root}/abs`, { dirFd: sub });
+    mkdirSync(new URL(`file://${root}/url`));
+    assert.ok(Deno.statSync(`${root}/sub/a`).isDirectory);
+    assert.equal(Deno.statSync(`${root}/sub/b`).mode! & 0o777, 0o700);
+    assert.ok(Deno.statSync(`${root}/abs`).isDirectory);
+    assert.ok(Deno.statSync(`${root}/url`).isDirectory);
+  });
+});
+
+Deno.test("mkdir: default and explicit modes match Deno.mkdir (umask applies)", async () => {
+  await withTempDir((root) => {
+    mkdirSync(`${root}/ours`);
+    Deno.mkdirSync(`${root}/deno`);
+    assert.equal(
+      Deno.statSync(`${root}/ours`).mode,
+      Deno.statSync(`${root}/deno`).mode,
+    );
+    mkdirSync(`${root}/ours2`, { mode: 0o750 });
+    Deno.mkdirSync(`${root}/deno2`, { mode: 0o750 });
+    assert.equal(
+      Deno.statSync(`${root}/ours2`).mode,
+      Deno.statSync(`${root}/deno2`).mode,
+    );
+  });
+});
+
+Deno.test("mkdir: errors are Deno's (EEXIST, ENOENT, ENOTDIR, ELOOP, EBADF)", async () => {
+  await withTempDir(async (root) => {
+    basicTree(root);
+    using dir = openDirSync(root);
+    for (
+      const rel of ["file", "dir", "dangling", "missing/x", "file/x", "loop/x"]
+    ) {
+      const deno = thrown(() => Deno.mkdirSync(`${root}/${rel}`));
+      assertLikeDeno(
+        thrown(() => mkdirSync(`${root}/${rel}`)),
+        deno,
+        "mkdirat",
+        `${root}/${rel}`,
+      );
+      assertLikeDeno(
+        thrown(() => mkdirSync(rel, { dirFd: dir })),
+        deno,
+        "mkdirat",
+        rel,
+      );
+      assertLikeDeno(
+        await rejected(mkdir(rel, { dirFd: dir })),
+        deno,
+        "mkdirat",
+        rel,
+      );
+    }
+    assertCode(
+      thrown(() => mkdirSync("x", { dirFd: closedFd() })),
+      "EBADF",
+      "mkdirat",
+    );
+  });
+});
+
+Deno.test("mkdir: bad input is refused before any syscall", async () => {
+  await withTempDir(async (root) => {
+    const dir = openDirSync(root);
+    dir.close();
+    assert.throws(() => mkdirSync(`${root}/a\0b`), TypeError);
+    assert.throws(() => mkdirSync(`${root}/\ud800`), TypeError);
+    assert.throws(() => mkdirSync("x", { dirFd: -1 }), TypeError);
+    assert.throws(() => mkdirSync("x", { dirFd: 1.5 }), TypeError);
+    assert.throws(() => mkdirSync("x", { mode: -1 }), TypeError);
+    assert.throws(() => mkdirSync("x", { mode: 0o10000 }), TypeError);
+    assert.throws(() => mkdirSync(new URL("https://x/y")), TypeError);
+    assert.throws(() => mkdirSync(1 as unknown as string), TypeError);
+    assert.throws(
+      () => mkdirSync("x", { dirFd: dir }),
+      Deno.errors.BadResource,
+    );
+    await assert.rejects(mkdir("x", { dirFd: dir }), Deno.errors.BadResource);
+    assert.deepEqual([...Deno.readDirSync(root)], []);
+  });
+});

@@ -1,0 +1,161 @@
+// Copyright 2026 the dirfd authors. MIT license.
+// The async dispatcher (ffi/_pool.ts): calls run off the main thread, each
+// with its own errno, the process exits as soon as it is done, idle workers
+// are released.
+import assert from "node:assert/strict";
+import { lstat, readLink, readLinkSync, stat, statSync } from "../mod.ts";
+import { backend } from "../_backend.ts";
+import { CallPool } from "../ffi/_pool.ts";
+import { LIBC, LINUX_SYMBOLS } from "../ffi/linux.ts";
+import { ROOT, runDeno, thrown, withTempDir } from "./_helpers.ts";
+
+const linux = Deno.build.os === "linux" && backend() !== null;
+
+Deno.test({
+  name: "async calls run on another thread, alone or in a batch",
+  ignore: !linux,
+  fn: async () => {
+    // /proc/thread-self names the calling thread: pid/task/tid.
+    const main = readLinkSync("/proc/thread-self");
+    assert.match(main, new RegExp(`^${Deno.pid}/task/\\d+$`));
+    const alone = await readLink("/proc/thread-self");
+    assert.notEqual(alone, main);
+    const batch = await Promise.all(
+      Array.from({ length: 200 }, () => readLink("/proc/thread-self")),
+    );
+    for (const t of batch) {
+      assert.match(t, new RegExp(`^${Deno.pid}/task/\\d+$`));
+      assert.notEqual(t, main);
+    }
+  },
+});
+
+Deno.test({
+  name: "each call in a batch reports its own errno",
+  ignore: !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.writeTextFileSync(`${root}/file`, "");
+      Deno.symlinkSync("loop", `${root}/loop`);
+      const paths = [
+        `${root}/file`,
+        `${root}/missing`,
+        `${root}/file/x`,
+        `${root}/loop`,
+        `${root}/${"n".repeat(300)}`,
+        "a\0b",
+      ];
+      const many = Array.from(
+        { length: 600 },
+        (_, i) => paths[i % paths.length],
+      );
+      const got = await Promise.all(
+        many.map((p) => stat(p).then((i) => i.ino, (e) => e)),
+      );
+      for (let i = 0; i < many.length; i++) {
+        let want: unknown;
+        try {
+          want = statSync(many[i]).ino;
+        } catch (e) {
+          want = e;
+        }
+        if (want instanceof Error) {
+          const g = got[i] as Error & { errno?: number };
+          assert.equal(g.constructor, want.constructor, many[i]);
+          assert.equal(g.message, want.message);
+          assert.equal(g.errno, (want as { errno?: number }).errno);
+        } else {
+          assert.equal(got[i], want);
+        }
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "a failed lone call is re-run for its exact errno",
+  ignore: !linux,
+  fn: async () => {
+    // A lone side-effect-free call goes through Deno's nonblocking FFI, where
+    // errno is lost; the failure must still carry the right code.
+    for (
+      const [p, code] of [["/nonexistent/x", "ENOENT"], [
+        "/etc/hostname/x",
+        "ENOTDIR",
+      ]]
+    ) {
+      const e = await lstat(p).then(() => null, (e) => e);
+      assert.equal(e?.code, code);
+      assert.equal(
+        e?.message,
+        thrown(() => statSync(p, { followSymlinks: false })).message,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "a script doing one await stat() exits as soon as it is done",
+  ignore: !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.writeTextFileSync(
+        `${root}/one.ts`,
+        `import { stat } from "${ROOT}mod.ts";
+         console.log((await stat("/")).isDirectory);
+         console.log(performance.now());`,
+      );
+      const t0 = performance.now();
+      const r = await runDeno([
+        "run",
+        "--allow-ffi",
+        "--allow-read",
+        `${root}/one.ts`,
+      ]);
+      const wall = performance.now() - t0;
+      assert.equal(r.code, 0, r.stderr);
+      const [ok] = r.stdout.trim().split("\n");
+      assert.equal(ok, "true");
+      // The idle timer is 10 s; a worker or timer holding the process open
+      // would keep it alive that long. Anything well below proves neither does.
+      assert.ok(wall < 8000, `exited after ${wall} ms`);
+    });
+  },
+});
+
+Deno.test({
+  name: "idle workers are released and come back on demand",
+  ignore: !linux,
+  fn: async () => {
+    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+    const pool = new CallPool(
+      {
+        path: LIBC,
+        symbols: LINUX_SYMBOLS,
+        errno: { kind: "pointer", sym: "__errno_location" },
+      },
+      { symbols: lib.symbols, errno: () => errno.getInt32(0) },
+      2,
+      50,
+    );
+    try {
+      assert.equal(pool.workers, 0, "nothing starts before the first call");
+      const call = () => {
+        pool.begin("close", 0);
+        pool.int(1_000_000);
+        return pool.end((r) => [r.ret, r.errno]);
+      };
+      const rs = await Promise.all(Array.from({ length: 300 }, call));
+      for (const r of rs) assert.deepEqual(r, [-1, 9]); // EBADF, exactly
+      assert.equal(pool.workers, 2);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(pool.workers, 0, "released after 50 ms idle");
+      assert.deepEqual(await call(), [-1, 9]);
+      assert.equal(pool.inFlight, 0);
+    } finally {
+      pool.close();
+      lib.close();
+    }
+  },
+});

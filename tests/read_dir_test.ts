@@ -1,0 +1,265 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  addAuditHook,
+  openDirSync,
+  readDir,
+  readDirSync,
+  supportsFd,
+} from "../mod.ts";
+import { backend } from "../_backend.ts";
+import { reprobeCapabilities } from "../_caps.ts";
+import type { DirChunk } from "../ffi/_types.ts";
+import { thrown, withTempDir } from "./_helpers.ts";
+
+/**
+ * The open descriptors of this process (Linux), listed through dirfd itself:
+ * Deno.readDirSync("/proc/self/fd") needs --allow-all.
+ */
+function openFds(): number {
+  return [...readDirSync("/proc/self/fd")].length;
+}
+
+const linux = Deno.build.os === "linux";
+
+type Entry = {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymlink: boolean;
+};
+const plain = (e: Entry) => ({
+  name: e.name,
+  isFile: e.isFile,
+  isDirectory: e.isDirectory,
+  isSymlink: e.isSymlink,
+});
+const sorted = (es: Iterable<Entry>) =>
+  [...es].map(plain).sort((a, b) => a.name < b.name ? -1 : 1);
+
+/** Files, directories, symlinks of each kind, and non-ASCII names. */
+function makeTree(root: string, files = 50): void {
+  for (let i = 0; i < files; i++) Deno.writeTextFileSync(`${root}/f${i}`, "");
+  Deno.mkdirSync(`${root}/sub`);
+  Deno.writeTextFileSync(`${root}/sub/inner`, "");
+  Deno.writeTextFileSync(`${root}/ünïcødé 文件 🦕`, "");
+  Deno.symlinkSync("f0", `${root}/link-file`);
+  Deno.symlinkSync("sub", `${root}/link-dir`);
+  Deno.symlinkSync("missing", `${root}/link-dangling`);
+}
+
+Deno.test("readDirSync lists what Deno.readDirSync lists", async () => {
+  await withTempDir((root) => {
+    makeTree(root);
+    assert.deepEqual(sorted(readDirSync(root)), sorted(Deno.readDirSync(root)));
+    assert.deepEqual(
+      sorted(readDirSync(new URL(`file://${root}`))),
+      sorted(Deno.readDirSync(root)),
+    );
+  });
+});
+
+Deno.test("readDirSync reads a large directory in several chunks", async () => {
+  await withTempDir((root) => {
+    // ~4000 entries with long names: well over one 32 KiB getdents buffer.
+    const pad = "x".repeat(40);
+    for (let i = 0; i < 4000; i++) {
+      Deno.writeFileSync(`${root}/${pad}${i}`, new Uint8Array(0));
+    }
+    const mine = sorted(readDirSync(root));
+    assert.equal(mine.length, 4000);
+    assert.deepEqual(mine, sorted(Deno.readDirSync(root)));
+  });
+});
+
+Deno.test("readDir (async) lists what Deno.readDir lists", async () => {
+  await withTempDir(async (root) => {
+    makeTree(root);
+    const mine: Entry[] = [];
+    for await (const e of readDir(root)) mine.push(e);
+    const deno: Entry[] = [];
+    for await (const e of Deno.readDir(root)) deno.push(e);
+    assert.deepEqual(sorted(mine), sorted(deno));
+  });
+});
+
+Deno.test({
+  name: "readDir of a descriptor leaves it open and its position untouched",
+  ignore: !supportsFd.has(readDirSync),
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root, 5);
+      const expected = sorted(Deno.readDirSync(root));
+      using dir = openDirSync(root);
+      const before = openFds();
+      // Stop one listing half-way, then list again: a shared offset would
+      // lose the first entries.
+      for (const _ of readDirSync(dir)) break;
+      assert.deepEqual(sorted(readDirSync(dir)), expected);
+      assert.deepEqual(sorted(readDirSync(dir.fd)), expected);
+      const viaAsync: Entry[] = [];
+      for await (const e of readDir(dir)) viaAsync.push(e);
+      assert.deepEqual(sorted(viaAsync), expected);
+      assert.equal(dir.closed, false);
+      assert.equal(openFds(), before);
+      // The caller's descriptor itself has not been read from: a listing of
+      // it by another reader that shares its offset would start at 0 too.
+      assert.deepEqual(sorted(readDirSync(dir)), expected);
+    });
+  },
+});
+
+Deno.test({
+  name: "the listing's descriptor is closed on end, break, throw and dispose",
+  ignore: !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      const before = openFds();
+      for (const _ of readDirSync(root)) { /* to the end */ }
+      assert.equal(openFds(), before);
+      for (const _ of readDirSync(root)) break;
+      assert.equal(openFds(), before);
+      assert.throws(() => {
+        for (const _ of readDirSync(root)) throw new Error("boom");
+      }, /boom/);
+      assert.equal(openFds(), before);
+      {
+        using it = readDirSync(root);
+        assert.equal(openFds(), before + 1);
+        it.next();
+      }
+      assert.equal(openFds(), before);
+      for await (const _ of readDir(root)) break;
+      await assert.rejects(async () => {
+        for await (const _ of readDir(root)) throw new Error("boom");
+      }, /boom/);
+      assert.equal(openFds(), before);
+      // Async: nothing is opened before iteration starts.
+      const lazy = readDir(root);
+      assert.equal(openFds(), before);
+      await lazy.return(undefined);
+    });
+  },
+});
+
+Deno.test("readDir errors are Deno's", async () => {
+  await withTempDir(async (root) => {
+    Deno.writeTextFileSync(`${root}/file`, "");
+    const e = thrown(() => readDirSync(`${root}/missing`));
+    assert.ok(e instanceof Deno.errors.NotFound);
+    assert.equal((e as { code?: string }).code, "ENOENT");
+    assert.match(e.message, /\(os error 2\): readdir '/);
+    assert.ok(
+      thrown(() => readDirSync(`${root}/file`)) instanceof
+        Deno.errors.NotADirectory,
+    );
+    await assert.rejects(
+      async () => {
+        for await (const _ of readDir(`${root}/missing`)) { /* */ }
+      },
+      Deno.errors.NotFound,
+    );
+    assert.throws(() => readDirSync(-1), TypeError);
+    assert.throws(() => readDirSync("a\0b"), TypeError);
+    assert.throws(() => readDirSync({} as string), TypeError);
+    assert.throws(() => readDirSync(new URL("http://x/")), TypeError);
+    const dir = openDirSync(root);
+    dir.close();
+    assert.throws(() => readDirSync(dir), Deno.errors.BadResource);
+  });
+});
+
+Deno.test({
+  name: "a name that is not valid UTF-8 raises InvalidData",
+  ignore: !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      const made = await new Deno.Command("sh", {
+        args: ["-c", `touch "$1/ok" "$1/$(printf 'bad\\377name')"`, "sh", root],
+      }).output();
+      assert.equal(made.code, 0);
+      const e = thrown(() => [...readDirSync(root)]);
+      assert.ok(e instanceof Deno.errors.InvalidData, String(e));
+      assert.match(e.message, /not valid UTF-8/);
+      const before = openFds();
+      assert.throws(() => [...readDirSync(root)], Deno.errors.InvalidData);
+      assert.equal(openFds(), before);
+    });
+  },
+});
+
+Deno.test({
+  name: "entries of unknown type (DT_UNKNOWN) are typed with lstat",
+  ignore: backend()?.readDirChunk === undefined,
+  fn: async () => {
+    await withTempDir((root) => {
+      makeTree(root, 3);
+      const b = backend()!;
+      const orig = b.readDirChunk!;
+      b.readDirChunk = (fd: number, out: DirChunk) => {
+        const r = orig(fd, out);
+        out.kinds.fill(0, 0, out.count);
+        return r;
+      };
+      try {
+        assert.deepEqual(
+          sorted(readDirSync(root)),
+          sorted(Deno.readDirSync(root)),
+        );
+      } finally {
+        b.readDirChunk = orig;
+      }
+    });
+  },
+});
+
+Deno.test("readDir raises os.scandir with the path or the descriptor", async () => {
+  await withTempDir(async (root) => {
+    const seen: [string, readonly unknown[]][] = [];
+    let on = true;
+    addAuditHook((ev, args) => {
+      if (on && ev === "os.scandir") seen.push([ev, args]);
+    });
+    try {
+      [...readDirSync(root)];
+      for await (const _ of readDir(root)) { /* */ }
+      if (supportsFd.has(readDirSync)) {
+        using dir = openDirSync(root);
+        [...readDirSync(dir)];
+        assert.deepEqual(seen.at(-1), ["os.scandir", [dir.fd]]);
+      }
+      assert.deepEqual(seen[0], ["os.scandir", [root]]);
+      assert.deepEqual(seen[1], ["os.scandir", [root]]);
+    } finally {
+      on = false;
+    }
+  });
+});
+
+Deno.test({
+  name: "supportsFd has readDir; without the primitive, paths fall back",
+  ignore: backend()?.setPrimitive === undefined,
+  fn: async () => {
+    assert.ok(supportsFd.has(readDir) && supportsFd.has(readDirSync));
+    const b = backend()!;
+    await withTempDir((root) => {
+      makeTree(root, 3);
+      assert.ok(b.setPrimitive!("readDirChunk", false));
+      reprobeCapabilities();
+      try {
+        assert.ok(!supportsFd.has(readDirSync));
+        assert.deepEqual(
+          sorted(readDirSync(root)),
+          sorted(Deno.readDirSync(root)),
+        );
+        using dir = openDirSync(root);
+        assert.throws(() => readDirSync(dir), Deno.errors.NotSupported);
+      } finally {
+        b.setPrimitive!("readDirChunk", true);
+        reprobeCapabilities();
+      }
+      assert.ok(supportsFd.has(readDirSync));
+    });
+  },
+});

@@ -1,0 +1,154 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  mkdirSync,
+  openDirSync,
+  rename,
+  renameSync,
+  rmdirSync,
+  supportsDirFd,
+  supportsFd,
+  supportsFollowSymlinks,
+} from "../mod.ts";
+import {
+  assertCode,
+  assertLikeDeno,
+  basicTree,
+  closedFd,
+  denoErrorInSubprocess,
+  otherDevice,
+  rejected,
+  thrown,
+  withTempDir,
+} from "./_at_util.ts";
+
+Deno.test("rename: capabilities as in CPython on Linux", () => {
+  assert.ok(supportsDirFd.has(rename) && supportsDirFd.has(renameSync));
+  assert.ok(!supportsFd.has(rename) && !supportsFollowSymlinks.has(rename));
+});
+
+Deno.test("rename: srcDirFd and dstDirFd resolve each side", async () => {
+  await withTempDir(async (root) => {
+    basicTree(root);
+    Deno.mkdirSync(`${root}/to`);
+    using here = openDirSync(root);
+    using to = openDirSync(`${root}/to`);
+    renameSync("file", "moved", { srcDirFd: here, dstDirFd: to });
+    assert.equal(Deno.readTextFileSync(`${root}/to/moved`), "data");
+    // Only one side relative to a descriptor; the other to the cwd/absolute.
+    await rename("to/moved", `${root}/back`, { srcDirFd: here.fd });
+    await rename(`${root}/back`, "again", { dstDirFd: to });
+    assert.equal(Deno.readTextFileSync(`${root}/to/again`), "data");
+    // Symlinks are renamed themselves, including dangling and looping ones.
+    renameSync("dangling", "d2", { srcDirFd: here, dstDirFd: here });
+    renameSync("loop", "to/l2", { srcDirFd: here, dstDirFd: here });
+    assert.equal(Deno.readLinkSync(`${root}/d2`), "missing");
+    assert.equal(Deno.readLinkSync(`${root}/to/l2`), "loop");
+    // A directory replaces an empty one.
+    Deno.mkdirSync(`${root}/empty`);
+    renameSync(new URL(`file://${root}/dir`), new URL(`file://${root}/empty`));
+    assert.equal(Deno.readTextFileSync(`${root}/empty/inner`), "in");
+  });
+});
+
+Deno.test("rename: errors are Deno's and carry dest", async () => {
+  await withTempDir(async (root) => {
+    basicTree(root);
+    Deno.mkdirSync(`${root}/full`);
+    Deno.writeTextFileSync(`${root}/full/x`, "");
+    using dir = openDirSync(root);
+    const cases: [string, string][] = [
+      ["missing", "x"], // ENOENT
+      ["dir", "full"], // ENOTEMPTY
+      ["dir", "file"], // ENOTDIR
+      ["file", "full"], // EISDIR
+      ["file", "loop/x"], // ELOOP
+      ["file/x", "y"], // ENOTDIR
+      ["dir", "dir/sub"], // EINVAL: into itself
+    ];
+    for (const [s, d] of cases) {
+      const deno = thrown(() =>
+        Deno.renameSync(`${root}/${s}`, `${root}/${d}`)
+      );
+      assertLikeDeno(
+        thrown(() => renameSync(`${root}/${s}`, `${root}/${d}`)),
+        deno,
+        "renameat",
+        `${root}/${s}`,
+        `${root}/${d}`,
+      );
+      assertLikeDeno(
+        await rejected(rename(s, d, { srcDirFd: dir, dstDirFd: dir })),
+        deno,
+        "renameat",
+        s,
+        d,
+      );
+    }
+    const bad = closedFd();
+    assertCode(
+      thrown(() => renameSync("file", "x", { srcDirFd: bad })),
+      "EBADF",
+      "renameat",
+    );
+    assertCode(
+      thrown(() => renameSync("file", "x", { dstDirFd: bad })),
+      "EBADF",
+      "renameat",
+    );
+  });
+});
+
+Deno.test({
+  name: "rename: EXDEV across file systems, like Deno",
+  ignore: otherDevice() === null, // needs a second file system (tmpfs /dev/shm)
+  fn: async () => {
+    await withTempDir(async (root) => {
+      // Deno guards /dev/shm with --allow-all: create and remove through FFI,
+      // and ask a subprocess what Deno.renameSync throws there.
+      const other = `${otherDevice()}/dirfd_exdev_${crypto.randomUUID()}`;
+      mkdirSync(other);
+      try {
+        Deno.writeTextFileSync(`${root}/f`, "");
+        using a = openDirSync(root);
+        using b = openDirSync(other);
+        const e = thrown(() =>
+          renameSync("f", "f", { srcDirFd: a, dstDirFd: b })
+        );
+        assertCode(e, "EXDEV", "renameat");
+        assert.equal(e.dest, "f");
+        const deno = await denoErrorInSubprocess(
+          `Deno.renameSync(${JSON.stringify(`${root}/f`)}, ${
+            JSON.stringify(`${other}/f`)
+          })`,
+        );
+        assert.deepEqual(
+          { cls: e.constructor.name, name: e.name, code: e.code },
+          deno,
+        );
+      } finally {
+        rmdirSync(other);
+      }
+    });
+  },
+});
+
+Deno.test("rename: bad input is refused before any syscall", async () => {
+  await withTempDir((root) => {
+    Deno.writeTextFileSync(`${root}/f`, "");
+    const dir = openDirSync(root);
+    dir.close();
+    assert.throws(() => renameSync(`${root}/f`, `${root}/g\0`), TypeError);
+    assert.throws(() => renameSync(`${root}/f\ud800`, `${root}/g`), TypeError);
+    assert.throws(() => renameSync("f", "g", { srcDirFd: -1 }), /srcDirFd/);
+    assert.throws(
+      () => renameSync("f", "g", { dstDirFd: "3" as never }),
+      /dstDirFd/,
+    );
+    assert.throws(
+      () => renameSync("f", "g", { dstDirFd: dir }),
+      Deno.errors.BadResource,
+    );
+    assert.ok(Deno.statSync(`${root}/f`).isFile);
+  });
+});

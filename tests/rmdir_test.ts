@@ -1,0 +1,90 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  openDirSync,
+  rmdir,
+  rmdirSync,
+  supportsDirFd,
+  supportsFd,
+  supportsFollowSymlinks,
+} from "../mod.ts";
+import {
+  assertCode,
+  assertLikeDeno,
+  basicTree,
+  closedFd,
+  rejected,
+  thrown,
+  withTempDir,
+} from "./_at_util.ts";
+
+Deno.test("rmdir: capabilities as in CPython on Linux", () => {
+  assert.ok(supportsDirFd.has(rmdir) && supportsDirFd.has(rmdirSync));
+  assert.ok(!supportsFd.has(rmdir) && !supportsFollowSymlinks.has(rmdir));
+});
+
+Deno.test("rmdir: removes empty directories relative to dirFd", async () => {
+  await withTempDir(async (root) => {
+    Deno.mkdirSync(`${root}/a/b/c`, { recursive: true });
+    Deno.mkdirSync(`${root}/d`);
+    using a = openDirSync(`${root}/a`);
+    rmdirSync("b/c", { dirFd: a });
+    await rmdir("b", { dirFd: a.fd });
+    rmdirSync(`${root}/d`, { dirFd: a });
+    assert.deepEqual([...Deno.readDirSync(`${root}/a`)], []);
+    assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["a"]);
+  });
+});
+
+Deno.test("rmdir: errors are Deno's (ENOTEMPTY, ENOENT, ENOTDIR), EBADF", async () => {
+  await withTempDir(async (root) => {
+    basicTree(root);
+    using dir = openDirSync(root);
+    // Deno.remove on a non-directory deletes it, so compare with a call that
+    // fails the same way: ENOTEMPTY and ENOENT directly, ENOTDIR via a path
+    // through a file.
+    for (const rel of ["dir", "missing", "file/x", "loop/x"]) {
+      const deno = thrown(() => Deno.removeSync(`${root}/${rel}`));
+      assertLikeDeno(
+        thrown(() => rmdirSync(`${root}/${rel}`)),
+        deno,
+        "unlinkat",
+        `${root}/${rel}`,
+      );
+      assertLikeDeno(
+        await rejected(rmdir(rel, { dirFd: dir })),
+        deno,
+        "unlinkat",
+        rel,
+      );
+    }
+    const notDir = thrown(() => Deno.mkdirSync(`${root}/file/x`));
+    for (const rel of ["file", "link-dir", "dangling"]) {
+      const e = thrown(() => rmdirSync(rel, { dirFd: dir }));
+      assert.equal(e.constructor, notDir.constructor);
+      assertCode(e, "ENOTDIR", "unlinkat");
+    }
+    assert.ok(Deno.statSync(`${root}/dir`).isDirectory);
+    assertCode(
+      thrown(() => rmdirSync("x", { dirFd: closedFd() })),
+      "EBADF",
+      "unlinkat",
+    );
+  });
+});
+
+Deno.test("rmdir: bad input is refused before any syscall", async () => {
+  await withTempDir((root) => {
+    Deno.mkdirSync(`${root}/d`);
+    const dir = openDirSync(root);
+    dir.close();
+    assert.throws(() => rmdirSync(`${root}/d\0`), TypeError);
+    assert.throws(() => rmdirSync(`${root}/\ud800d`), TypeError);
+    assert.throws(() => rmdirSync("d", { dirFd: -1 }), TypeError);
+    assert.throws(
+      () => rmdirSync("d", { dirFd: dir }),
+      Deno.errors.BadResource,
+    );
+    assert.ok(Deno.statSync(`${root}/d`).isDirectory);
+  });
+});

@@ -1,0 +1,443 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  addAuditHook,
+  lstatSync,
+  openDirSync,
+  readDirSync,
+  statSync,
+  supportsDirFd,
+  walk,
+  type WalkEntry,
+  type WalkOptions,
+  walkSync,
+} from "../mod.ts";
+import { backend } from "../_backend.ts";
+import { withTempDir } from "./_helpers.ts";
+
+const enabled = backend()?.readDirChunk !== undefined;
+const linux = Deno.build.os === "linux";
+
+/** Open descriptors, listed through dirfd (Deno's own call needs -A). */
+function openFds(): number {
+  return [...readDirSync("/proc/self/fd")].length;
+}
+
+const tag = (e: { path: string; isDirectory: boolean; isSymlink: boolean }) =>
+  `${e.path}${e.isDirectory ? "/" : e.isSymlink ? "@" : ""}`;
+
+/** std's walk over Deno.readDirSync, for comparison (no symlink following). */
+function stdWalk(root: string, maxDepth = Infinity, depth = 0): string[] {
+  const out = depth === 0 ? [`${root}/`] : [];
+  if (depth >= maxDepth) return out;
+  for (const e of Deno.readDirSync(root)) {
+    const p = `${root}/${e.name}`;
+    out.push(tag({ path: p, ...e }));
+    if (e.isDirectory) out.push(...stdWalk(p, maxDepth, depth + 1).slice(0));
+  }
+  return out;
+}
+
+function paths(root: string, opts?: WalkOptions): string[] {
+  return [...walkSync(root, opts)].map(tag).sort();
+}
+
+/** a/{x.ts,y.md}, a/b/{z.ts}, a/b/c/{deep.txt}, top.txt, links. */
+function makeTree(root: string): void {
+  Deno.mkdirSync(`${root}/a/b/c`, { recursive: true });
+  Deno.writeTextFileSync(`${root}/a/x.ts`, "");
+  Deno.writeTextFileSync(`${root}/a/y.md`, "");
+  Deno.writeTextFileSync(`${root}/a/b/z.ts`, "");
+  Deno.writeTextFileSync(`${root}/a/b/c/deep.txt`, "");
+  Deno.writeTextFileSync(`${root}/top.txt`, "");
+  Deno.symlinkSync("a/b", `${root}/link-dir`);
+  Deno.symlinkSync("top.txt", `${root}/link-file`);
+  Deno.symlinkSync("nowhere", `${root}/link-dangling`);
+  Deno.symlinkSync("..", `${root}/a/b/c/loop`);
+}
+
+Deno.test({
+  name: "walkSync yields what a recursive Deno.readDirSync finds",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir((root) => {
+      makeTree(root);
+      for (let i = 0; i < 30; i++) {
+        Deno.mkdirSync(`${root}/many/d${i}`, { recursive: true });
+        for (let j = 0; j < 20; j++) {
+          Deno.writeTextFileSync(`${root}/many/d${i}/f${j}`, "");
+        }
+      }
+      assert.deepEqual(paths(root), stdWalk(root).sort());
+      for (const d of [0, 1, 2, 3]) {
+        assert.deepEqual(
+          paths(root, { maxDepth: d }),
+          stdWalk(root, d).sort(),
+          `maxDepth ${d}`,
+        );
+      }
+      assert.deepEqual(paths(root, { maxDepth: -1 }), []);
+      // The root comes first; a directory comes before its contents.
+      const order = [...walkSync(root)].map((e) => e.path);
+      assert.equal(order[0], root);
+      assert.ok(order.indexOf(`${root}/a`) < order.indexOf(`${root}/a/x.ts`));
+      assert.ok(
+        order.indexOf(`${root}/a/b`) < order.indexOf(`${root}/a/b/c/deep.txt`),
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "walk (async) yields the same entries as walkSync",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      const got: string[] = [];
+      for await (const e of walk(root)) got.push(tag(e));
+      assert.deepEqual(got.sort(), paths(root));
+      const names: string[] = [];
+      for await (const e of walk(root, { maxDepth: 1, includeDirs: false })) {
+        names.push(e.name);
+      }
+      assert.deepEqual(names.sort(), [
+        "link-dangling",
+        "link-dir",
+        "link-file",
+        "top.txt",
+      ]);
+    });
+  },
+});
+
+Deno.test({
+  name: "walk options follow @std/fs",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir((root) => {
+      makeTree(root);
+      const rel = (o: WalkOptions) =>
+        paths(root, o).map((p) => p.slice(root.length) || "/");
+      assert.deepEqual(rel({ includeFiles: false }), [
+        "/",
+        "/a/",
+        "/a/b/",
+        "/a/b/c/",
+        "/a/b/c/loop@",
+        "/link-dangling@",
+        "/link-dir@",
+        "/link-file@",
+      ]);
+      assert.deepEqual(rel({ includeDirs: false, includeSymlinks: false }), [
+        "/a/b/c/deep.txt",
+        "/a/b/z.ts",
+        "/a/x.ts",
+        "/a/y.md",
+        "/top.txt",
+      ]);
+      // exts with or without the dot; directories are still entered.
+      assert.deepEqual(rel({ exts: ["ts"] }), ["/a/b/z.ts", "/a/x.ts"]);
+      assert.deepEqual(rel({ exts: [".ts", ".md"] }), [
+        "/a/b/z.ts",
+        "/a/x.ts",
+        "/a/y.md",
+      ]);
+      assert.deepEqual(rel({ match: [/deep/, /y\.md$/] }), [
+        "/a/b/c/deep.txt",
+        "/a/y.md",
+      ]);
+      // skip: neither yielded nor entered.
+      assert.deepEqual(rel({ skip: [/\/b$/, /link/, /\.txt$/] }), [
+        "/",
+        "/a/",
+        "/a/x.ts",
+        "/a/y.md",
+      ]);
+      // A skipped root yields nothing.
+      assert.deepEqual(rel({ skip: [/.*/] }), []);
+      // Relative roots are normalized like std's join.
+      const cwd = Deno.cwd();
+      Deno.chdir(root);
+      try {
+        const rels = [...walkSync("./a/", { maxDepth: 1 })].map((e) => e.path);
+        assert.deepEqual(rels.sort(), ["a/", "a/b", "a/x.ts", "a/y.md"]);
+        const dot = [...walkSync(".", { maxDepth: 1 })].map((e) => e.path);
+        assert.ok(
+          dot.includes(".") && dot.includes("a") && dot.includes("top.txt"),
+        );
+      } finally {
+        Deno.chdir(cwd);
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "followSymlinks walks linked directories, once per branch",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir((root) => {
+      makeTree(root);
+      const got = paths(root, { followSymlinks: true }).map((p) =>
+        p.slice(root.length)
+      );
+      // The link to a/b is walked under its own path; the loop link to an
+      // ancestor is yielded as a directory but not entered; the dangling link
+      // stays a symlink; a link to a file describes the file.
+      for (
+        const p of [
+          "/link-dir/",
+          "/link-dir/z.ts",
+          "/link-dir/c/",
+          "/link-dir/c/deep.txt",
+          "/link-dir/c/loop/",
+          "/a/b/c/loop/",
+          "/link-dangling@",
+          "/link-file",
+        ]
+      ) assert.ok(got.includes(p), `${p} in ${got}`);
+      assert.ok(!got.some((p) => p.includes("/loop/b/")), "loop not entered");
+      const file = [...walkSync(root, { followSymlinks: true })]
+        .find((e) => e.name === "link-file")!;
+      assert.equal(file.isFile, true);
+      assert.equal(file.isSymlink, false);
+    });
+  },
+});
+
+Deno.test({
+  name: "entry.dir resolves entry.name; the root entry's dir is the root",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir((root) => {
+      makeTree(root);
+      let first = true;
+      for (const e of walkSync(root)) {
+        const deno = Deno.lstatSync(e.path);
+        const mine: Deno.FileInfo = first
+          ? statSync(e.dir)
+          : lstatSync(e.name, { dirFd: e.dir });
+        first = false;
+        assert.equal(mine.ino, deno.ino, e.path);
+        assert.equal(e.isFile, deno.isFile, e.path);
+        assert.equal(e.isDirectory, deno.isDirectory, e.path);
+        assert.equal(e.isSymlink, deno.isSymlink, e.path);
+      }
+      // The dirs are closed once the walk has left them.
+      const dirs = [...walkSync(root)].map((e) => e.dir);
+      assert.ok(dirs.every((d) => d.closed));
+    });
+  },
+});
+
+Deno.test({
+  name: "walk with dirFd walks relative to an open directory",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir((root) => {
+      makeTree(root);
+      assert.ok(supportsDirFd.has(walkSync) && supportsDirFd.has(walk));
+      using dir = openDirSync(root);
+      const got = [...walkSync("a", { dirFd: dir })].map(tag).sort();
+      assert.deepEqual(got, [
+        "a/",
+        "a/b/",
+        "a/b/c/",
+        "a/b/c/deep.txt",
+        "a/b/c/loop@",
+        "a/b/z.ts",
+        "a/x.ts",
+        "a/y.md",
+      ]);
+      const all = [...walkSync(".", { dirFd: dir, maxDepth: 1 })].map((e) =>
+        e.path
+      );
+      assert.ok(all.includes(".") && all.includes("top.txt"));
+    });
+  },
+});
+
+Deno.test({
+  name: "descriptors are bounded by depth and closed on end, break and throw",
+  ignore: !enabled || !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.mkdirSync(`${root}/1/2/3/4/5`, { recursive: true });
+      for (let i = 0; i < 20; i++) {
+        Deno.mkdirSync(`${root}/wide${i}`);
+        Deno.writeTextFileSync(`${root}/wide${i}/f`, "");
+      }
+      Deno.writeTextFileSync(`${root}/1/2/3/4/5/leaf`, "");
+      const before = openFds();
+      let most = 0;
+      for (const _ of walkSync(root)) most = Math.max(most, openFds() - before);
+      assert.ok(most <= 6, `at most depth + 1 open (${most})`);
+      assert.equal(openFds(), before);
+      for (const e of walkSync(root)) if (e.name === "4") break;
+      assert.equal(openFds(), before);
+      assert.throws(() => {
+        for (const e of walkSync(root)) {
+          if (e.name === "5") throw new Error("x");
+        }
+      }, /x/);
+      assert.equal(openFds(), before);
+      for await (const e of walk(root)) if (e.name === "3") break;
+      await assert.rejects(async () => {
+        for await (const e of walk(root)) {
+          if (e.name === "leaf") throw new Error("y");
+        }
+      }, /y/);
+      assert.equal(openFds(), before);
+      // An error inside the walk: a name that is not valid UTF-8, deep down.
+      const made = await new Deno.Command("sh", {
+        args: ["-c", `touch "$1/1/2/3/$(printf 'bad\\377')"`, "sh", root],
+      }).output();
+      assert.equal(made.code, 0);
+      assert.throws(() => [...walkSync(root)], Deno.errors.InvalidData);
+      assert.equal(openFds(), before);
+      // Nothing is open before iteration starts, nor after an early return.
+      const it = walkSync(root);
+      assert.equal(openFds(), before);
+      it.next();
+      it.return!();
+      assert.equal(openFds(), before);
+    });
+  },
+});
+
+Deno.test({
+  name: "walk errors and argument checks",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.writeTextFileSync(`${root}/file`, "");
+      assert.throws(
+        () => [...walkSync(`${root}/missing`)],
+        Deno.errors.NotFound,
+      );
+      assert.throws(
+        () => [...walkSync(`${root}/file`)],
+        Deno.errors.NotADirectory,
+      );
+      await assert.rejects(async () => {
+        for await (const _ of walk(`${root}/missing`)) { /* */ }
+      }, Deno.errors.NotFound);
+      assert.throws(
+        () => walkSync(root, { maxDepth: "1" as never }),
+        TypeError,
+      );
+      assert.throws(() => walkSync(root, { exts: "ts" as never }), TypeError);
+      assert.throws(() => walkSync(root, { match: ["x"] as never }), TypeError);
+      assert.throws(
+        () => walkSync(root, { includeDirs: 1 as never }),
+        TypeError,
+      );
+      assert.throws(() => walkSync(1 as never), TypeError);
+      assert.throws(() => walkSync("a\0b"), TypeError);
+    });
+  },
+});
+
+Deno.test({
+  name: "walk raises os.fwalk, then open and os.scandir per directory",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir((root) => {
+      Deno.mkdirSync(`${root}/sub`);
+      const seen: [string, readonly unknown[]][] = [];
+      let on = true;
+      addAuditHook((ev, args) => {
+        if (on) seen.push([ev, args]);
+      });
+      try {
+        [...walkSync(root, { followSymlinks: true })];
+      } finally {
+        on = false;
+      }
+      assert.deepEqual(seen[0], ["os.fwalk", [root, true, null, true, -1]]);
+      assert.deepEqual(seen.map(([e]) => e), [
+        "os.fwalk",
+        "open",
+        "os.scandir",
+        "open",
+        "os.scandir",
+      ]);
+      assert.equal(seen[3][1][0], "sub");
+    });
+  },
+});
+
+// A second process swaps directories inside the tree for symlinks to a tree
+// outside it, over and over, while this one walks the tree thousands of
+// times: nothing outside may ever be yielded.
+const ATTACKER = `
+const [root, outside, ms] = Deno.args;
+const victims = ["a", "a/b", "c", "c/d/e"].map((v) => root + "/" + v);
+const end = Date.now() + Number(ms);
+let swaps = 0;
+while (Date.now() < end) {
+  for (const v of victims) {
+    try {
+      Deno.renameSync(v, v + ".away");
+      Deno.symlinkSync(outside, v);
+      Deno.removeSync(v);
+      Deno.renameSync(v + ".away", v);
+      swaps++;
+    } catch { /* a parent is swapped away right now */ }
+  }
+}
+console.log(swaps);
+`;
+
+Deno.test({
+  name: "a directory swapped for a symlink is never followed out of the tree",
+  ignore: !enabled || Deno.build.os === "windows",
+  fn: async () => {
+    await withTempDir(async (base) => {
+      const root = `${base}/tree`;
+      const outside = `${base}/outside`;
+      for (const d of ["a/b/x", "c/d/e/f"]) {
+        Deno.mkdirSync(`${root}/${d}`, { recursive: true });
+      }
+      for (const d of ["a", "a/b", "a/b/x", "c", "c/d", "c/d/e", "c/d/e/f"]) {
+        Deno.writeTextFileSync(`${root}/${d}/inside.txt`, "");
+      }
+      Deno.mkdirSync(`${outside}/deeper`, { recursive: true });
+      Deno.writeTextFileSync(`${outside}/MARKER_OUTSIDE`, "");
+      Deno.writeTextFileSync(`${outside}/deeper/MARKER_OUTSIDE`, "");
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["eval", ATTACKER, root, outside, "3000"],
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+      const status = child.output();
+      let walks = 0, entries = 0, symlinksSeen = 0, done = false;
+      status.finally(() => done = true);
+      // Give the attacker a moment to start, then walk until it is done.
+      await new Promise((r) => setTimeout(r, 300));
+      while (!done) {
+        for (let i = 0; i < 100; i++) {
+          for (const e of walkSync(root)) {
+            entries++;
+            if (e.isSymlink) symlinksSeen++;
+            assert.ok(!e.path.includes("MARKER"), `escaped: ${e.path}`);
+            assert.ok(!e.name.includes("MARKER"), `escaped: ${e.path}`);
+          }
+          walks++;
+        }
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      const out = await status;
+      assert.equal(out.code, 0);
+      const swaps = Number(new TextDecoder().decode(out.stdout));
+      assert.ok(swaps > 100, `attacker swapped ${swaps} times`);
+      assert.ok(walks > 1000, `walked ${walks} times`);
+      assert.ok(symlinksSeen > 0, "the walks ran during the swaps");
+      assert.ok(entries > 0);
+    });
+  },
+});
+
+// Type-level: WalkEntry is a Deno.DirEntry plus path and dir.
+const _check: Deno.DirEntry = {} as WalkEntry;

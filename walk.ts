@@ -1,0 +1,495 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import { basename, normalize } from "node:path";
+import {
+  type FdLike,
+  type PathLike,
+  toBool,
+  toDirFd,
+  toOptions,
+  toPath,
+} from "./_args.ts";
+import { audit, hooks } from "./_audit.ts";
+import { backend } from "./_backend.ts";
+import { declareCapabilities } from "./_caps.ts";
+import { notSupported, systemError } from "./_errors.ts";
+import { type Dir, newDir } from "./dir.ts";
+import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
+import { badName, kindAt, vanished } from "./read_dir.ts";
+
+/** Options for {@linkcode walk} and {@linkcode walkSync}, after `@std/fs`'s. */
+export interface WalkOptions {
+  /**
+   * The deepest level to yield: the root is depth 0, its entries depth 1.
+   * Directories at `maxDepth` are yielded but not entered.
+   *
+   * @default {Infinity}
+   */
+  maxDepth?: number;
+  /**
+   * Yield files (and other non-directories: FIFOs, sockets, devices).
+   *
+   * @default {true}
+   */
+  includeFiles?: boolean;
+  /**
+   * Yield directories, the root first.
+   *
+   * @default {true}
+   */
+  includeDirs?: boolean;
+  /**
+   * Yield symlinks that are not followed.
+   *
+   * @default {true}
+   */
+  includeSymlinks?: boolean;
+  /**
+   * Follow symlinks to directories and walk them (each directory once per
+   * branch: a link back to an ancestor is yielded but not entered). Entries
+   * reached through a followed link describe the link's target; a link that
+   * cannot be resolved is yielded as a symlink.
+   *
+   * @default {false}
+   */
+  followSymlinks?: boolean;
+  /**
+   * Yield only entries whose path ends with one of these extensions (with or
+   * without the leading dot). Directories are still entered.
+   */
+  exts?: string[];
+  /**
+   * Yield only entries whose path matches one of these patterns. Directories
+   * are still entered.
+   */
+  match?: RegExp[];
+  /**
+   * Neither yield entries whose path matches one of these patterns, nor
+   * enter such directories.
+   */
+  skip?: RegExp[];
+  /**
+   * Resolve a relative `root` against this open directory (Python's
+   * `dir_fd`). `walk(".", { dirFd: dir })` walks an open directory.
+   */
+  dirFd?: FdLike;
+}
+
+/** An entry yielded by {@linkcode walk} and {@linkcode walkSync}. */
+export interface WalkEntry extends Deno.DirEntry {
+  /** The entry's path: the root joined with the names leading to it. */
+  path: string;
+  /** The entry's name (for the root entry, the root's last component). */
+  name: string;
+  /** Whether the entry is a file (as listed, or the target of a followed link). */
+  isFile: boolean;
+  /** Whether the entry is a directory. */
+  isDirectory: boolean;
+  /** Whether the entry is a symlink that was not followed. */
+  isSymlink: boolean;
+  /**
+   * The open directory that contains the entry: `name` resolves against it,
+   * as in `lstatSync(entry.name, { dirFd: entry.dir })`, immune to renames
+   * and symlink swaps of the directories above. For the root entry it is the
+   * root directory itself (describe it with `statSync(entry.dir)`).
+   *
+   * Valid only while the entry is being handled: the walk closes it when it
+   * leaves the directory. Do not keep it.
+   */
+  dir: Dir;
+}
+
+/** One open directory of the walk, and its listing (reused per depth). */
+class Level implements DirChunk {
+  count = 0;
+  names: string[] = [];
+  kinds: number[] = [];
+  i = 0;
+  dir: Dir | null = null;
+  fd = -1;
+  path = "";
+  prefix = "";
+  dev = 0;
+  ino = 0;
+}
+
+interface Walk {
+  maxDepth: number;
+  files: boolean;
+  dirs: boolean;
+  symlinks: boolean;
+  follow: boolean;
+  exts: string[] | undefined;
+  match: RegExp[] | undefined;
+  skip: RegExp[] | undefined;
+}
+
+function regExps(v: unknown, arg: string): RegExp[] | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v) && v.every((r) => r instanceof RegExp)) return v;
+  throw new TypeError(`walk: ${arg} must be an array of RegExps`);
+}
+
+function toWalk(o: Partial<WalkOptions>): Walk {
+  const d = o.maxDepth;
+  if (d !== undefined && (typeof d !== "number" || Number.isNaN(d))) {
+    throw new TypeError(`walk: maxDepth must be a number, not ${String(d)}`);
+  }
+  let exts: string[] | undefined;
+  if (o.exts !== undefined) {
+    if (!Array.isArray(o.exts) || !o.exts.every((e) => typeof e === "string")) {
+      throw new TypeError("walk: exts must be an array of strings");
+    }
+    exts = o.exts.map((e) => e.startsWith(".") ? e : `.${e}`);
+  }
+  return {
+    maxDepth: d ?? Infinity,
+    files: toBool(o.includeFiles, "walk", "includeFiles", true),
+    dirs: toBool(o.includeDirs, "walk", "includeDirs", true),
+    symlinks: toBool(o.includeSymlinks, "walk", "includeSymlinks", true),
+    follow: toBool(o.followSymlinks, "walk", "followSymlinks", false),
+    exts,
+    match: regExps(o.match, "match"),
+    skip: regExps(o.skip, "skip"),
+  };
+}
+
+/** `@std/fs`'s `include`: extensions, then match, then skip. */
+function included(path: string, w: Walk): boolean {
+  const { exts, match, skip } = w;
+  if (exts !== undefined && !exts.some((e) => path.endsWith(e))) return false;
+  if (match !== undefined && !match.some((m) => m.test(path))) return false;
+  if (skip !== undefined && skip.some((s) => s.test(path))) return false;
+  return true;
+}
+
+function skipped(path: string, w: Walk): boolean {
+  return w.skip !== undefined && w.skip.some((s) => s.test(path));
+}
+
+// The (dev, ino) of the directory openChild last opened.
+let openedDev = 0;
+let openedIno = 0;
+
+/**
+ * Opens the directory `name` of `parent` for the walk, or returns -1 if it is
+ * no longer the directory that was listed (gone, swapped for a symlink or
+ * another file) or, when following links, is an ancestor. Without `follow`
+ * the open refuses a symlink (`O_NOFOLLOW`), and in every case the opened
+ * descriptor must be the very file the `stat` through the parent saw.
+ */
+function openChild(
+  b: Backend,
+  levels: Level[],
+  top: number,
+  name: string,
+  path: string,
+  follow: boolean,
+): number {
+  const parent = levels[top].fd;
+  const st = b.statAt(parent, name, follow);
+  if (typeof st === "number") {
+    if (vanished(b, st)) return -1;
+    throw systemError(b, st, b.statVia, path);
+  }
+  if (!st.isDirectory) return -1;
+  const dev = st.dev, ino = st.ino!;
+  if (follow) {
+    for (let i = 0; i <= top; i++) {
+      if (levels[i].ino === ino && levels[i].dev === dev) return -1;
+    }
+  }
+  if (hooks.length !== 0) audit("open", [name, null, b.openDirFlags(follow)]);
+  const fd = b.openDirAt(parent, name, follow);
+  if (fd < 0) {
+    if (vanished(b, fd)) return -1;
+    throw systemError(b, fd, "openat", path);
+  }
+  const now = b.fstat(fd);
+  if (typeof now === "number" || now.dev !== dev || now.ino !== ino) {
+    b.close(fd);
+    if (typeof now === "number") throw systemError(b, now, b.statVia, path);
+    return -1;
+  }
+  openedDev = dev;
+  openedIno = ino;
+  return fd;
+}
+
+function enter(
+  levels: Level[],
+  depth: number,
+  fd: number,
+  path: string,
+  prefix: string,
+): Level {
+  const L = levels[depth] ??= new Level();
+  L.dir = newDir(fd, path);
+  L.fd = fd;
+  L.path = path;
+  L.prefix = prefix;
+  L.dev = openedDev;
+  L.ino = openedIno;
+  L.count = L.i = 0;
+  if (hooks.length !== 0) audit("os.scandir", [fd]);
+  return L;
+}
+
+function* walkIter(
+  b: Backend,
+  root: string,
+  dirFd: number,
+  w: Walk,
+): Generator<WalkEntry, undefined> {
+  const levels: Level[] = [];
+  let top = -1;
+  const { maxDepth, follow, files, dirs, symlinks } = w;
+  const filtered = w.exts !== undefined || w.match !== undefined ||
+    w.skip !== undefined;
+  try {
+    if (maxDepth < 0) return;
+    if (hooks.length !== 0) audit("open", [root, null, b.openDirFlags(true)]);
+    const fd = b.openDirAt(dirFd, root, true);
+    if (fd < 0) throw systemError(b, fd, "openat", root);
+    const rootPath = normalize(root);
+    const st = b.fstat(fd);
+    if (typeof st === "number") {
+      b.close(fd);
+      throw systemError(b, st, b.statVia, root);
+    }
+    openedDev = st.dev;
+    openedIno = st.ino!;
+    const prefix = rootPath === "."
+      ? ""
+      : rootPath.endsWith("/")
+      ? rootPath
+      : `${rootPath}/`;
+    let L = enter(levels, 0, fd, rootPath, prefix);
+    top = 0;
+    if (dirs && (!filtered || included(rootPath, w))) {
+      yield {
+        path: rootPath,
+        name: basename(rootPath) || rootPath,
+        isFile: false,
+        isDirectory: true,
+        isSymlink: false,
+        dir: L.dir!,
+      };
+    }
+    if (maxDepth < 1 || (filtered && skipped(rootPath, w))) return;
+    while (top >= 0) {
+      L = levels[top];
+      if (L.i >= L.count) {
+        const r = b.readDirChunk!(L.fd, L);
+        if (r > 0) {
+          L.i = 0;
+          continue;
+        }
+        const dir = L.dir!;
+        L.dir = null;
+        top--;
+        dir.close();
+        if (r < 0) throw systemError(b, r, "readdir", L.path);
+        continue;
+      }
+      const i = L.i++;
+      const name = L.names[i];
+      let kind = L.kinds[i];
+      if (kind === KIND.UNKNOWN) {
+        kind = kindAt(b, L.fd, name);
+        if (kind < 0) {
+          if (vanished(b, kind)) continue;
+          throw systemError(b, kind, b.statVia, L.prefix + name);
+        }
+      } else if (kind === KIND.BAD_NAME) {
+        throw badName("walk", name, L.path);
+      }
+      const path = L.prefix + name;
+      let isFile = kind === KIND.FILE;
+      let isDirectory = kind === KIND.DIR;
+      let followed = false;
+      if (kind === KIND.SYMLINK) {
+        const t = follow ? b.statAt(L.fd, name, true) : -1;
+        if (typeof t === "number") {
+          if (symlinks && (!filtered || included(path, w))) {
+            yield {
+              path,
+              name,
+              isFile: false,
+              isDirectory: false,
+              isSymlink: true,
+              dir: L.dir!,
+            };
+          }
+          continue;
+        }
+        isFile = t.isFile;
+        isDirectory = t.isDirectory;
+        followed = true;
+      }
+      if (!isDirectory) {
+        if (files && (!filtered || included(path, w))) {
+          yield {
+            path,
+            name,
+            isFile,
+            isDirectory,
+            isSymlink: false,
+            dir: L.dir!,
+          };
+        }
+        continue;
+      }
+      if (filtered && skipped(path, w)) continue;
+      if (dirs && (!filtered || included(path, w))) {
+        yield {
+          path,
+          name,
+          isFile,
+          isDirectory,
+          isSymlink: false,
+          dir: L.dir!,
+        };
+      }
+      if (top + 1 >= maxDepth) continue;
+      const child = openChild(b, levels, top, name, path, followed);
+      if (child < 0) continue;
+      top++;
+      enter(levels, top, child, path, `${path}/`);
+    }
+  } finally {
+    for (; top >= 0; top--) {
+      const dir = levels[top].dir;
+      levels[top].dir = null;
+      dir?.close();
+    }
+  }
+}
+
+/**
+ * Walks a directory tree through descriptors, like Python's `os.fwalk`, with
+ * the options and entries of `@std/fs`'s `walkSync`: yields the root (when
+ * `includeDirs`), then every entry below it, depth first, each directory's
+ * entries in the order the file system lists them, a directory before its
+ * contents.
+ *
+ * Every directory is opened relative to its parent's descriptor, refusing
+ * symlinks (`O_NOFOLLOW | O_DIRECTORY`), and entered only if the opened
+ * descriptor is the same file (device and inode) that an `lstat` through the
+ * parent found: a directory swapped for a symlink (or anything else) while
+ * the walk runs is never followed out of the tree; it is skipped, as are
+ * entries that disappear. The root itself is opened following symlinks, as
+ * `@std/fs` does. Each entry carries its open parent directory, `dir`, for
+ * race-free operations on `name`; it is valid only while the entry is being
+ * handled.
+ *
+ * Open descriptors are bounded by the depth of the tree; all are closed when
+ * iteration ends, stops early (`break`), or throws. Nothing is opened until
+ * iteration starts.
+ *
+ * Requires `--allow-ffi`, which bypasses Deno's read permission checks.
+ * Raises the audit event `os.fwalk` with `[root, true, null, followSymlinks,
+ * dirFd]` (`topdown` is always true and errors are thrown, not passed to an
+ * `onerror`; `-1` without `dirFd`), then, as Python's `fwalk` does, `open`
+ * for each directory opened and `os.scandir` with its descriptor.
+ *
+ * Differences from `@std/fs`: paths of entries under a followed link stay
+ * under the root (no canonicalization); a followed link is described by its
+ * target; a directory that cannot be opened throws the `Deno.errors` class
+ * (no `WalkError`).
+ *
+ * @param root The directory to walk.
+ * @param options {@linkcode WalkOptions}.
+ * @returns An iterable of {@linkcode WalkEntry} objects.
+ * @throws {TypeError} On a malformed root or option (when called).
+ * @throws {Deno.errors.NotSupported} Without `--allow-ffi` or a backend that
+ * reads directories.
+ * @throws {Deno.errors.NotFound} When the root does not exist;
+ * `NotADirectory` when it is not a directory; `PermissionDenied` when a
+ * directory cannot be read.
+ * @throws {Deno.errors.InvalidData} For a name that is not valid UTF-8.
+ *
+ * @example Find TypeScript files, stating each through its directory
+ * ```ts
+ * import { lstatSync, walkSync } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * const root = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${root}/src`);
+ * Deno.writeTextFileSync(`${root}/src/main.ts`, "export {};\n");
+ * Deno.writeTextFileSync(`${root}/README.md`, "");
+ * const found: string[] = [];
+ * for (const entry of walkSync(root, { exts: [".ts"], includeDirs: false })) {
+ *   const info = lstatSync(entry.name, { dirFd: entry.dir });
+ *   found.push(`${entry.path.slice(root.length)} ${info.size}`);
+ * }
+ * assert.deepEqual(found, ["/src/main.ts 11"]);
+ * Deno.removeSync(root, { recursive: true });
+ * ```
+ */
+export function walkSync(
+  root: PathLike,
+  options?: WalkOptions,
+): IterableIterator<WalkEntry> & Disposable {
+  const o = toOptions(options, "walk");
+  const p = toPath(root, "walk");
+  const dirFd = toDirFd(o.dirFd, "walk");
+  const w = toWalk(o);
+  const b = backend();
+  if (b?.readDirChunk === undefined) {
+    throw notSupported("walk", "a directory descriptor");
+  }
+  if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("walk", "dirFd");
+  if (hooks.length !== 0) {
+    audit("os.fwalk", [root, true, null, w.follow, dirFd ?? -1]);
+  }
+  return walkIter(b, p, dirFd ?? b.AT_FDCWD, w);
+}
+
+/**
+ * Walks a directory tree through descriptors; the async twin of
+ * {@linkcode walkSync}, with the same options, entries, audit events and
+ * guarantees, like `@std/fs`'s `walk`.
+ *
+ * Nothing happens until iteration starts: arguments are checked, the audit
+ * events raised and the root opened on the first `next()`, so every error
+ * arrives as a rejection. Descriptors are closed when iteration ends, stops
+ * early or throws. `entry.dir` stays open across `await`s in the loop body
+ * until the next entry is requested.
+ *
+ * Requires `--allow-ffi`.
+ *
+ * @param root The directory to walk.
+ * @param options {@linkcode WalkOptions}.
+ * @returns An async iterable of {@linkcode WalkEntry} objects.
+ * @throws {Deno.errors.NotFound} And the other errors of
+ * {@linkcode walkSync}, as rejections.
+ *
+ * @example Count the files of a tree
+ * ```ts
+ * import { walk } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * const root = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${root}/a/b`, { recursive: true });
+ * Deno.writeTextFileSync(`${root}/a/b/c.txt`, "");
+ * let files = 0;
+ * for await (const entry of walk(root)) if (entry.isFile) files++;
+ * assert.equal(files, 1);
+ * Deno.removeSync(root, { recursive: true });
+ * ```
+ */
+export async function* walk(
+  root: PathLike,
+  options?: WalkOptions,
+): AsyncGenerator<WalkEntry, undefined> {
+  const it = walkSync(root, options);
+  try {
+    for (let r = it.next(); r.done !== true; r = it.next()) yield r.value;
+  } finally {
+    it.return!();
+  }
+}
+
+const CAPS = declareCapabilities([walk, walkSync], {
+  dirFd: (b) => typeof b?.readDirChunk === "function",
+});
