@@ -74,6 +74,7 @@ const WINDOWS_CLASS_BY_ERROR: Readonly<Record<number, string>> = {
   80: "AlreadyExists", // FILE_EXISTS
   87: "TypeError", // INVALID_PARAMETER (InvalidInput)
   109: "BrokenPipe", // BROKEN_PIPE
+  120: "NotSupported", // CALL_NOT_IMPLEMENTED (Unsupported)
   121: "TimedOut", // SEM_TIMEOUT
   183: "AlreadyExists", // ALREADY_EXISTS
   232: "BrokenPipe", // NO_DATA

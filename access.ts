@@ -11,6 +11,7 @@ import {
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported } from "./_errors.ts";
+import { withDirFd } from "./_dispatch.ts";
 
 /** {@linkcode access} mode: the path exists. */
 export const F_OK = 0;
@@ -94,6 +95,26 @@ export function accessSync(
   mode: number,
   options?: AccessOptions,
 ): boolean {
+  const { p, m, dirFd, follow, effectiveIds } = check(path, mode, options);
+  const b = backend();
+  if (b?.accessAt === undefined) {
+    checkFallback(m, effectiveIds);
+    try {
+      Deno.statSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return b.accessAt(dirFd ?? b.AT_FDCWD, p, m, follow, effectiveIds) === 0;
+}
+
+/** Argument and capability checks (Python raises no audit event here). */
+function check(
+  path: PathLike,
+  mode: number,
+  options: AccessOptions | undefined,
+) {
   const o = toOptions(options, "access");
   const p = toPath(path, "access");
   const m = toAccessMode(mode);
@@ -104,18 +125,13 @@ export function accessSync(
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("access", "followSymlinks");
   }
-  const b = backend();
-  if (b?.accessAt === undefined) {
-    if (effectiveIds) throw notSupported("access", "effectiveIds");
-    if (m !== F_OK) throw notSupported("access", "R_OK/W_OK/X_OK");
-    try {
-      Deno.statSync(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  return b.accessAt(dirFd ?? b.AT_FDCWD, p, m, follow, effectiveIds) === 0;
+  return { p, m, dirFd, given: o.dirFd, follow, effectiveIds };
+}
+
+/** Without `faccessat`, only existence can be answered. */
+function checkFallback(m: number, effectiveIds: boolean): void {
+  if (effectiveIds) throw notSupported("access", "effectiveIds");
+  if (m !== F_OK) throw notSupported("access", "R_OK/W_OK/X_OK");
 }
 
 /**
@@ -151,7 +167,26 @@ export async function access(
   mode: number,
   options?: AccessOptions,
 ): Promise<boolean> {
-  return await Promise.resolve().then(() => accessSync(path, mode, options));
+  const { p, m, given, follow, effectiveIds } = check(path, mode, options);
+  const b = backend();
+  if (b?.accessAt === undefined) {
+    checkFallback(m, effectiveIds);
+    try {
+      await Deno.stat(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const r = await withDirFd(
+    given,
+    "access",
+    b.AT_FDCWD,
+    (d) =>
+      b.async?.accessAt?.(d, p, m, follow, effectiveIds) ??
+        b.accessAt!(d, p, m, follow, effectiveIds),
+  );
+  return r === 0;
 }
 
 const CAPS = declareCapabilities([access, accessSync], {

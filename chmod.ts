@@ -16,6 +16,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withDirFd, withFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode chmod} and {@linkcode chmodSync}. */
 export interface ChmodOptions {
@@ -73,6 +74,42 @@ export function chmodSync(
   mode: number,
   options?: ChmodOptions,
 ): void {
+  const c = check(path, mode, options);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const r = b.fchmod!(c.fd, c.m);
+    if (r < 0) throw systemError(b, r, "fchmod");
+    return;
+  }
+  const { p, m, dirFd, follow } = c;
+  const b = backend();
+  if (!follow) {
+    const r = b!.lchmodAt!(dirFd ?? b!.AT_FDCWD, p, m);
+    if (r < 0) throw systemError(b!, r, "fchmodat2", p);
+    return;
+  }
+  if (b?.chmodAt === undefined) return Deno.chmodSync(p, m);
+  const r = b.chmodAt(dirFd ?? b.AT_FDCWD, p, m);
+  if (r < 0) throw systemError(b, r, "fchmodat", p);
+}
+
+/** What {@linkcode check} returns: a descriptor, or a path and its options. */
+type Checked =
+  | { p: undefined; fd: number; m: number }
+  | {
+    p: string;
+    m: number;
+    dirFd: number | undefined;
+    given: unknown;
+    follow: boolean;
+  };
+
+/** Argument and capability checks, then the audit event. */
+function check(
+  path: PathLike | FdLike,
+  mode: number,
+  options: ChmodOptions | undefined,
+): Checked {
   const o = toOptions(options, "chmod");
   if (isFdLike(path)) {
     if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("chmod");
@@ -81,10 +118,7 @@ export function chmodSync(
     const m = toMode(mode, "chmod");
     if (!CAPS.fd) throw notSupported("chmod", "fd");
     if (hooks.length !== 0) audit("os.chmod", [fd, m, -1]);
-    const b = backend()!;
-    const r = b.fchmod!(fd, m);
-    if (r < 0) throw systemError(b, r, "fchmod");
-    return;
+    return { p: undefined, fd, m };
   }
   const p = toPath(path, "chmod");
   const m = toMode(mode, "chmod");
@@ -95,15 +129,7 @@ export function chmodSync(
     throw notSupported("chmod", "followSymlinks");
   }
   if (hooks.length !== 0) audit("os.chmod", [path, m, dirFd ?? -1]);
-  const b = backend();
-  if (!follow) {
-    const r = b!.lchmodAt!(dirFd ?? b!.AT_FDCWD, p, m);
-    if (r < 0) throw systemError(b!, r, "fchmodat2", p);
-    return;
-  }
-  if (b?.chmodAt === undefined) return Deno.chmodSync(p, m);
-  const r = b.chmodAt(dirFd ?? b.AT_FDCWD, p, m);
-  if (r < 0) throw systemError(b, r, "fchmodat", p);
+  return { p, m, dirFd, given: o.dirFd, follow };
 }
 
 /**
@@ -136,7 +162,40 @@ export async function chmod(
   mode: number,
   options?: ChmodOptions,
 ): Promise<void> {
-  return await Promise.resolve().then(() => chmodSync(path, mode, options));
+  const c = check(path, mode, options);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const { m } = c;
+    const r = await withFd(
+      path,
+      "chmod",
+      "fd",
+      (fd) => b.async?.fchmod?.(fd, m) ?? b.fchmod!(fd, m),
+    );
+    if (r < 0) throw systemError(b, r, "fchmod");
+    return;
+  }
+  const { p, m, given, follow } = c;
+  const b = backend();
+  if (!follow) {
+    const l = b!;
+    const r = await withDirFd(
+      given,
+      "chmod",
+      l.AT_FDCWD,
+      (d) => l.async?.lchmodAt?.(d, p, m) ?? l.lchmodAt!(d, p, m),
+    );
+    if (r < 0) throw systemError(l, r, "fchmodat2", p);
+    return;
+  }
+  if (b?.chmodAt === undefined) return await Deno.chmod(p, m);
+  const r = await withDirFd(
+    given,
+    "chmod",
+    b.AT_FDCWD,
+    (d) => b.async?.chmodAt?.(d, p, m) ?? b.chmodAt!(d, p, m),
+  );
+  if (r < 0) throw systemError(b, r, "fchmodat", p);
 }
 
 const CAPS = declareCapabilities([chmod, chmodSync], {

@@ -16,6 +16,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withDirFd, withFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode chown} and {@linkcode chownSync}. */
 export interface ChownOptions {
@@ -73,6 +74,41 @@ export function chownSync(
   gid: number,
   options?: ChownOptions,
 ): void {
+  const c = check(path, uid, gid, options);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const r = b.fchown!(c.fd, c.u, c.g);
+    if (r < 0) throw systemError(b, r, "fchown");
+    return;
+  }
+  const { p, u, g, dirFd, follow } = c;
+  const b = backend();
+  if (b?.chownAt === undefined) {
+    return Deno.chownSync(p, u === -1 ? null : u, g === -1 ? null : g);
+  }
+  const r = b.chownAt(dirFd ?? b.AT_FDCWD, p, u, g, follow);
+  if (r < 0) throw systemError(b, r, "fchownat", p);
+}
+
+/** What {@linkcode check} returns: a descriptor, or a path and its options. */
+type Checked =
+  | { p: undefined; fd: number; u: number; g: number }
+  | {
+    p: string;
+    u: number;
+    g: number;
+    dirFd: number | undefined;
+    given: unknown;
+    follow: boolean;
+  };
+
+/** Argument and capability checks, then the audit event. */
+function check(
+  path: PathLike | FdLike,
+  uid: number,
+  gid: number,
+  options: ChownOptions | undefined,
+): Checked {
   const o = toOptions(options, "chown");
   if (isFdLike(path)) {
     if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("chown");
@@ -82,10 +118,7 @@ export function chownSync(
     const g = toId(gid, "chown", "gid");
     if (!CAPS.fd) throw notSupported("chown", "fd");
     if (hooks.length !== 0) audit("os.chown", [fd, u >>> 0, g >>> 0, -1]);
-    const b = backend()!;
-    const r = b.fchown!(fd, u, g);
-    if (r < 0) throw systemError(b, r, "fchown");
-    return;
+    return { p: undefined, fd, u, g };
   }
   const p = toPath(path, "chown");
   const u = toId(uid, "chown", "uid");
@@ -99,12 +132,7 @@ export function chownSync(
   if (hooks.length !== 0) {
     audit("os.chown", [path, u >>> 0, g >>> 0, dirFd ?? -1]);
   }
-  const b = backend();
-  if (b?.chownAt === undefined) {
-    return Deno.chownSync(p, u === -1 ? null : u, g === -1 ? null : g);
-  }
-  const r = b.chownAt(dirFd ?? b.AT_FDCWD, p, u, g, follow);
-  if (r < 0) throw systemError(b, r, "fchownat", p);
+  return { p, u, g, dirFd, given: o.dirFd, follow };
 }
 
 /**
@@ -137,7 +165,33 @@ export async function chown(
   gid: number,
   options?: ChownOptions,
 ): Promise<void> {
-  return await Promise.resolve().then(() => chownSync(path, uid, gid, options));
+  const c = check(path, uid, gid, options);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const { u, g } = c;
+    const r = await withFd(
+      path,
+      "chown",
+      "fd",
+      (fd) => b.async?.fchown?.(fd, u, g) ?? b.fchown!(fd, u, g),
+    );
+    if (r < 0) throw systemError(b, r, "fchown");
+    return;
+  }
+  const { p, u, g, given, follow } = c;
+  const b = backend();
+  if (b?.chownAt === undefined) {
+    return await Deno.chown(p, u === -1 ? null : u, g === -1 ? null : g);
+  }
+  const r = await withDirFd(
+    given,
+    "chown",
+    b.AT_FDCWD,
+    (d) =>
+      b.async?.chownAt?.(d, p, u, g, follow) ??
+        b.chownAt!(d, p, u, g, follow),
+  );
+  if (r < 0) throw systemError(b, r, "fchownat", p);
 }
 
 const CAPS = declareCapabilities([chown, chownSync], {

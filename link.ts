@@ -11,6 +11,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withDirFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode link} and {@linkcode linkSync}. */
 export interface LinkOptions {
@@ -74,6 +75,29 @@ export function linkSync(
   dst: PathLike,
   options?: LinkOptions,
 ): void {
+  const { s, d, srcDirFd, dstDirFd, follow } = check(src, dst, options);
+  const b = backend();
+  if (b?.linkAt === undefined) {
+    // Deno.linkSync does not follow; Python's default does.
+    const target = Deno.lstatSync(s).isSymlink ? Deno.realPathSync(s) : s;
+    return Deno.linkSync(target, d);
+  }
+  const r = b.linkAt(
+    srcDirFd ?? b.AT_FDCWD,
+    s,
+    dstDirFd ?? b.AT_FDCWD,
+    d,
+    follow,
+  );
+  if (r < 0) throw systemError(b, r, "linkat", s, d);
+}
+
+/** Argument and capability checks, then the audit event. */
+function check(
+  src: PathLike,
+  dst: PathLike,
+  options: LinkOptions | undefined,
+) {
   const o = toOptions(options, "link");
   const s = toPath(src, "link", "src");
   const d = toPath(dst, "link", "dst");
@@ -92,20 +116,15 @@ export function linkSync(
   if (hooks.length !== 0) {
     audit("os.link", [src, dst, srcDirFd ?? -1, dstDirFd ?? -1]);
   }
-  const b = backend();
-  if (b?.linkAt === undefined) {
-    // Deno.linkSync does not follow; Python's default does.
-    const target = Deno.lstatSync(s).isSymlink ? Deno.realPathSync(s) : s;
-    return Deno.linkSync(target, d);
-  }
-  const r = b.linkAt(
-    srcDirFd ?? b.AT_FDCWD,
+  return {
     s,
-    dstDirFd ?? b.AT_FDCWD,
     d,
+    srcDirFd,
+    dstDirFd,
     follow,
-  );
-  if (r < 0) throw systemError(b, r, "linkat", s, d);
+    srcGiven: o.srcDirFd,
+    dstGiven: o.dstDirFd,
+  };
 }
 
 /**
@@ -113,7 +132,7 @@ export function linkSync(
  * {@linkcode linkSync}, with the same arguments, audit event and errors.
  *
  * Requires `--allow-ffi` for the descriptor options; without it,
- * `Deno.linkSync` is used.
+ * `Deno.link` is used.
  *
  * @param src The existing file.
  * @param dst The new link.
@@ -138,7 +157,29 @@ export async function link(
   dst: PathLike,
   options?: LinkOptions,
 ): Promise<void> {
-  return await Promise.resolve().then(() => linkSync(src, dst, options));
+  const { s, d, follow, srcGiven, dstGiven } = check(src, dst, options);
+  const b = backend();
+  if (b?.linkAt === undefined) {
+    // Deno.link does not follow; Python's default does.
+    const target = (await Deno.lstat(s)).isSymlink ? await Deno.realPath(s) : s;
+    return await Deno.link(target, d);
+  }
+  // Both directories stay pinned until the call settles.
+  const r = await withDirFd(
+    srcGiven,
+    "link",
+    b.AT_FDCWD,
+    (sd) =>
+      withDirFd(
+        dstGiven,
+        "link",
+        b.AT_FDCWD,
+        (dd) =>
+          b.async?.linkAt?.(sd, s, dd, d, follow) ??
+            b.linkAt!(sd, s, dd, d, follow),
+      ),
+  );
+  if (r < 0) throw systemError(b, r, "linkat", s, d);
 }
 
 const CAPS = declareCapabilities([link, linkSync], {

@@ -11,6 +11,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withDirFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode mkdir} and {@linkcode mkdirSync}. */
 export interface MkdirOptions {
@@ -56,16 +57,22 @@ export interface MkdirOptions {
  * ```
  */
 export function mkdirSync(path: PathLike, options?: MkdirOptions): void {
+  const { p, mode, dirFd } = check(path, options);
+  const b = backend();
+  if (b?.mkdirAt === undefined) return Deno.mkdirSync(p, { mode });
+  const r = b.mkdirAt(dirFd ?? b.AT_FDCWD, p, mode);
+  if (r < 0) throw systemError(b, r, "mkdirat", p);
+}
+
+/** Argument and capability checks, then the audit event. */
+function check(path: PathLike, options: MkdirOptions | undefined) {
   const o = toOptions(options, "mkdir");
   const p = toPath(path, "mkdir");
   const mode = o.mode === undefined ? 0o777 : toMode(o.mode, "mkdir");
   const dirFd = toDirFd(o.dirFd, "mkdir");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("mkdir", "dirFd");
   if (hooks.length !== 0) audit("os.mkdir", [path, mode, dirFd ?? -1]);
-  const b = backend();
-  if (b?.mkdirAt === undefined) return Deno.mkdirSync(p, { mode });
-  const r = b.mkdirAt(dirFd ?? b.AT_FDCWD, p, mode);
-  if (r < 0) throw systemError(b, r, "mkdirat", p);
+  return { p, mode, dirFd, given: o.dirFd };
 }
 
 /**
@@ -94,7 +101,16 @@ export async function mkdir(
   path: PathLike,
   options?: MkdirOptions,
 ): Promise<void> {
-  return await Promise.resolve().then(() => mkdirSync(path, options));
+  const { p, mode, given } = check(path, options);
+  const b = backend();
+  if (b?.mkdirAt === undefined) return await Deno.mkdir(p, { mode });
+  const r = await withDirFd(
+    given,
+    "mkdir",
+    b.AT_FDCWD,
+    (d) => b.async?.mkdirAt?.(d, p, mode) ?? b.mkdirAt!(d, p, mode),
+  );
+  if (r < 0) throw systemError(b, r, "mkdirat", p);
 }
 
 const CAPS = declareCapabilities([mkdir, mkdirSync], {

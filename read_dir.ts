@@ -4,7 +4,16 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
-import { Dir, newDir } from "./dir.ts";
+import {
+  Call,
+  call,
+  type Core,
+  driveAsync,
+  perform,
+  performAsync,
+  SyncDriver,
+} from "./_drive.ts";
+import { acquire, Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
 
 /**
@@ -16,11 +25,6 @@ import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
  */
 export type DirEntry = Deno.DirEntry;
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({
-  done: true,
-  value: undefined,
-});
-
 /** Whether a failed lookup means "the entry is gone" (skipped, not thrown). */
 export function vanished(b: Backend, err: number): boolean {
   const code = b.errnoName(-err);
@@ -30,9 +34,13 @@ export function vanished(b: Backend, err: number): boolean {
 /**
  * The kind of entry `name` in the open directory `fd` from an `lstat`, for
  * file systems that leave `d_type` unknown; a negative error code on failure.
+ * A core step (see `_drive.ts`): `yield* kindAt(fd, name)`.
  */
-export function kindAt(b: Backend, fd: number, name: string): number {
-  const st = b.statAt(fd, name, false);
+export function* kindAt(
+  fd: number,
+  name: string,
+): Generator<Call, number, unknown> {
+  const st = yield* call("statAt", fd, name, false);
   if (typeof st === "number") return st;
   return st.isFile
     ? KIND.FILE
@@ -55,95 +63,112 @@ export function badName(fn: string, lossy: string, dir: string): Error {
 }
 
 /**
- * The entries of one open directory, read lazily, chunk by chunk, into
- * reused arrays. Owns its `Dir` and closes it when the listing ends, when
- * iteration stops early (`return`), on an error, or on dispose.
+ * The core of both twins (see `_drive.ts`): the entries of one open
+ * directory, read lazily, chunk by chunk, into reused arrays. Owns `dir` and
+ * closes it when the listing ends, when iteration stops early, or on an
+ * error.
  */
-class DirEntries implements IterableIterator<DirEntry>, Disposable, DirChunk {
-  count = 0;
-  names: string[] = [];
-  kinds: number[] = [];
-  #i = 0;
-  #b: Backend;
-  #dir: Dir | null;
-  #fd: number;
-  #what: string;
-
-  constructor(b: Backend, dir: Dir, what: string) {
-    this.#b = b;
-    this.#dir = dir;
-    this.#fd = dir.fd;
-    this.#what = what;
-  }
-
-  next(): IteratorResult<DirEntry, undefined> {
-    if (this.#dir === null) return DONE;
-    const b = this.#b;
-    try {
-      for (;;) {
-        if (this.#i < this.count) {
-          const i = this.#i++;
-          const name = this.names[i];
-          let kind = this.kinds[i];
-          if (kind === KIND.UNKNOWN) {
-            kind = kindAt(b, this.#fd, name);
-            if (kind < 0) {
-              if (vanished(b, kind)) continue;
-              throw systemError(b, kind, b.statVia, name);
-            }
-          } else if (kind === KIND.BAD_NAME) {
-            throw badName("readDir", name, this.#what);
+function* listing(b: Backend, dir: Dir, what: string): Core<DirEntry> {
+  const fd = dir.fd;
+  const chunk: DirChunk = { count: 0, names: [], kinds: [] };
+  try {
+    for (;;) {
+      const r = yield* call("readDirChunk", fd, chunk);
+      if (r < 0) throw systemError(b, r, "readdir", what);
+      if (r === 0) return;
+      const { names, kinds } = chunk;
+      for (let i = 0; i < chunk.count; i++) {
+        const name = names[i];
+        let kind = kinds[i];
+        if (kind === KIND.UNKNOWN) {
+          kind = yield* kindAt(fd, name);
+          if (kind < 0) {
+            if (vanished(b, kind)) continue;
+            throw systemError(b, kind, b.statVia, name);
           }
-          return {
-            done: false,
-            value: {
-              name,
-              isFile: kind === KIND.FILE,
-              isDirectory: kind === KIND.DIR,
-              isSymlink: kind === KIND.SYMLINK,
-            },
-          };
+        } else if (kind === KIND.BAD_NAME) {
+          throw badName("readDir", name, what);
         }
-        const r = b.readDirChunk!(this.#fd, this);
-        if (r < 0) throw systemError(b, r, "readdir", this.#what);
-        if (r === 0) {
-          this.#close();
-          return DONE;
-        }
-        this.#i = 0;
+        yield {
+          name,
+          isFile: kind === KIND.FILE,
+          isDirectory: kind === KIND.DIR,
+          isSymlink: kind === KIND.SYMLINK,
+        };
       }
-    } catch (e) {
-      this.#close();
-      throw e;
     }
-  }
-
-  return(): IteratorResult<DirEntry, undefined> {
-    this.#close();
-    return DONE;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    this.#close();
-  }
-
-  #close(): void {
-    const dir = this.#dir;
-    if (dir === null) return;
-    this.#dir = null;
-    this.count = this.#i = 0;
-    this.names.length = this.kinds.length = 0;
+  } finally {
     dir.close();
   }
+}
+
+/**
+ * How a listing starts, once the arguments are checked and the audit event
+ * raised: the call that opens the directory (`null`: no FFI, use Deno's
+ * listing of `path`), and the `Dir` given as `path`, if any.
+ */
+interface Start {
+  b: Backend;
+  open: Call | null;
+  path: string;
+  what: string;
+  syscall: string;
+  given: Dir | null;
+}
+
+function start(path: PathLike | FdLike): Start {
+  const b = backend();
+  if (isFdLike(path)) {
+    const fd = toFd(path, "readDir");
+    if (!CAPS.fd) throw notSupported("readDir", "fd");
+    if (hooks.length !== 0) audit("os.scandir", [fd]);
+    const given = path instanceof Dir ? path : null;
+    return {
+      b: b!,
+      open: new Call("dupDir", [fd]),
+      path: String(fd),
+      what: given !== null ? given.path : `fd ${fd}`,
+      syscall: "openat",
+      given,
+    };
+  }
+  const p = toPath(path, "readDir");
+  if (hooks.length !== 0) audit("os.scandir", [path]);
+  return {
+    b: b!,
+    open: b?.readDirChunk === undefined
+      ? null
+      : new Call("openDirAt", [b.AT_FDCWD, p, true]),
+    path: p,
+    what: p,
+    syscall: "readdir",
+    given: null,
+  };
+}
+
+/** The listing core over the descriptor `start.open` returned. */
+function opened(s: Start, fd: number): Core<DirEntry> {
+  if (fd < 0) throw systemError(s.b, fd, s.syscall, s.path);
+  return listing(s.b, newDir(fd, s.what), s.what);
 }
 
 /** Fallback without FFI: `Deno.readDirSync` entries, same shape. */
 function* denoEntries(p: string): Generator<DirEntry, undefined> {
   for (const e of Deno.readDirSync(p)) {
+    yield {
+      name: e.name,
+      isFile: e.isFile,
+      isDirectory: e.isDirectory,
+      isSymlink: e.isSymlink,
+    };
+  }
+}
+
+/** Fallback without FFI: `Deno.readDir` entries, same shape. */
+async function* denoEntriesAsync(
+  p: string,
+): AsyncGenerator<DirEntry, undefined> {
+  for await (const e of Deno.readDir(p)) {
     yield {
       name: e.name,
       isFile: e.isFile,
@@ -203,24 +228,9 @@ function* denoEntries(p: string): Generator<DirEntry, undefined> {
 export function readDirSync(
   path: PathLike | FdLike,
 ): IterableIterator<DirEntry> & Disposable {
-  const b = backend();
-  if (isFdLike(path)) {
-    const fd = toFd(path, "readDir");
-    if (!CAPS.fd) throw notSupported("readDir", "fd");
-    if (hooks.length !== 0) audit("os.scandir", [fd]);
-    const own = b!.dupDir!(fd);
-    if (own < 0) throw systemError(b!, own, "openat", String(fd));
-    const what = path instanceof Dir ? path.path : `fd ${fd}`;
-    return new DirEntries(b!, newDir(own, what), what);
-  }
-  const p = toPath(path, "readDir");
-  if (hooks.length !== 0) audit("os.scandir", [path]);
-  if (b?.readDirChunk === undefined) {
-    return denoEntries(p);
-  }
-  const fd = b.openDirAt(b.AT_FDCWD, p, true);
-  if (fd < 0) throw systemError(b, fd, "readdir", p);
-  return new DirEntries(b, newDir(fd, p), p);
+  const s = start(path);
+  if (s.open === null) return denoEntries(s.path);
+  return new SyncDriver(s.b, opened(s, perform(s.b, s.open) as number));
 }
 
 /**
@@ -232,8 +242,13 @@ export function readDirSync(
  * every error arrives as a rejection. The directory is closed when iteration
  * ends, stops early or throws.
  *
+ * Every syscall (the open, each `getdents64` chunk, the `lstat` of an entry
+ * of unknown type) runs off the main thread where the backend has async
+ * twins (Linux), each with its own errno; a {@linkcode Dir} given as `path`
+ * stays pinned until the listing's own descriptor is open.
+ *
  * Requires `--allow-ffi` for descriptors; without it, paths are listed with
- * `Deno.readDirSync`.
+ * `Deno.readDir`.
  *
  * @param path The directory: a path, `file:` URL or descriptor.
  * @returns An async iterable of {@linkcode DirEntry} objects.
@@ -258,12 +273,18 @@ export function readDirSync(
 export async function* readDir(
   path: PathLike | FdLike,
 ): AsyncGenerator<DirEntry, undefined> {
-  const it = readDirSync(path);
+  const s = start(path);
+  if (s.open === null) return yield* denoEntriesAsync(s.path);
+  // A given Dir stays pinned (open, its number not reused) while it is in
+  // use; the listing itself reads a descriptor of its own.
+  s.given?.[acquire]("readDir");
+  let fd: number;
   try {
-    for (let r = it.next(); r.done !== true; r = it.next()) yield r.value;
+    fd = await performAsync(s.b, s.open) as number;
   } finally {
-    it.return!();
+    s.given?.[release]();
   }
+  return yield* driveAsync(s.b, opened(s, fd));
 }
 
 const CAPS = declareCapabilities([readDir, readDirSync], {

@@ -10,6 +10,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withDirFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode rename} and {@linkcode renameSync}. */
 export interface RenameOptions {
@@ -67,6 +68,19 @@ export function renameSync(
   dst: PathLike,
   options?: RenameOptions,
 ): void {
+  const { s, d, srcDirFd, dstDirFd } = check(src, dst, options);
+  const b = backend();
+  if (b?.renameAt === undefined) return Deno.renameSync(s, d);
+  const r = b.renameAt(srcDirFd ?? b.AT_FDCWD, s, dstDirFd ?? b.AT_FDCWD, d);
+  if (r < 0) throw systemError(b, r, "renameat", s, d);
+}
+
+/** Argument and capability checks, then the audit event. */
+function check(
+  src: PathLike,
+  dst: PathLike,
+  options: RenameOptions | undefined,
+) {
   const o = toOptions(options, "rename");
   const s = toPath(src, "rename", "src");
   const d = toPath(dst, "rename", "dst");
@@ -81,10 +95,14 @@ export function renameSync(
   if (hooks.length !== 0) {
     audit("os.rename", [src, dst, srcDirFd ?? -1, dstDirFd ?? -1]);
   }
-  const b = backend();
-  if (b?.renameAt === undefined) return Deno.renameSync(s, d);
-  const r = b.renameAt(srcDirFd ?? b.AT_FDCWD, s, dstDirFd ?? b.AT_FDCWD, d);
-  if (r < 0) throw systemError(b, r, "renameat", s, d);
+  return {
+    s,
+    d,
+    srcDirFd,
+    dstDirFd,
+    srcGiven: o.srcDirFd,
+    dstGiven: o.dstDirFd,
+  };
 }
 
 /**
@@ -118,7 +136,23 @@ export async function rename(
   dst: PathLike,
   options?: RenameOptions,
 ): Promise<void> {
-  return await Promise.resolve().then(() => renameSync(src, dst, options));
+  const { s, d, srcGiven, dstGiven } = check(src, dst, options);
+  const b = backend();
+  if (b?.renameAt === undefined) return await Deno.rename(s, d);
+  // Both directories stay pinned until the call settles.
+  const r = await withDirFd(
+    srcGiven,
+    "rename",
+    b.AT_FDCWD,
+    (sd) =>
+      withDirFd(
+        dstGiven,
+        "rename",
+        b.AT_FDCWD,
+        (dd) => b.async?.renameAt?.(sd, s, dd, d) ?? b.renameAt!(sd, s, dd, d),
+      ),
+  );
+  if (r < 0) throw systemError(b, r, "renameat", s, d);
 }
 
 const CAPS = declareCapabilities([rename, renameSync], {

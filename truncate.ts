@@ -11,6 +11,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withFd } from "./_dispatch.ts";
 
 /**
  * Sets the length of a file, like Python's `os.truncate` (`truncate`;
@@ -47,23 +48,36 @@ export function truncateSync(
   path: PathLike | FdLike,
   length: number | bigint,
 ): void {
+  const c = check(path, length);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const r = b.ftruncate!(c.fd, c.len);
+    if (r < 0) throw systemError(b, r, "ftruncate");
+    return;
+  }
+  const { p, len } = c;
+  const b = backend();
+  if (b?.truncate === undefined) return Deno.truncateSync(p, Number(len));
+  const r = b.truncate(p, len);
+  if (r < 0) throw systemError(b, r, "truncate", p);
+}
+
+/** Argument and capability checks, then the audit event. */
+function check(
+  path: PathLike | FdLike,
+  length: number | bigint,
+): { p: undefined; fd: number; len: bigint } | { p: string; len: bigint } {
   if (isFdLike(path)) {
     const fd = toFd(path, "truncate");
     const len = toLength(length, "truncate");
     if (!CAPS.fd) throw notSupported("truncate", "fd");
     if (hooks.length !== 0) audit("os.truncate", [fd, length]);
-    const b = backend()!;
-    const r = b.ftruncate!(fd, len);
-    if (r < 0) throw systemError(b, r, "ftruncate");
-    return;
+    return { p: undefined, fd, len };
   }
   const p = toPath(path, "truncate");
   const len = toLength(length, "truncate");
   if (hooks.length !== 0) audit("os.truncate", [path, length]);
-  const b = backend();
-  if (b?.truncate === undefined) return Deno.truncateSync(p, Number(len));
-  const r = b.truncate(p, len);
-  if (r < 0) throw systemError(b, r, "truncate", p);
+  return { p, len };
 }
 
 /**
@@ -94,7 +108,24 @@ export async function truncate(
   path: PathLike | FdLike,
   length: number | bigint,
 ): Promise<void> {
-  return await Promise.resolve().then(() => truncateSync(path, length));
+  const c = check(path, length);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const { len } = c;
+    const r = await withFd(
+      path,
+      "truncate",
+      "fd",
+      (fd) => b.async?.ftruncate?.(fd, len) ?? b.ftruncate!(fd, len),
+    );
+    if (r < 0) throw systemError(b, r, "ftruncate");
+    return;
+  }
+  const { p, len } = c;
+  const b = backend();
+  if (b?.truncate === undefined) return await Deno.truncate(p, Number(len));
+  const r = await (b.async?.truncate?.(p, len) ?? b.truncate(p, len));
+  if (r < 0) throw systemError(b, r, "truncate", p);
 }
 
 const CAPS = declareCapabilities([truncate, truncateSync], {

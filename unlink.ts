@@ -10,6 +10,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withDirFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode unlink} and {@linkcode unlinkSync}. */
 export interface UnlinkOptions {
@@ -52,23 +53,32 @@ export interface UnlinkOptions {
  * ```
  */
 export function unlinkSync(path: PathLike, options?: UnlinkOptions): void {
+  const { p, dirFd } = check(path, options);
+  const b = backend();
+  if (b?.unlinkAt === undefined) {
+    if (Deno.lstatSync(p).isDirectory) throw isADirectory(p);
+    return Deno.removeSync(p);
+  }
+  const r = b.unlinkAt(dirFd ?? b.AT_FDCWD, p, false);
+  if (r < 0) throw systemError(b, r, "unlinkat", p);
+}
+
+/** Argument and capability checks, then the audit event. */
+function check(path: PathLike, options: UnlinkOptions | undefined) {
   const o = toOptions(options, "unlink");
   const p = toPath(path, "unlink");
   const dirFd = toDirFd(o.dirFd, "unlink");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("unlink", "dirFd");
   if (hooks.length !== 0) audit("os.remove", [path, dirFd ?? -1]);
-  const b = backend();
-  if (b?.unlinkAt === undefined) {
-    if (Deno.lstatSync(p).isDirectory) {
-      throw Object.assign(
-        new Deno.errors.IsADirectory(`Is a directory: unlink '${p}'`),
-        { code: "EISDIR", syscall: "unlink", path: p },
-      );
-    }
-    return Deno.removeSync(p);
-  }
-  const r = b.unlinkAt(dirFd ?? b.AT_FDCWD, p, false);
-  if (r < 0) throw systemError(b, r, "unlinkat", p);
+  return { p, dirFd, given: o.dirFd };
+}
+
+/** The fallback's refusal of a directory (unlink(2) answers EISDIR). */
+function isADirectory(p: string): Error {
+  return Object.assign(
+    new Deno.errors.IsADirectory(`Is a directory: unlink '${p}'`),
+    { code: "EISDIR", syscall: "unlink", path: p },
+  );
 }
 
 /**
@@ -99,7 +109,19 @@ export async function unlink(
   path: PathLike,
   options?: UnlinkOptions,
 ): Promise<void> {
-  return await Promise.resolve().then(() => unlinkSync(path, options));
+  const { p, given } = check(path, options);
+  const b = backend();
+  if (b?.unlinkAt === undefined) {
+    if ((await Deno.lstat(p)).isDirectory) throw isADirectory(p);
+    return await Deno.remove(p);
+  }
+  const r = await withDirFd(
+    given,
+    "unlink",
+    b.AT_FDCWD,
+    (d) => b.async?.unlinkAt?.(d, p, false) ?? b.unlinkAt!(d, p, false),
+  );
+  if (r < 0) throw systemError(b, r, "unlinkat", p);
 }
 
 const CAPS = declareCapabilities([unlink, unlinkSync], {

@@ -17,6 +17,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
+import { withDirFd, withFd } from "./_dispatch.ts";
 import type { UtimeTimes } from "./ffi/_types.ts";
 
 export type { TimeLike };
@@ -118,6 +119,51 @@ export function utimeSync(
   mtime: TimeLike | null,
   options?: UtimeOptions,
 ): void {
+  const c = check(path, atime, mtime, options);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const r = b.futimes!(c.fd, c.t);
+    if (r < 0) throw systemError(b, r, "futimens");
+    return;
+  }
+  const { p, t, dirFd, follow } = c;
+  const b = backend();
+  if (b?.utimeAt === undefined) {
+    const [a, m] = fallbackDates(t);
+    return Deno.utimeSync(p, a, m);
+  }
+  const r = b.utimeAt(dirFd ?? b.AT_FDCWD, p, t, follow);
+  if (r < 0) throw systemError(b, r, "utimensat", p);
+}
+
+/** The times `Deno.utime` is given without FFI (milliseconds only). */
+function fallbackDates(t: UtimeTimes | null): [Date, Date] {
+  const d = (s: bigint, n: number) => new Date(Number(s) * 1000 + n / 1e6);
+  const now = new Date();
+  return [
+    t === null ? now : d(t.atimeSec, t.atimeNsec),
+    t === null ? now : d(t.mtimeSec, t.mtimeNsec),
+  ];
+}
+
+/** What {@linkcode check} returns: a descriptor, or a path and its options. */
+type Checked =
+  | { p: undefined; fd: number; t: UtimeTimes | null }
+  | {
+    p: string;
+    t: UtimeTimes | null;
+    dirFd: number | undefined;
+    given: unknown;
+    follow: boolean;
+  };
+
+/** Argument and capability checks, then the audit event. */
+function check(
+  path: PathLike | FdLike,
+  atime: TimeLike | null,
+  mtime: TimeLike | null,
+  options: UtimeOptions | undefined,
+): Checked {
   const o = toOptions(options, "utime");
   if (isFdLike(path)) {
     if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("utime");
@@ -128,10 +174,7 @@ export function utimeSync(
     if (hooks.length !== 0) {
       audit("os.utime", [fd, ...auditTimes(atime, mtime, t), -1]);
     }
-    const b = backend()!;
-    const r = b.futimes!(fd, t);
-    if (r < 0) throw systemError(b, r, "futimens");
-    return;
+    return { p: undefined, fd, t };
   }
   const p = toPath(path, "utime");
   const t = toTimes(atime, mtime);
@@ -144,18 +187,7 @@ export function utimeSync(
   if (hooks.length !== 0) {
     audit("os.utime", [path, ...auditTimes(atime, mtime, t), dirFd ?? -1]);
   }
-  const b = backend();
-  if (b?.utimeAt === undefined) {
-    const d = (s: bigint, n: number) => new Date(Number(s) * 1000 + n / 1e6);
-    const now = new Date();
-    return Deno.utimeSync(
-      p,
-      t === null ? now : d(t.atimeSec, t.atimeNsec),
-      t === null ? now : d(t.mtimeSec, t.mtimeNsec),
-    );
-  }
-  const r = b.utimeAt(dirFd ?? b.AT_FDCWD, p, t, follow);
-  if (r < 0) throw systemError(b, r, "utimensat", p);
+  return { p, t, dirFd, given: o.dirFd, follow };
 }
 
 /**
@@ -190,9 +222,32 @@ export async function utime(
   mtime: TimeLike | null,
   options?: UtimeOptions,
 ): Promise<void> {
-  return await Promise.resolve().then(() =>
-    utimeSync(path, atime, mtime, options)
+  const c = check(path, atime, mtime, options);
+  if (c.p === undefined) {
+    const b = backend()!;
+    const { t } = c;
+    const r = await withFd(
+      path,
+      "utime",
+      "fd",
+      (fd) => b.async?.futimes?.(fd, t) ?? b.futimes!(fd, t),
+    );
+    if (r < 0) throw systemError(b, r, "futimens");
+    return;
+  }
+  const { p, t, given, follow } = c;
+  const b = backend();
+  if (b?.utimeAt === undefined) {
+    const [a, m] = fallbackDates(t);
+    return await Deno.utime(p, a, m);
+  }
+  const r = await withDirFd(
+    given,
+    "utime",
+    b.AT_FDCWD,
+    (d) => b.async?.utimeAt?.(d, p, t, follow) ?? b.utimeAt!(d, p, t, follow),
   );
+  if (r < 0) throw systemError(b, r, "utimensat", p);
 }
 
 const CAPS = declareCapabilities([utime, utimeSync], {

@@ -12,7 +12,14 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
-import { type Dir, newDir } from "./dir.ts";
+import {
+  type Call,
+  call,
+  type Core,
+  driveAsync,
+  SyncDriver,
+} from "./_drive.ts";
+import { acquire, Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
 import { badName, kindAt, vanished } from "./read_dir.ts";
 
@@ -166,27 +173,30 @@ function skipped(path: string, w: Walk): boolean {
   return w.skip !== undefined && w.skip.some((s) => s.test(path));
 }
 
-// The (dev, ino) of the directory openChild last opened.
-let openedDev = 0;
-let openedIno = 0;
+/** The level at `depth`, made on first use and reused after. */
+function level(levels: Level[], depth: number): Level {
+  return levels[depth] ??= new Level();
+}
 
 /**
- * Opens the directory `name` of `parent` for the walk, or returns -1 if it is
- * no longer the directory that was listed (gone, swapped for a symlink or
- * another file) or, when following links, is an ancestor. Without `follow`
- * the open refuses a symlink (`O_NOFOLLOW`), and in every case the opened
- * descriptor must be the very file the `stat` through the parent saw.
+ * Opens the directory `name` of `levels[top]` for the walk (recording its
+ * dev and ino in `levels[top + 1]`), or returns -1 if it is no longer the
+ * directory that was listed (gone, swapped for a symlink or another file)
+ * or, when following links, is an ancestor. Without `follow` the open
+ * refuses a symlink (`O_NOFOLLOW`), and in every case the opened descriptor
+ * must be the very file the `stat` through the parent saw. A core step (see
+ * `_drive.ts`).
  */
-function openChild(
+function* openChild(
   b: Backend,
   levels: Level[],
   top: number,
   name: string,
   path: string,
   follow: boolean,
-): number {
+): Generator<Call, number, unknown> {
   const parent = levels[top].fd;
-  const st = b.statAt(parent, name, follow);
+  const st = yield* call("statAt", parent, name, follow);
   if (typeof st === "number") {
     if (vanished(b, st)) return -1;
     throw systemError(b, st, b.statVia, path);
@@ -199,47 +209,44 @@ function openChild(
     }
   }
   if (hooks.length !== 0) audit("open", [name, null, b.openDirFlags(follow)]);
-  const fd = b.openDirAt(parent, name, follow);
+  const fd = yield* call("openDirAt", parent, name, follow);
   if (fd < 0) {
     if (vanished(b, fd)) return -1;
     throw systemError(b, fd, "openat", path);
   }
-  const now = b.fstat(fd);
+  const now = yield* call("fstat", fd);
   if (typeof now === "number" || now.dev !== dev || now.ino !== ino) {
     b.close(fd);
     if (typeof now === "number") throw systemError(b, now, b.statVia, path);
     return -1;
   }
-  openedDev = dev;
-  openedIno = ino;
+  const L = level(levels, top + 1);
+  L.dev = dev;
+  L.ino = ino;
   return fd;
 }
 
-function enter(
-  levels: Level[],
-  depth: number,
-  fd: number,
-  path: string,
-  prefix: string,
-): Level {
-  const L = levels[depth] ??= new Level();
+/** Makes `L` the open directory `fd` (its dev and ino already recorded). */
+function enter(L: Level, fd: number, path: string, prefix: string): void {
   L.dir = newDir(fd, path);
   L.fd = fd;
   L.path = path;
   L.prefix = prefix;
-  L.dev = openedDev;
-  L.ino = openedIno;
   L.count = L.i = 0;
   if (hooks.length !== 0) audit("os.scandir", [fd]);
-  return L;
 }
 
-function* walkIter(
+/**
+ * The walk itself, shared by both twins: a core (see `_drive.ts`) that asks
+ * its driver for every primitive call, yields the entries, and closes every
+ * directory it opened however the iteration ends.
+ */
+function* walkCore(
   b: Backend,
   root: string,
   dirFd: number,
   w: Walk,
-): Generator<WalkEntry, undefined> {
+): Core<WalkEntry> {
   const levels: Level[] = [];
   let top = -1;
   const { maxDepth, follow, files, dirs, symlinks } = w;
@@ -248,22 +255,23 @@ function* walkIter(
   try {
     if (maxDepth < 0) return;
     if (hooks.length !== 0) audit("open", [root, null, b.openDirFlags(true)]);
-    const fd = b.openDirAt(dirFd, root, true);
+    const fd = yield* call("openDirAt", dirFd, root, true);
     if (fd < 0) throw systemError(b, fd, "openat", root);
     const rootPath = normalize(root);
-    const st = b.fstat(fd);
+    const st = yield* call("fstat", fd);
     if (typeof st === "number") {
       b.close(fd);
       throw systemError(b, st, b.statVia, root);
     }
-    openedDev = st.dev;
-    openedIno = st.ino!;
     const prefix = rootPath === "."
       ? ""
       : rootPath.endsWith("/")
       ? rootPath
       : `${rootPath}/`;
-    let L = enter(levels, 0, fd, rootPath, prefix);
+    let L = level(levels, 0);
+    L.dev = st.dev;
+    L.ino = st.ino!;
+    enter(L, fd, rootPath, prefix);
     top = 0;
     if (dirs && (!filtered || included(rootPath, w))) {
       yield {
@@ -279,7 +287,7 @@ function* walkIter(
     while (top >= 0) {
       L = levels[top];
       if (L.i >= L.count) {
-        const r = b.readDirChunk!(L.fd, L);
+        const r = yield* call("readDirChunk", L.fd, L);
         if (r > 0) {
           L.i = 0;
           continue;
@@ -295,7 +303,7 @@ function* walkIter(
       const name = L.names[i];
       let kind = L.kinds[i];
       if (kind === KIND.UNKNOWN) {
-        kind = kindAt(b, L.fd, name);
+        kind = yield* kindAt(L.fd, name);
         if (kind < 0) {
           if (vanished(b, kind)) continue;
           throw systemError(b, kind, b.statVia, L.prefix + name);
@@ -308,7 +316,7 @@ function* walkIter(
       let isDirectory = kind === KIND.DIR;
       let followed = false;
       if (kind === KIND.SYMLINK) {
-        const t = follow ? b.statAt(L.fd, name, true) : -1;
+        const t = follow ? yield* call("statAt", L.fd, name, true) : -1;
         if (typeof t === "number") {
           if (symlinks && (!filtered || included(path, w))) {
             yield {
@@ -351,10 +359,10 @@ function* walkIter(
         };
       }
       if (top + 1 >= maxDepth) continue;
-      const child = openChild(b, levels, top, name, path, followed);
+      const child = yield* openChild(b, levels, top, name, path, followed);
       if (child < 0) continue;
       top++;
-      enter(levels, top, child, path, `${path}/`);
+      enter(levels[top], child, path, `${path}/`);
     }
   } finally {
     for (; top >= 0; top--) {
@@ -363,6 +371,33 @@ function* walkIter(
       dir?.close();
     }
   }
+}
+
+/** A walk ready to start: checked arguments, audit event raised. */
+interface Start {
+  b: Backend;
+  root: string;
+  dirFd: number | undefined;
+  /** The `Dir` given as `dirFd`, if any. */
+  given: Dir | null;
+  w: Walk;
+}
+
+function start(root: PathLike, options: WalkOptions | undefined): Start {
+  const o = toOptions(options, "walk");
+  const p = toPath(root, "walk");
+  const dirFd = toDirFd(o.dirFd, "walk");
+  const w = toWalk(o);
+  const b = backend();
+  if (b?.readDirChunk === undefined) {
+    throw notSupported("walk", "a directory descriptor");
+  }
+  if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("walk", "dirFd");
+  if (hooks.length !== 0) {
+    audit("os.fwalk", [root, true, null, w.follow, dirFd ?? -1]);
+  }
+  const given = o.dirFd instanceof Dir ? o.dirFd : null;
+  return { b, root: p, dirFd, given, w };
 }
 
 /**
@@ -430,19 +465,8 @@ export function walkSync(
   root: PathLike,
   options?: WalkOptions,
 ): IterableIterator<WalkEntry> & Disposable {
-  const o = toOptions(options, "walk");
-  const p = toPath(root, "walk");
-  const dirFd = toDirFd(o.dirFd, "walk");
-  const w = toWalk(o);
-  const b = backend();
-  if (b?.readDirChunk === undefined) {
-    throw notSupported("walk", "a directory descriptor");
-  }
-  if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("walk", "dirFd");
-  if (hooks.length !== 0) {
-    audit("os.fwalk", [root, true, null, w.follow, dirFd ?? -1]);
-  }
-  return walkIter(b, p, dirFd ?? b.AT_FDCWD, w);
+  const { b, root: p, dirFd, w } = start(root, options);
+  return new SyncDriver(b, walkCore(b, p, dirFd ?? b.AT_FDCWD, w));
 }
 
 /**
@@ -455,6 +479,12 @@ export function walkSync(
  * arrives as a rejection. Descriptors are closed when iteration ends, stops
  * early or throws. `entry.dir` stays open across `await`s in the loop body
  * until the next entry is requested.
+ *
+ * Every syscall of the walk (opens, `fstat`s, `getdents64` chunks, `lstat`s)
+ * runs off the main thread where the backend has async twins (Linux), each
+ * with its own errno; the walk's logic is the very code of
+ * {@linkcode walkSync}. A {@linkcode Dir} given as `dirFd` stays pinned
+ * (closing it is deferred) until the walk ends.
  *
  * Requires `--allow-ffi`.
  *
@@ -482,11 +512,14 @@ export async function* walk(
   root: PathLike,
   options?: WalkOptions,
 ): AsyncGenerator<WalkEntry, undefined> {
-  const it = walkSync(root, options);
+  const { b, root: p, dirFd, given, w } = start(root, options);
+  // A Dir given as dirFd stays pinned (open, its number not reused) for the
+  // whole walk; the walk's own directories are its own.
+  given?.[acquire]("walk");
   try {
-    for (let r = it.next(); r.done !== true; r = it.next()) yield r.value;
+    return yield* driveAsync(b, walkCore(b, p, dirFd ?? b.AT_FDCWD, w));
   } finally {
-    it.return!();
+    given?.[release]();
   }
 }
 

@@ -23,7 +23,6 @@ SKIP=(
   "tests/rename_test.ts|rename: no Windows primitive (renameat with dirFd)"
   "tests/rmdir_test.ts|rmdir: no Windows primitive (unlinkat with dirFd)"
   "tests/stat_layout_test.ts|Linux struct stat/statx layouts"
-  "tests/truncate_test.ts|truncate: no Windows primitive yet (SetFileInformationByHandle)"
   "tests/unlink_test.ts|unlink: no Windows primitive (unlinkat with dirFd)"
   "tests/walk_test.ts|walk: fd-based over readDir, no Windows primitive"
   "tests/utime_test.ts|utime: no Windows primitive (utimensat with dirFd)"

@@ -1,8 +1,17 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Tree walks against recursive Deno.readDir(Sync): `deno task bench
 // bench/walk_bench.ts`. A tree of 20,000 files in 200 directories is made
-// once per bench process and removed on unload.
-import { lstat, lstatSync, stat, statSync, walk, walkSync } from "../mod.ts";
+// once per bench process and removed on unload. The async `walk` makes every
+// syscall of its own on the worker pool (`ffi/_pool.ts`).
+import {
+  type Dir,
+  lstat,
+  lstatSync,
+  stat,
+  statSync,
+  walk,
+  walkSync,
+} from "../mod.ts";
 
 const DIRS = 200;
 const FILES_PER_DIR = 100;
@@ -81,6 +90,24 @@ async function dirfdWalkAsyncSyncStat(): Promise<number> {
   }
   return n;
 }
+// Each entry's lstat starts as the entry arrives (it pins `entry.dir`, so the
+// walk may move on), and a directory's stats are awaited together when the
+// walk leaves it.
+async function dirfdWalkAsyncBatched(): Promise<number> {
+  let n = 0;
+  let dir: Dir | null = null;
+  const pending: Promise<Deno.FileInfo>[] = [];
+  for await (const e of walk(root)) {
+    if (e.dir !== dir) {
+      await Promise.all(pending);
+      pending.length = 0;
+      dir = e.dir;
+    }
+    pending.push(n++ === 0 ? stat(e.dir) : lstat(e.name, { dirFd: e.dir }));
+  }
+  await Promise.all(pending);
+  return n;
+}
 async function dirfdWalkAsync(): Promise<number> {
   let n = 0;
   for await (const e of walk(root)) {
@@ -127,6 +154,13 @@ Deno.bench("dirfd walk + lstatSync(name, { dirFd }) [≥5×]", {
   warmup: 2,
 }, async () => {
   check(await dirfdWalkAsyncSyncStat());
+});
+Deno.bench("dirfd walk + lstat(name, { dirFd }) awaited per directory", {
+  group: "walk-async",
+  n: 10,
+  warmup: 1,
+}, async () => {
+  check(await dirfdWalkAsyncBatched());
 });
 // Informational: one awaited stat per entry measures the async stat itself
 // (a round trip per call), not the walk.

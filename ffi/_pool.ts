@@ -207,9 +207,29 @@ class PoolWorker {
     });
     this.worker.unref();
   }
+  /** Arenas posted while the ring was full, sent as slots free up. */
+  readonly backlog: Arena[] = [];
   post(a: Arena): void {
     Atomics.store(a.i32, 0, 1);
     a.i32[1] = a.n;
+    // The ring holds RING arenas the worker has not dequeued yet: one more
+    // would overwrite a slot (and that arena would never run).
+    if (this.backlog.length !== 0 || !this.#room()) {
+      this.backlog.push(a);
+      return;
+    }
+    this.#send(a);
+  }
+  /** Sends backlogged arenas while the ring has room (after a completion). */
+  drain(): void {
+    while (this.backlog.length !== 0 && this.#room()) {
+      this.#send(this.backlog.shift()!);
+    }
+  }
+  #room(): boolean {
+    return this.head - Atomics.load(this.ctl, 1) < RING;
+  }
+  #send(a: Arena): void {
     this.ctl[CTL_RING + (this.head % RING)] = a.id;
     this.head++;
     Atomics.store(this.ctl, 0, this.head);
@@ -493,6 +513,7 @@ export class CallPool {
 
   #done(w: PoolWorker, a: Arena): void {
     if (a.i32[1] !== 0 && --w.busy === 0) w.worker?.unref();
+    w.drain();
     this.#complete(a);
     a.reset();
     w.free.push(a);

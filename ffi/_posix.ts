@@ -393,11 +393,20 @@ function addAtPrimitives(
     p.ftruncate = (fd: number, length: bigint) => ok(ftruncate(fd, length));
   }
   Object.assign(b, p);
+  // Async twins hidden along with their primitive (attached after this runs).
+  const twins: Record<string, unknown> = {};
   b.setPrimitive = (name, on) => {
     if (!Object.hasOwn(p, name)) return false;
     (b as Prims)[name as keyof Backend] = on
       ? p[name as keyof Backend]
       : undefined;
+    const a = b.async as Record<string, unknown> | undefined;
+    if (a !== undefined) {
+      if (!on && a[name] !== undefined) {
+        twins[name] = a[name];
+        a[name] = undefined;
+      } else if (on && twins[name] !== undefined) a[name] = twins[name];
+    }
     return true;
   };
 }
@@ -448,11 +457,61 @@ const bytewise = new TextDecoder("latin1");
 const lossyUtf8 = new TextDecoder();
 
 /**
+ * Decodes the first `n` bytes of `buf`, a run of `struct dirent` records in
+ * `layout`, into `out`, skipping `.` and `..`. Pure: used by the sync reader
+ * ({@linkcode direntReader}) and by the async twin, which reads into a pool
+ * arena. `buf` must not be backed by a SharedArrayBuffer (TextDecoder refuses
+ * those): copy such bytes out first.
+ */
+export function parseDirents(
+  buf: Uint8Array,
+  n: number,
+  layout: DirentLayout,
+  out: DirChunk,
+): void {
+  const { reclen: R, type: T, name: N } = layout;
+  const text = bytewise.decode(buf.subarray(0, n));
+  const names = out.names;
+  const kinds = out.kinds;
+  let count = 0;
+  for (let off = 0; off < n;) {
+    const next = off + (buf[off + R] | (buf[off + R + 1] << 8));
+    const start = off + N;
+    let end = start;
+    let high = 0;
+    while (end < next && buf[end] !== 0) high |= buf[end++];
+    const type = buf[off + T];
+    off = next;
+    const len = end - start;
+    if (len === 0 || next <= start) continue;
+    if (
+      buf[start] === 0x2e &&
+      (len === 1 || (len === 2 && buf[start + 1] === 0x2e))
+    ) continue;
+    if (high < 0x80) {
+      names[count] = text.slice(start, end);
+      kinds[count] = KIND_BY_DT[type];
+    } else {
+      const bytes = buf.subarray(start, end);
+      try {
+        names[count] = strictUtf8.decode(bytes);
+        kinds[count] = KIND_BY_DT[type];
+      } catch {
+        names[count] = lossyUtf8.decode(bytes);
+        kinds[count] = KIND.BAD_NAME;
+      }
+    }
+    count++;
+  }
+  out.count = count;
+}
+
+/**
  * Builds a {@linkcode Backend.readDirChunk} from a platform call that fills a
  * buffer with `struct dirent` records (`read` returns bytes, 0 at the end, or
  * `-errno`) and the layout of those records. The buffer is reused; names are
- * decoded before returning, so interleaved readers cannot see each other's
- * bytes.
+ * decoded (by {@linkcode parseDirents}) before returning, so interleaved
+ * readers cannot see each other's bytes.
  */
 export function direntReader(
   read: (fd: number, buf: Uint8Array) => number,
@@ -460,47 +519,13 @@ export function direntReader(
   size = 32768,
 ): (fd: number, out: DirChunk) => number {
   const buf = new Uint8Array(size);
-  const { reclen: R, type: T, name: N } = layout;
   return (fd, out) => {
     const n = read(fd, buf);
     if (n <= 0) {
       out.count = 0;
       return n;
     }
-    const text = bytewise.decode(buf.subarray(0, n));
-    const names = out.names;
-    const kinds = out.kinds;
-    let count = 0;
-    for (let off = 0; off < n;) {
-      const next = off + (buf[off + R] | (buf[off + R + 1] << 8));
-      const start = off + N;
-      let end = start;
-      let high = 0;
-      while (end < next && buf[end] !== 0) high |= buf[end++];
-      const type = buf[off + T];
-      off = next;
-      const len = end - start;
-      if (len === 0 || next <= start) continue;
-      if (
-        buf[start] === 0x2e &&
-        (len === 1 || (len === 2 && buf[start + 1] === 0x2e))
-      ) continue;
-      if (high < 0x80) {
-        names[count] = text.slice(start, end);
-        kinds[count] = KIND_BY_DT[type];
-      } else {
-        const bytes = buf.subarray(start, end);
-        try {
-          names[count] = strictUtf8.decode(bytes);
-          kinds[count] = KIND_BY_DT[type];
-        } catch {
-          names[count] = lossyUtf8.decode(bytes);
-          kinds[count] = KIND.BAD_NAME;
-        }
-      }
-      count++;
-    }
-    out.count = count;
+    parseDirents(buf, n, layout, out);
     return n;
   };
 }

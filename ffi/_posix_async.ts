@@ -15,7 +15,7 @@ import {
   strBytes,
 } from "./_pool.ts";
 import type { PosixConstants } from "./_posix.ts";
-import { type AsyncBackend, NOT_UTF8 } from "./_types.ts";
+import { type AsyncBackend, NOT_UTF8, type UtimeTimes } from "./_types.ts";
 
 /** How the platform asks for a stat in a pool request and decodes it. */
 export interface StatRequests {
@@ -69,7 +69,7 @@ export function posixAsync(
     }).then((v) => v === null ? readLinkOnce(dirfd, path, size * 4) : v);
   }
 
-  return {
+  const twins: AsyncBackend & { pool(): CallPool } = {
     pool: getPool,
     statAt(dirfd, path, follow) {
       const p = getPool();
@@ -100,5 +100,197 @@ export function posixAsync(
     readLinkAt(dirfd, path) {
       return readLinkOnce(dirfd, path, 4096);
     },
+    // `openat(fd, ".")`, exactly as the sync `dupDir`.
+    dupDir(fd) {
+      return twins.openDirAt!(fd, ".", true);
+    },
   };
+  addAtTwins(twins, getPool, local, c);
+  return twins;
+}
+
+/** The largest length a pool argument (a double) carries exactly. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+const utf8 = new TextEncoder();
+
+/**
+ * Adds the async twins of the optional `*at` primitives of `posixBackend`
+ * (`_posix.ts`), under the same conditions (the symbol resolved, the
+ * constants exist) and with the same flags and argument conversions.
+ */
+function addAtTwins(
+  a: AsyncBackend,
+  getPool: () => CallPool,
+  local: LocalLibrary,
+  c: PosixConstants,
+): void {
+  const has = (sym: string) => local.symbols[sym] != null;
+  const nofollow = c.AT_SYMLINK_NOFOLLOW;
+  // utimensat/futimens take a `struct timespec[2]`: four 64-bit words,
+  // copied into the arena at once, so one scratch array serves every call.
+  const times = new BigInt64Array(4);
+  const timesBytes = new Uint8Array(times.buffer);
+  const fill = (t: UtimeTimes | null): Uint8Array => {
+    if (t === null) {
+      times[0] = times[2] = 0n;
+      times[1] = times[3] = BigInt(c.UTIME_NOW!);
+    } else {
+      times[0] = t.atimeSec;
+      times[1] = BigInt(t.atimeNsec);
+      times[2] = t.mtimeSec;
+      times[3] = BigInt(t.mtimeNsec);
+    }
+    return timesBytes;
+  };
+  // A length beyond 2^53 does not survive the arena's doubles: such a call
+  // runs here, through the i64 binding, with its own errno.
+  const here = (sym: string, ...args: unknown[]): Promise<number> => {
+    const fn = local.symbols[sym] as (...a: unknown[]) => number;
+    return Promise.resolve(fn(...args) === 0 ? 0 : -local.errno());
+  };
+  const cstr = (p: string) => utf8.encode(`${p}\0`);
+
+  if (has("mkdirat")) {
+    a.mkdirAt = (dirfd, path, mode) => {
+      const p = getPool();
+      p.begin("mkdirat", strBytes(path));
+      p.int(dirfd);
+      p.str(path);
+      p.int(mode);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("unlinkat") && c.AT_REMOVEDIR !== undefined) {
+    const rm = c.AT_REMOVEDIR;
+    a.unlinkAt = (dirfd, path, dir) => {
+      const p = getPool();
+      p.begin("unlinkat", strBytes(path));
+      p.int(dirfd);
+      p.str(path);
+      p.int(dir ? rm : 0);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("renameat")) {
+    a.renameAt = (sd, src, dd, dst) => {
+      const p = getPool();
+      p.begin("renameat", strBytes(src) + strBytes(dst));
+      p.int(sd);
+      p.str(src);
+      p.int(dd);
+      p.str(dst);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("linkat") && c.AT_SYMLINK_FOLLOW !== undefined) {
+    const fl = c.AT_SYMLINK_FOLLOW;
+    a.linkAt = (sd, src, dd, dst, follow) => {
+      const p = getPool();
+      p.begin("linkat", strBytes(src) + strBytes(dst));
+      p.int(sd);
+      p.str(src);
+      p.int(dd);
+      p.str(dst);
+      p.int(follow ? fl : 0);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("fchmodat")) {
+    a.chmodAt = (dirfd, path, mode) => {
+      const p = getPool();
+      p.begin("fchmodat", strBytes(path));
+      p.int(dirfd);
+      p.str(path);
+      p.int(mode);
+      p.int(0);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("fchmod")) {
+    a.fchmod = (fd, mode) => {
+      const p = getPool();
+      p.begin("fchmod");
+      p.int(fd);
+      p.int(mode);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("fchownat") && nofollow !== undefined) {
+    a.chownAt = (dirfd, path, uid, gid, follow) => {
+      const p = getPool();
+      p.begin("fchownat", strBytes(path));
+      p.int(dirfd);
+      p.str(path);
+      p.int(uid >>> 0);
+      p.int(gid >>> 0);
+      p.int(follow ? 0 : nofollow);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("fchown")) {
+    a.fchown = (fd, uid, gid) => {
+      const p = getPool();
+      p.begin("fchown");
+      p.int(fd);
+      p.int(uid >>> 0);
+      p.int(gid >>> 0);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (
+    has("utimensat") && nofollow !== undefined && c.UTIME_NOW !== undefined
+  ) {
+    a.utimeAt = (dirfd, path, t, follow) => {
+      const p = getPool();
+      p.begin("utimensat", strBytes(path) + 32);
+      p.int(dirfd);
+      p.str(path);
+      p.bytes(fill(t));
+      p.int(follow ? 0 : nofollow);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("futimens") && c.UTIME_NOW !== undefined) {
+    a.futimes = (fd, t) => {
+      const p = getPool();
+      p.begin("futimens", 32);
+      p.int(fd);
+      p.bytes(fill(t));
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (
+    has("faccessat") && nofollow !== undefined && c.AT_EACCESS !== undefined
+  ) {
+    const eaccess = c.AT_EACCESS;
+    a.accessAt = (dirfd, path, mode, follow, effectiveIds) => {
+      const p = getPool();
+      p.begin("faccessat", strBytes(path));
+      p.int(dirfd);
+      p.str(path);
+      p.int(mode);
+      p.int((follow ? 0 : nofollow) | (effectiveIds ? eaccess : 0));
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("truncate")) {
+    a.truncate = (path, length) => {
+      if (length > MAX_EXACT) return here("truncate", cstr(path), length);
+      const p = getPool();
+      p.begin("truncate", strBytes(path));
+      p.str(path);
+      p.int(Number(length));
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("ftruncate")) {
+    a.ftruncate = (fd, length) => {
+      if (length > MAX_EXACT) return here("ftruncate", fd, length);
+      const p = getPool();
+      p.begin("ftruncate");
+      p.int(fd);
+      p.int(Number(length));
+      return p.end(zeroOrErrno);
+    };
+  }
 }

@@ -168,7 +168,9 @@ export type AsyncPrimitive =
   | "futimes"
   | "accessAt"
   | "truncate"
-  | "ftruncate";
+  | "ftruncate"
+  | "dupDir"
+  | "readDirChunk";
 
 /**
  * Async twins of the primitives: the same call run off the main thread,

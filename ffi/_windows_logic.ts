@@ -24,6 +24,7 @@ export const ERROR = {
   INVALID_HANDLE: 6,
   NOT_SUPPORTED: 50,
   INVALID_PARAMETER: 87,
+  CALL_NOT_IMPLEMENTED: 120,
   INSUFFICIENT_BUFFER: 122,
   INVALID_NAME: 123,
   ALREADY_EXISTS: 183,
@@ -69,6 +70,48 @@ export function isAbsoluteWindows(p: string): boolean {
 /** Forward slashes become backslashes (Windows accepts both; NT paths do not). */
 export function toBackslashes(p: string): string {
   return p.includes("/") ? p.replaceAll("/", "\\") : p;
+}
+
+/**
+ * Whether `p` is opened relative to a `dirFd` (POSIX `*at`: absolute paths
+ * ignore it). Besides drive-absolute and UNC paths, root-relative (`\x`)
+ * and drive-relative (`C:x`) paths do not name a place under a directory,
+ * so they ignore `dirFd` too.
+ */
+export function isDirFdRelative(p: string): boolean {
+  return !/^(?:[\\/]|[A-Za-z]:)/.test(p);
+}
+
+/** The longest `UNICODE_STRING` (its byte length is a `USHORT`). */
+export const MAX_NT_NAME = 32767;
+
+/**
+ * The `ObjectName` of an `NtCreateFile` call relative to a directory
+ * handle (`OBJECT_ATTRIBUTES.RootDirectory`), for a path for which
+ * {@linkcode isDirFdRelative} holds: `\` separators, repeated separators
+ * collapsed and `.` components dropped (the Win32 layer does both; NT does
+ * not), a trailing separator kept (`dir\` must be a directory). `.` alone
+ * (or `./`) is `""`, which reopens the directory itself.
+ *
+ * NT does not resolve `..` in a relative name, and resolving it lexically
+ * would ignore symlinks (and escape the directory), so a `..` component
+ * gives `-ERROR_CALL_NOT_IMPLEMENTED` (Deno's `NotSupported`). An empty
+ * path is `-ERROR_FILE_NOT_FOUND` (POSIX: `ENOENT`); a name longer than
+ * {@linkcode MAX_NT_NAME} `-ERROR_FILENAME_EXCED_RANGE`.
+ */
+export function ntRelativeName(p: string): string | number {
+  if (p === "") return -ERROR.FILE_NOT_FOUND;
+  const parts = p.split(/[\\/]+/);
+  const trailing = parts.length > 1 && parts[parts.length - 1] === "";
+  const kept: string[] = [];
+  for (const part of parts) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") return -ERROR.CALL_NOT_IMPLEMENTED;
+    kept.push(part);
+  }
+  let name = kept.join("\\");
+  if (trailing && name !== "") name += "\\";
+  return name.length > MAX_NT_NAME ? -ERROR.FILENAME_EXCED_RANGE : name;
 }
 
 /** Whether `p` must go through `GetFullPathNameW` and a `\\?\` prefix. */
@@ -303,6 +346,7 @@ export const SIZEOF = {
   FILE_BASIC_INFO: 40,
   FILE_STANDARD_INFO: 24,
   FILE_ATTRIBUTE_TAG_INFO: 8,
+  FILE_END_OF_FILE_INFO: 8,
   MAXIMUM_REPARSE_DATA_BUFFER: 16384,
 } as const;
 
@@ -310,6 +354,7 @@ export const SIZEOF = {
 export const FILE_INFO_CLASS = {
   FileBasicInfo: 0,
   FileStandardInfo: 1,
+  FileEndOfFileInfo: 6,
   FileAttributeTagInfo: 9,
 } as const;
 

@@ -485,7 +485,9 @@ export type DarwinLibrary = Deno.StaticForeignLibraryInterface<DarwinSymbols>;
  * functions: the shared POSIX primitives with macOS constants, stat layout
  * and errno names, plus `lchmodAt` through `fchmodat(AT_SYMLINK_NOFOLLOW)`,
  * which changes a symlink's own mode on macOS (the `lchmod` that CPython's
- * `supports_follow_symlinks` counts for `chmod`).
+ * `supports_follow_symlinks` counts for `chmod`), and `readDirChunk` over
+ * `readdir` ({@linkcode darwinDirReader}). No async twins yet: the async
+ * operations run these sync primitives.
  */
 export function darwinBackend(
   s: DarwinLibrary,

@@ -18,6 +18,7 @@ import {
   direntReader,
   errnoReader,
   i64,
+  parseDirents,
   POSIX_SYMBOLS,
   posixBackend,
   type PosixConstants,
@@ -26,7 +27,7 @@ import {
 } from "./_posix.ts";
 import type { Backend } from "./_types.ts";
 import { strBytes } from "./_pool.ts";
-import { posixAsync, type StatRequests } from "./_posix_async.ts";
+import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
 
 /** The C library every glibc system has. */
 export const LIBC = "libc.so.6";
@@ -492,16 +493,49 @@ export function openLinux(): Backend | null {
         ? decodeStatx(r.u32, r.i32, r.out >> 2)
         : decodeStat(layout, r.u32, r.i32, r.out >> 2),
   };
-  return Object.assign(backend, {
-    async: posixAsync(
-      {
-        path: LIBC,
-        symbols: LINUX_SYMBOLS,
-        errno: { kind: "pointer", sym: "__errno_location" },
-      },
-      { symbols: s, errno, direct: openDirect() },
-      c,
-      statRequests,
-    ),
-  });
+  const async = posixAsync(
+    {
+      path: LIBC,
+      symbols: LINUX_SYMBOLS,
+      errno: { kind: "pointer", sym: "__errno_location" },
+    },
+    { symbols: s, errno, direct: openDirect() },
+    c,
+    statRequests,
+  );
+  if (fchmodat2Works) {
+    // The twin of `lchmodAt`: the same fchmodat2 syscall, on a worker.
+    async.lchmodAt = (dirfd, p, mode) => {
+      const pool = async.pool();
+      pool.begin("syscall", strBytes(p));
+      pool.int(Number(NR_FCHMODAT2));
+      pool.int(dirfd);
+      pool.str(p);
+      pool.int(mode);
+      pool.int(AT.SYMLINK_NOFOLLOW);
+      return pool.end(zeroOrErrno);
+    };
+  }
+  if (getdents64 !== null) {
+    // The twin of `readDirChunk`: getdents64 into the arena on a worker,
+    // decoded by the same parser once copied out (the arena is shared
+    // memory, which TextDecoder refuses).
+    const size = Number(DIRENT_BUF_SIZE);
+    async.readDirChunk = (fd, out) => {
+      const pool = async.pool();
+      pool.begin("getdents64", size);
+      pool.int(fd);
+      pool.out(size);
+      pool.int(size);
+      return pool.end((r) => {
+        if (r.ret <= 0) {
+          out.count = 0;
+          return r.ret < 0 ? -r.errno : 0;
+        }
+        parseDirents(r.u8.slice(r.out, r.out + r.ret), r.ret, DIRENT64, out);
+        return r.ret;
+      });
+    };
+  }
+  return Object.assign(backend, { async });
 }

@@ -7,8 +7,14 @@
  * symlink type and flags, struct decoding, error names) are pure functions
  * in `_windows_logic.ts`.
  *
+ * `dirFd` opens go through `NtCreateFile` with `RootDirectory` set to the
+ * directory's `HANDLE` (a relative name; `..` is refused, see
+ * `ntRelativeName`); `truncate` is `SetFileInformationByHandle`
+ * (`FileEndOfFileInfo`).
+ *
  * Sources: `fileapi.h`, `winbase.h`, `winnt.h`, `winioctl.h`
- * (`FSCTL_GET_REPARSE_POINT`), `errhandlingapi.h`, `winternl.h`.
+ * (`FSCTL_GET_REPARSE_POINT`), `errhandlingapi.h`, `winternl.h`
+ * (`NtCreateFile`, `OBJECT_ATTRIBUTES`), `ntifs.h`.
  *
  * @module
  */
@@ -22,8 +28,10 @@ import {
   FILE_ATTRIBUTE,
   FILE_INFO_CLASS,
   formatOsError,
+  isDirFdRelative,
   linkTargetProbePath,
   needsLongPath,
+  ntRelativeName,
   SIZEOF,
   stripVerbatim,
   symlinkTypeFlag,
@@ -79,16 +87,55 @@ export const KERNEL32_SYMBOLS = {
     parameters: ["buffer", "u32", "buffer", "pointer"],
     result: "u32",
   },
+  SetFileInformationByHandle: {
+    parameters: ["isize", "i32", "buffer", "u32"],
+    result: "i32",
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
-/** ntdll symbols; `wine_get_version` exists only under Wine. */
+/**
+ * ntdll symbols; `wine_get_version` exists only under Wine. `NtCreateFile`
+ * with `OBJECT_ATTRIBUTES.RootDirectory` opens a name relative to a
+ * directory handle (`dirFd`); its `NTSTATUS` becomes a Windows error code
+ * through `RtlNtStatusToDosError`.
+ */
 export const NTDLL_SYMBOLS = {
   wine_get_version: { parameters: [], result: "pointer", optional: true },
+  NtCreateFile: {
+    parameters: [
+      "buffer", // PHANDLE FileHandle
+      "u32", // ACCESS_MASK DesiredAccess
+      "buffer", // POBJECT_ATTRIBUTES
+      "buffer", // PIO_STATUS_BLOCK
+      "pointer", // PLARGE_INTEGER AllocationSize
+      "u32", // FileAttributes
+      "u32", // ShareAccess
+      "u32", // CreateDisposition
+      "u32", // CreateOptions
+      "pointer", // EaBuffer
+      "u32", // EaLength
+    ],
+    result: "i32",
+    optional: true,
+  },
+  RtlNtStatusToDosError: { parameters: ["i32"], result: "u32", optional: true },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+/** `NtCreateFile` constants (`winternl.h`, `ntifs.h`, `ntdef.h`). */
+export const NT = {
+  FILE_OPEN: 1,
+  FILE_SYNCHRONOUS_IO_NONALERT: 0x20,
+  FILE_OPEN_FOR_BACKUP_INTENT: 0x4000,
+  FILE_OPEN_REPARSE_POINT: 0x200000,
+  OBJ_CASE_INSENSITIVE: 0x40,
+  SIZEOF_OBJECT_ATTRIBUTES: 48,
+  SIZEOF_UNICODE_STRING: 16,
+} as const;
 
 /** `CreateFileW` constants (`winnt.h`, `fileapi.h`, `winbase.h`). */
 export const CREATE = {
   FILE_READ_ATTRIBUTES: 0x80,
+  GENERIC_WRITE: 0x40000000,
   FILE_LIST_DIRECTORY: 0x1,
   FILE_TRAVERSE: 0x20,
   SYNCHRONIZE: 0x100000,
@@ -162,13 +209,24 @@ export function openWindows(): WindowsBackend | null {
     return null;
   }
   let wine: string | null = null;
+  type NtSymbols = Deno.DynamicLibrary<typeof NTDLL_SYMBOLS>["symbols"];
+  let nt: {
+    create: NonNullable<NtSymbols["NtCreateFile"]>;
+    toDos: NonNullable<NtSymbols["RtlNtStatusToDosError"]>;
+  } | null = null;
   try {
-    const nt = Deno.dlopen("ntdll.dll", NTDLL_SYMBOLS);
-    const p = nt.symbols.wine_get_version?.() ?? null;
+    const lib = Deno.dlopen("ntdll.dll", NTDLL_SYMBOLS);
+    const p = lib.symbols.wine_get_version?.() ?? null;
     if (p !== null) wine = Deno.UnsafePointerView.getCString(p);
-    nt.close();
+    const create = lib.symbols.NtCreateFile;
+    const toDos = lib.symbols.RtlNtStatusToDosError;
+    if (create !== null && toDos !== null) {
+      nt = { create, toDos }; // the library stays open for relative opens
+    } else {
+      lib.close();
+    }
   } catch {
-    // No ntdll: not Wine.
+    // No ntdll: not Wine, and no relative opens (dirFd).
   }
   const s = k.symbols;
   const path = new WString();
@@ -182,6 +240,7 @@ export function openWindows(): WindowsBackend | null {
   const tagInfo = new Uint32Array(2);
   const reparse = new Uint8Array(SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
   const returned = new Uint32Array(1);
+  const endOfFile = new BigInt64Array(1); // FILE_END_OF_FILE_INFO
   const msg = new Uint16Array(2048);
   const descriptions = new Map<number, string>();
   const err = () => -s.GetLastError();
@@ -201,6 +260,83 @@ export function openWindows(): WindowsBackend | null {
       }
       cap = n + 1;
     }
+  };
+
+  // NtCreateFile's arguments, reused: the handle out, OBJECT_ATTRIBUTES,
+  // its UNICODE_STRING (whose Buffer points into `ntName.buf`), and the
+  // IO_STATUS_BLOCK.
+  const ntName = new WString();
+  const handleOut = new BigInt64Array(1);
+  const iosb = new BigUint64Array(2);
+  const ustrBytes = new Uint8Array(NT.SIZEOF_UNICODE_STRING);
+  const oaBytes = new Uint8Array(NT.SIZEOF_OBJECT_ATTRIBUTES);
+  const ustr = new DataView(ustrBytes.buffer);
+  const oa = new DataView(oaBytes.buffer);
+  oa.setUint32(0, NT.SIZEOF_OBJECT_ATTRIBUTES, true);
+  oa.setBigUint64(
+    16,
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(ustrBytes))),
+    true,
+  );
+  oa.setUint32(24, NT.OBJ_CASE_INSENSITIVE, true);
+  let ntNameBuf: Uint16Array | null = null;
+
+  /** `NtCreateFile` of `name` relative to the directory handle `dirfd`. */
+  const ntOpen = (
+    dirfd: number,
+    name: string,
+    follow: boolean,
+    access: number,
+  ): number => {
+    const buf = ntName.encode(name, false);
+    if (buf !== ntNameBuf) {
+      ntNameBuf = buf;
+      ustr.setBigUint64(
+        8,
+        BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf))),
+        true,
+      );
+    }
+    ustr.setUint16(0, name.length * 2, true);
+    ustr.setUint16(2, name.length * 2, true);
+    oa.setBigInt64(8, BigInt(dirfd), true);
+    // What CreateFileW adds: SYNCHRONIZE | FILE_READ_ATTRIBUTES access and
+    // synchronous I/O; FILE_FLAG_BACKUP_SEMANTICS is backup intent.
+    const status = nt!.create(
+      handleOut,
+      access | CREATE.SYNCHRONIZE | CREATE.FILE_READ_ATTRIBUTES,
+      oaBytes,
+      iosb,
+      null,
+      0,
+      CREATE.FILE_SHARE_ALL,
+      NT.FILE_OPEN,
+      NT.FILE_SYNCHRONOUS_IO_NONALERT | NT.FILE_OPEN_FOR_BACKUP_INTENT |
+        (follow ? 0 : NT.FILE_OPEN_REPARSE_POINT),
+      null,
+      0,
+    );
+    if (status < 0) return -nt!.toDos(status);
+    return Number(handleOut[0]);
+  };
+
+  /**
+   * Opens `p` (relative to `dirfd` unless it is `AT_FDCWD` or `p` is not
+   * relative): the handle or `-error`.
+   */
+  const openAt = (
+    dirfd: number,
+    p: string,
+    follow: boolean,
+    access: number,
+  ): number => {
+    if (dirfd === AT_FDCWD || !isDirFdRelative(p)) {
+      return open(p, follow, access);
+    }
+    if (nt === null) return -ERROR.NOT_SUPPORTED;
+    const name = ntRelativeName(p);
+    if (typeof name === "number") return name;
+    return ntOpen(dirfd, name, follow, access);
   };
 
   const open = (p: string, follow: boolean, access: number): number => {
@@ -256,16 +392,17 @@ export function openWindows(): WindowsBackend | null {
     return decodeWindowsStat(basic, standard, byHandle, tag);
   };
 
-  const statPath = (p: string, follow: boolean) => {
-    const h = open(p, follow, CREATE.FILE_READ_ATTRIBUTES);
+  const statPath = (dirfd: number, p: string, follow: boolean) => {
+    const h = openAt(dirfd, p, follow, CREATE.FILE_READ_ATTRIBUTES);
     if (h < 0) return h;
     const r = statHandle(h);
     s.CloseHandle(BigInt(h));
     return r;
   };
 
-  const openDir = (p: string, follow: boolean): number => {
-    const h = open(
+  const openDir = (dirfd: number, p: string, follow: boolean): number => {
+    const h = openAt(
+      dirfd,
       p,
       follow,
       CREATE.FILE_LIST_DIRECTORY | CREATE.FILE_TRAVERSE |
@@ -285,31 +422,58 @@ export function openWindows(): WindowsBackend | null {
     return h;
   };
 
+  /** `SetFileInformationByHandle(FileEndOfFileInfo)`: 0 or the error. */
+  const setLength = (h: number, length: bigint): number => {
+    endOfFile[0] = length;
+    return s.SetFileInformationByHandle(
+        BigInt(h),
+        FILE_INFO_CLASS.FileEndOfFileInfo,
+        endOfFile,
+        SIZEOF.FILE_END_OF_FILE_INFO,
+      ) !== 0
+      ? 0
+      : err();
+  };
+
   const backend: WindowsBackend = {
     name: "windows",
     AT_FDCWD,
     has: {
       wine: wine !== null,
-      statAtDirFd: false,
-      openDirAtDirFd: false,
+      statAtDirFd: nt !== null,
+      openDirAtDirFd: nt !== null,
       symlinkAtDirFd: false,
       readLinkAtDirFd: false,
     },
     statVia: "CreateFileW",
     wine,
     lastSymlinkCall: null,
-    statAt(dirfd, p, follow) {
-      if (dirfd !== AT_FDCWD) return -ERROR.NOT_SUPPORTED;
-      return statPath(p, follow);
-    },
+    statAt: (dirfd, p, follow) => statPath(dirfd, p, follow),
     fstat: (fd) => statHandle(fd),
     openDirFlags: (follow) =>
       CREATE.FILE_FLAG_BACKUP_SEMANTICS |
       (follow ? 0 : CREATE.FILE_FLAG_OPEN_REPARSE_POINT),
-    openDirAt(dirfd, p, follow) {
-      if (dirfd !== AT_FDCWD) return -ERROR.NOT_SUPPORTED;
-      return openDir(p, follow);
+    openDirAt: (dirfd, p, follow) => openDir(dirfd, p, follow),
+    truncate(p, length) {
+      // Python's `_wopen(path, O_WRONLY)`: follows links; a directory is
+      // ERROR_ACCESS_DENIED (no FILE_FLAG_BACKUP_SEMANTICS).
+      const h = Number(
+        s.CreateFileW(
+          wide(p),
+          CREATE.GENERIC_WRITE,
+          CREATE.FILE_SHARE_ALL,
+          null,
+          CREATE.OPEN_EXISTING,
+          0,
+          0n,
+        ),
+      );
+      if (h === -1) return err();
+      const r = setLength(h, length);
+      s.CloseHandle(BigInt(h));
+      return r;
     },
+    ftruncate: (fd, length) => setLength(fd, length),
     close(fd) {
       return s.CloseHandle(BigInt(fd)) !== 0 ? 0 : err();
     },

@@ -1,6 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Shared test helpers: temporary trees, FileInfo parity, subprocesses.
 import assert from "node:assert/strict";
+import { backend } from "../_backend.ts";
 
 /** Runs `fn` with a fresh temporary directory (real path), removed afterwards. */
 export async function withTempDir<T>(
@@ -14,30 +15,10 @@ export async function withTempDir<T>(
   }
 }
 
-/** The `Deno.FileInfo` fields. */
-export const DENO_FIELDS = [
-  "isFile",
-  "isDirectory",
-  "isSymlink",
-  "size",
-  "mtime",
-  "atime",
-  "birthtime",
-  "ctime",
-  "dev",
-  "ino",
-  "mode",
-  "nlink",
-  "uid",
-  "gid",
-  "rdev",
-  "blksize",
-  "blocks",
-  "isBlockDevice",
-  "isCharDevice",
-  "isFifo",
-  "isSocket",
-] as const;
+/** The `Deno.FileInfo` fields, as Deno itself reports them. */
+export const DENO_FIELDS = Object.keys(
+  Deno.lstatSync(Deno.execPath()),
+) as (keyof Deno.FileInfo)[];
 
 /** Asserts every `Deno.FileInfo` field of `mine` equals Deno's. */
 export function assertSameInfo(
@@ -97,7 +78,45 @@ export async function runDeno(
 
 /** The open descriptors of this process (Linux). */
 export function openFds(): number {
-  return [...Deno.readDirSync("/proc/self/fd")].length;
+  // Not /proc/self/fd: Deno 2.9 wants --allow-all to read it. Ask fstat about
+  // each low descriptor instead (EBADF = 9: not open).
+  const b = backend();
+  if (b === null) throw new Error("openFds needs --allow-ffi");
+  let n = 0;
+  for (let fd = 0; fd < 4096; fd++) if (b.fstat(fd) !== -9) n++;
+  return n;
+}
+
+/**
+ * Binds a Unix socket at `path` through libc (POSIX), so tests need no
+ * `--allow-net`; closing it leaves the socket file for the caller to remove.
+ * `struct sockaddr_un`: Linux `{ u16 sun_family; char sun_path[108] }`,
+ * macOS `{ u8 sun_len; u8 sun_family; char sun_path[104] }`; `AF_UNIX` and
+ * `SOCK_STREAM` are 1 on both.
+ */
+export function bindUnixSocket(path: string): { close(): void } {
+  const darwin = Deno.build.os === "darwin";
+  const lib = Deno.dlopen(darwin ? "/usr/lib/libSystem.B.dylib" : "libc.so.6", {
+    socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+    bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+    close: { parameters: ["i32"], result: "i32" },
+  });
+  const fd = lib.symbols.socket(1, 1, 0);
+  const addr = new Uint8Array(darwin ? 106 : 110);
+  if (darwin) addr.set([addr.length, 1]);
+  else addr[0] = 1;
+  addr.set(new TextEncoder().encode(path), 2);
+  if (fd < 0 || lib.symbols.bind(fd, addr, addr.length) !== 0) {
+    if (fd >= 0) lib.symbols.close(fd);
+    lib.close();
+    throw new Error(`cannot bind a Unix socket at ${path}`);
+  }
+  return {
+    close() {
+      lib.symbols.close(fd);
+      lib.close();
+    },
+  };
 }
 
 /** The repository root as a file path. */

@@ -10,8 +10,8 @@ import {
   AT,
   DARWIN_CONSTANTS,
   darwinBackend,
+  darwinDirReader,
   type DarwinLibrary,
-  darwinReadDir,
   darwinStat,
   darwinSymbols,
   decodeDarwinDirent,
@@ -19,6 +19,7 @@ import {
   DIRENT64,
   DT,
   ERRNO_NAMES,
+  kindOfDarwinEntry,
   O,
   openDarwin,
   STAT64,
@@ -26,7 +27,7 @@ import {
 } from "../ffi/darwin.ts";
 import { ERRNO_NAMES as LINUX_ERRNO_NAMES } from "../ffi/linux.ts";
 import { POSIX_SYMBOLS } from "../ffi/_posix.ts";
-import type { Backend } from "../ffi/_types.ts";
+import { type Backend, type DirChunk, KIND } from "../ffi/_types.ts";
 import { FILE_INFO_KEYS } from "../_file_info.ts";
 
 // ---------------------------------------------------------------- constants
@@ -173,7 +174,7 @@ Deno.test("darwin: every errno gets the Deno.errors class Linux gives its name",
 Deno.test("darwin: symbol names per architecture ($INODE64 on x86_64)", () => {
   const x = darwinSymbols("x86_64");
   const a = darwinSymbols("aarch64");
-  const inode64 = ["fstatat", "fstat", "fdopendir", "readdir", "rewinddir"];
+  const inode64 = ["fstatat", "fstat", "fdopendir", "readdir"];
   for (const k of inode64) {
     const key = k as keyof typeof x;
     assert.equal((x[key] as { name?: string }).name, `${k}$INODE64`, k);
@@ -452,6 +453,31 @@ Deno.test("darwin: DIRENT64 and DT follow <sys/dirent.h>", () => {
   });
 });
 
+Deno.test("darwin: a name that is not UTF-8 is decoded lossily and flagged", () => {
+  const rec = direntFixture(3n, DT.REG, "ab");
+  rec[22] = 0xff; // "a\xff"
+  const e = decodeDarwinDirent(rec);
+  assert.equal(e.utf8, false);
+  assert.equal(e.name, "a\ufffd");
+  assert.equal(kindOfDarwinEntry(e), KIND.BAD_NAME);
+  const kinds: [number, number][] = [
+    [DT.REG, KIND.FILE],
+    [DT.DIR, KIND.DIR],
+    [DT.LNK, KIND.SYMLINK],
+    [DT.UNKNOWN, KIND.UNKNOWN],
+    [DT.FIFO, KIND.OTHER],
+    [DT.SOCK, KIND.OTHER],
+    [DT.CHR, KIND.OTHER],
+    [DT.BLK, KIND.OTHER],
+  ];
+  for (const [type, kind] of kinds) {
+    assert.equal(
+      kindOfDarwinEntry({ ino: 1, type, name: "x", utf8: true }),
+      kind,
+    );
+  }
+});
+
 Deno.test("darwin: decodeDarwinDirent reads record fixtures", () => {
   const cases: [bigint, number, string][] = [
     [2n ** 35n + 7n, DT.REG, "héllo.txt"],
@@ -467,31 +493,31 @@ Deno.test("darwin: decodeDarwinDirent reads record fixtures", () => {
     big.set(rec, 8);
     for (const r of [rec, big.subarray(8, 8 + rec.length)]) {
       const e = decodeDarwinDirent(r);
-      assert.deepEqual(e, { ino: Number(ino), type, name }, name);
+      assert.deepEqual(e, { ino: Number(ino), type, name, utf8: true }, name);
     }
   }
 });
 
-/** Stand-in libSystem directory functions over fixture records. */
+/**
+ * Stand-in libSystem directory functions over fixture records. Like Apple's,
+ * the DIR reads from the descriptor's offset, which `dup` shares: `offsets`
+ * maps a descriptor to its open file's offset.
+ */
 function fakeDirLib(
   records: Uint8Array[],
-  opts: { openatErrno?: number; readdirErrno?: number } = {},
+  opts: { dupErrno?: number; readdirErrnoAt?: number } = {},
 ) {
   const calls: string[] = [];
   let errno = 0;
-  let i = 0;
+  const file = { offset: 0 }; // the open file description dup shares
   const dirp = Deno.UnsafePointer.create(0x1000n);
   const s = {
-    openat(fd: number, _p: Uint8Array, flags: number) {
-      calls.push(`openat ${fd} ${flags.toString(16)}`);
-      if (opts.openatErrno) {
-        errno = opts.openatErrno;
-        return -1;
-      }
-      return 40;
-    },
     dup(fd: number) {
       calls.push(`dup ${fd}`);
+      if (opts.dupErrno) {
+        errno = opts.dupErrno;
+        return -1;
+      }
       return 41;
     },
     close(fd: number) {
@@ -502,12 +528,14 @@ function fakeDirLib(
       calls.push(`fdopendir ${fd}`);
       return dirp;
     },
-    rewinddir() {
-      calls.push("rewinddir");
-    },
     readdir() {
-      if (i < records.length) return Deno.UnsafePointer.of(records[i++]);
-      if (opts.readdirErrno) errno = opts.readdirErrno;
+      if (file.offset === opts.readdirErrnoAt) {
+        errno = 5; // EIO
+        return null;
+      }
+      if (file.offset < records.length) {
+        return Deno.UnsafePointer.of(records[file.offset++]);
+      }
       return null;
     },
     closedir() {
@@ -523,11 +551,10 @@ function fakeDirLib(
   };
 }
 
-const DOT = new TextEncoder().encode(".\0");
-const DIR_FLAGS = (O.RDONLY | O.DIRECTORY | O.CLOEXEC).toString(16);
+const chunk = (): DirChunk => ({ count: 0, names: [], kinds: [] });
 
 Deno.test({
-  name: "darwin: darwinReadDir lists through fdopendir/readdir/closedir",
+  name: "darwin: readDirChunk lists through dup/fdopendir/readdir/closedir",
   // Reason: reading fixture records through pointers needs --allow-ffi.
   ignore: Deno.permissions.querySync({ name: "ffi" }).state !== "granted",
   fn() {
@@ -537,36 +564,39 @@ Deno.test({
       direntFixture(100n, DT.REG, "a.txt"),
       direntFixture(2n ** 40n, DT.DIR, "sub"),
       direntFixture(101n, DT.LNK, "ünïcode"),
+      direntFixture(102n, DT.UNKNOWN, "u"),
     ];
     const f = fakeDirLib(recs);
-    const out = darwinReadDir(f.s, f.errno, f.setErrno, 7, DOT);
-    assert.deepEqual(out, [
-      { ino: 100, type: DT.REG, name: "a.txt" },
-      { ino: 2 ** 40, type: DT.DIR, name: "sub" },
-      { ino: 101, type: DT.LNK, name: "ünïcode" },
+    const read = darwinDirReader(f.s, f.errno, f.setErrno)!;
+    const out = chunk();
+    assert.equal(read(7, out), 6); // every record, in one call
+    assert.equal(out.count, 4);
+    assert.deepEqual(out.names.slice(0, 4), ["a.txt", "sub", "ünïcode", "u"]);
+    assert.deepEqual(out.kinds.slice(0, 4), [
+      KIND.FILE,
+      KIND.DIR,
+      KIND.SYMLINK,
+      KIND.UNKNOWN,
     ]);
-    assert.deepEqual(f.calls, [
-      `openat 7 ${DIR_FLAGS}`,
-      "fdopendir 40",
-      "rewinddir",
-      "rewinddir",
-      "closedir",
-    ]);
-    // A directory that may be read but not searched: dup instead.
-    const g = fakeDirLib([], { openatErrno: 13 });
-    assert.deepEqual(darwinReadDir(g.s, g.errno, g.setErrno, 7, DOT), []);
-    assert.deepEqual(g.calls.slice(0, 3), [
-      `openat 7 ${DIR_FLAGS}`,
-      "dup 7",
-      "fdopendir 41",
-    ]);
-    // Any other openat error is returned; a readdir error after closedir.
-    const h = fakeDirLib([], { openatErrno: 9 });
-    assert.equal(darwinReadDir(h.s, h.errno, h.setErrno, 7, DOT), -9);
-    const k = fakeDirLib([recs[2]], { readdirErrno: 5 });
-    assert.equal(darwinReadDir(k.s, k.errno, k.setErrno, 7, DOT), -5);
-    assert.equal(k.calls.at(-1), "closedir");
+    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir"]);
+    // The shared offset is at the end: the next call reports the end.
+    assert.equal(read(7, out), 0);
+    assert.equal(out.count, 0);
+    // Errors: from dup, and from readdir (after closedir).
+    const g = fakeDirLib(recs, { dupErrno: 24 });
+    assert.equal(darwinDirReader(g.s, g.errno, g.setErrno)!(7, chunk()), -24);
+    const h = fakeDirLib(recs, { readdirErrnoAt: 3 });
+    const o = chunk();
+    assert.equal(darwinDirReader(h.s, h.errno, h.setErrno)!(7, o), -5);
+    assert.equal(o.count, 0);
+    assert.equal(h.calls.at(-1), "closedir");
   },
+});
+
+Deno.test("darwin: no readDirChunk without the dirent symbols", () => {
+  const f = fakeDirLib([]);
+  const s = { ...f.s, readdir: null } as unknown as DarwinLibrary;
+  assert.equal(darwinDirReader(s, f.errno, f.setErrno), undefined);
 });
 
 // ---------------------------------------------------------------- backend
@@ -603,7 +633,7 @@ function recordingLib(): { s: DarwinLibrary; calls: unknown[][] } {
 
 Deno.test("darwin: the backend passes macOS flags to libSystem", () => {
   const { s, calls } = recordingLib();
-  const b = darwinBackend(s, () => 0);
+  const b = darwinBackend(s, () => 0, () => {});
   assert.equal(b.name, "darwin");
   assert.equal(b.AT_FDCWD, -2);
   assert.equal(b.statVia, "fstatat");
@@ -632,6 +662,8 @@ Deno.test("darwin: the backend passes macOS flags to libSystem", () => {
   assert.deepEqual(last(), ["fchmodat", 3, "f", 0o644, 0]);
   b.utimeAt!(3, "f", null, false);
   assert.deepEqual(last(), ["utimensat", 3, "f", [0n, -1n, 0n, -1n], 0x20]);
+  b.dupDir!(5);
+  assert.deepEqual(last(), ["openat", 5, ".", dirFlags]);
   b.mkdirAt!(3, "d", 0o755);
   assert.deepEqual(last(), ["mkdirat", 3, "d", 0o755]);
   assert.equal(b.errnoName(62), "ELOOP");
@@ -639,7 +671,7 @@ Deno.test("darwin: the backend passes macOS flags to libSystem", () => {
 });
 
 Deno.test("darwin: the backend has every primitive behind CPython's macOS sets", () => {
-  const b = darwinBackend(recordingLib().s, () => 0);
+  const b = darwinBackend(recordingLib().s, () => 0, () => {});
   // supports_dir_fd: access chmod chown link mkdir open readlink rename rmdir
   // stat symlink unlink utime; supports_fd: chdir chmod chown stat truncate
   // utime; supports_follow_symlinks: access chmod chown link stat utime.
@@ -665,6 +697,8 @@ Deno.test("darwin: the backend has every primitive behind CPython's macOS sets",
       "ftruncate",
       "futimes",
       "truncate",
+      "dupDir",
+      "readDirChunk",
     ] as const
   ) {
     assert.equal(typeof b[k], "function", k);

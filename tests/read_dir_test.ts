@@ -2,15 +2,50 @@
 import assert from "node:assert/strict";
 import {
   addAuditHook,
+  lstat,
   openDirSync,
   readDir,
   readDirSync,
+  stat,
   supportsFd,
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
 import { reprobeCapabilities } from "../_caps.ts";
+import type { CallPool } from "../ffi/_pool.ts";
 import type { DirChunk } from "../ffi/_types.ts";
 import { thrown, withTempDir } from "./_helpers.ts";
+
+/** Whether readDir has async twins to run its calls off the main thread. */
+const offThread = backend()?.async?.readDirChunk !== undefined;
+
+/** The worker pool behind the async twins. */
+function pool(): CallPool {
+  return (backend()!.async as unknown as { pool(): CallPool }).pool();
+}
+
+/** Starts every worker of the pool: they hold descriptors of their own. */
+async function startPool(path: string): Promise<void> {
+  if (backend()?.async === undefined) return;
+  await Promise.all(Array.from({ length: 300 }, () => stat(path)));
+}
+
+/** Every entry of an async listing, in order. */
+async function list(path: Parameters<typeof readDir>[0]): Promise<Entry[]> {
+  const out: Entry[] = [];
+  for await (const e of readDir(path)) out.push(plain(e));
+  return out;
+}
+
+/** What a call threw (or rejected with), as class, code and message. */
+async function failure(fn: () => unknown): Promise<string> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    return `${err.constructor.name} ${err.code} ${err.message}`;
+  }
+  return "no error";
+}
 
 /**
  * The open descriptors of this process (Linux), listed through dirfd itself:
@@ -90,6 +125,7 @@ Deno.test({
     await withTempDir(async (root) => {
       makeTree(root, 5);
       const expected = sorted(Deno.readDirSync(root));
+      await startPool(root);
       using dir = openDirSync(root);
       const before = openFds();
       // Stop one listing half-way, then list again: a shared offset would
@@ -115,6 +151,7 @@ Deno.test({
   fn: async () => {
     await withTempDir(async (root) => {
       makeTree(root);
+      await startPool(root);
       const before = openFds();
       for (const _ of readDirSync(root)) { /* to the end */ }
       assert.equal(openFds(), before);
@@ -134,6 +171,15 @@ Deno.test({
       await assert.rejects(async () => {
         for await (const _ of readDir(root)) throw new Error("boom");
       }, /boom/);
+      assert.equal(openFds(), before);
+      await list(root);
+      assert.equal(openFds(), before);
+      {
+        const it = readDir(root);
+        await it.next();
+        assert.equal(openFds(), before + 1);
+        await it.return(undefined);
+      }
       assert.equal(openFds(), before);
       // Async: nothing is opened before iteration starts.
       const lazy = readDir(root);
@@ -260,6 +306,172 @@ Deno.test({
         reprobeCapabilities();
       }
       assert.ok(supportsFd.has(readDirSync));
+    });
+  },
+});
+
+Deno.test({
+  name: "readDir and readDirSync agree entry for entry, in order",
+  ignore: backend()?.readDirChunk === undefined,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      // Several getdents64 chunks, so the async reads continue a listing.
+      const pad = "y".repeat(60);
+      for (let i = 0; i < 1500; i++) {
+        Deno.writeFileSync(`${root}/${pad}${i}`, new Uint8Array(0));
+      }
+      const sync = [...readDirSync(root)].map(plain);
+      assert.equal(sync.length, 1500 + 50 + 5);
+      assert.deepEqual(await list(root), sync);
+      assert.deepEqual(await list(new URL(`file://${root}`)), sync);
+      if (supportsFd.has(readDir)) {
+        using dir = openDirSync(root);
+        assert.deepEqual(await list(dir), sync);
+        assert.deepEqual(await list(dir.fd), sync);
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "readDir (async) makes every call through the async twins, off-thread",
+  ignore: !offThread,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      using dir = openDirSync(root);
+      const expected = [...readDirSync(root)].map(plain);
+      const b = backend() as unknown as Record<string, unknown>;
+      const a = backend()!.async as unknown as Record<
+        string,
+        (...x: unknown[]) => unknown
+      >;
+      const prims = ["statAt", "openDirAt", "readDirChunk", "dupDir"];
+      const saved = prims.map((k) => [k, b[k], a[k]] as const);
+      const counts: Record<string, number> = {};
+      for (const [k, , twin] of saved) {
+        b[k] = () => {
+          throw new Error(`sync ${k} ran on the main thread`);
+        };
+        a[k] = (...args) => {
+          counts[k] = (counts[k] ?? 0) + 1;
+          return twin(...args);
+        };
+      }
+      try {
+        assert.deepEqual(await list(root), expected);
+        assert.deepEqual(await list(dir), expected);
+        // Entries of unknown type are typed by an lstat, on the pool too.
+        const read = a.readDirChunk;
+        a.readDirChunk = async (fd, out) => {
+          const r = await read(fd, out);
+          (out as DirChunk).kinds.fill(0, 0, (out as DirChunk).count);
+          return r;
+        };
+        assert.deepEqual(await list(root), expected);
+        a.readDirChunk = read;
+      } finally {
+        for (const [k, sync, twin] of saved) {
+          b[k] = sync;
+          a[k] = twin;
+        }
+      }
+      assert.deepEqual(counts, {
+        openDirAt: 2 + 1, // two by path, plus dupDir's openat(fd, ".")
+        dupDir: 1,
+        readDirChunk: 6, // a chunk, then the end, per listing
+        statAt: expected.length,
+      });
+      // The open is in flight on a worker as soon as next() is called.
+      const it = readDir(root);
+      const first = it.next();
+      assert.ok(pool().inFlight > 0, "the open went to the pool");
+      assert.equal((await first).done, false);
+      await it.return(undefined);
+    });
+  },
+});
+
+Deno.test({
+  name: "readDir and readDirSync fail alike",
+  ignore: !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.writeTextFileSync(`${root}/file`, "");
+      for (const p of [`${root}/missing`, `${root}/file`]) {
+        const s = await failure(() => [...readDirSync(p)]);
+        assert.match(s, /^(NotFound|NotADirectory) /);
+        assert.equal(await failure(() => list(p)), s);
+      }
+      const made = await new Deno.Command("sh", {
+        args: ["-c", `touch "$1/$(printf 'bad\\377name')"`, "sh", root],
+      }).output();
+      assert.equal(made.code, 0);
+      const bad = await failure(() => [...readDirSync(root)]);
+      assert.match(bad, /^InvalidData EILSEQ readDir: an entry name in '/);
+      assert.equal(await failure(() => list(root)), bad);
+      const dir = openDirSync(root);
+      dir.close();
+      assert.equal(
+        await failure(() => list(dir)),
+        await failure(() => readDirSync(dir)),
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "readDir (async) pins a Dir given as path until its copy is open",
+  ignore: !offThread || !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root, 5);
+      const expected = [...readDirSync(root)].map(plain);
+      await startPool(root);
+      const before = openFds();
+      const dir = openDirSync(root);
+      const it = readDir(dir);
+      const first = it.next(); // dupDir is on its way to a worker
+      dir.close(); // deferred until it has run
+      const got = [plain((await first).value!)];
+      for await (const e of it) got.push(plain(e));
+      assert.deepEqual(got, expected);
+      assert.equal(openFds(), before);
+    });
+  },
+});
+
+Deno.test({
+  name: "a listing with thousands of lstats started alongside completes",
+  ignore: !offThread,
+  fn: async () => {
+    // Regression: each lstat started between two entries went out in an
+    // arena of its own; more than the pool's ring of 64 arenas in flight
+    // overwrote slots, and those calls never completed.
+    await withTempDir(async (root) => {
+      for (let i = 0; i < 3000; i++) {
+        Deno.writeFileSync(`${root}/f${i}`, new Uint8Array(0));
+      }
+      using dir = openDirSync(root);
+      const pending: Promise<Deno.FileInfo>[] = [];
+      for await (const e of readDir(root)) {
+        pending.push(lstat(e.name, { dirFd: dir }));
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`stuck: ${pool().inFlight} calls`)),
+          60_000,
+        );
+      });
+      try {
+        const infos = await Promise.race([Promise.all(pending), stuck]);
+        assert.equal(infos.length, 3000);
+        assert.ok(infos.every((i) => i.isFile));
+      } finally {
+        clearTimeout(timer);
+      }
     });
   },
 });

@@ -9,7 +9,12 @@ import { backend } from "../_backend.ts";
 import { FILE_INFO_KEYS, type FileInfo } from "../_file_info.ts";
 import { lstatSync, openDirSync, statSync } from "../mod.ts";
 import { STAT_LAYOUTS } from "../ffi/linux.ts";
-import { assertSameInfo, isRoot, withTempDir } from "./_helpers.ts";
+import {
+  assertSameInfo,
+  bindUnixSocket,
+  isRoot,
+  withTempDir,
+} from "./_helpers.ts";
 
 const b = Deno.build.os === "linux" ? backend() : null;
 const both = b !== null && b.has.statx === true && b.has.fstatat === true;
@@ -59,8 +64,6 @@ function withLibc<T>(
       mkfifo(p: Uint8Array, mode: number): number;
       open(p: Uint8Array, flags: number): number;
       close(fd: number): number;
-      socket(domain: number, type: number, proto: number): number;
-      bind(fd: number, addr: Uint8Array, len: number): number;
     },
   ) => T,
 ): T {
@@ -68,8 +71,6 @@ function withLibc<T>(
     mkfifo: { parameters: ["buffer", "u32"], result: "i32" },
     open: { parameters: ["buffer", "i32"], result: "i32" },
     close: { parameters: ["i32"], result: "i32" },
-    socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-    bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   });
   try {
     return fn(lib.symbols);
@@ -80,27 +81,6 @@ function withLibc<T>(
 
 function mkfifo(path: string): void {
   assert.equal(withLibc((s) => s.mkfifo(cstr(path), 0o640)), 0, "mkfifo");
-}
-
-/**
- * Binds a Unix socket at `path` (libc, so no `--allow-net`) and returns its
- * descriptor. `struct sockaddr_un`: `sa_family_t` (u16) `AF_UNIX` = 1, then
- * the path; `SOCK_STREAM` = 1 on x86_64 and aarch64.
- */
-function bindSocket(path: string): number {
-  return withLibc((s) => {
-    const fd = s.socket(1, 1, 0);
-    assert.ok(fd >= 0, "socket");
-    const addr = new Uint8Array(110);
-    addr[0] = 1;
-    addr.set(new TextEncoder().encode(path), 2);
-    assert.equal(s.bind(fd, addr, addr.length), 0, "bind");
-    return fd;
-  });
-}
-
-function closeFd(fd: number): void {
-  withLibc((s) => s.close(fd));
 }
 
 Deno.test({
@@ -135,7 +115,7 @@ Deno.test({
         new Date(Date.UTC(2001, 1, 3, 4, 5, 6, 789)),
         new Date(-86_400_000 * 365 - 250),
       );
-      const sock = bindSocket(`${root}/sock`);
+      const sock = bindUnixSocket(`${root}/sock`);
       try {
         for (
           const name of [
@@ -157,7 +137,7 @@ Deno.test({
         // Not "/": under qemu-user, QEMU_LD_PREFIX redirects absolute paths
         // that exist in the sysroot ("/" always does) for fstatat, not statx.
       } finally {
-        closeFd(sock);
+        sock.close();
       }
       const big = using("fstatat", () => lstatSync(`${root}/big`));
       assert.equal(big.size, 5 * 2 ** 30 + 7);

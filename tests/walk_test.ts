@@ -2,9 +2,11 @@
 import assert from "node:assert/strict";
 import {
   addAuditHook,
+  type Dir,
   lstatSync,
   openDirSync,
   readDirSync,
+  stat,
   statSync,
   supportsDirFd,
   walk,
@@ -13,10 +15,92 @@ import {
   walkSync,
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
+import type { CallPool } from "../ffi/_pool.ts";
 import { withTempDir } from "./_helpers.ts";
 
 const enabled = backend()?.readDirChunk !== undefined;
 const linux = Deno.build.os === "linux";
+/** Whether the async walk has twins to run its calls off the main thread. */
+const offThread = backend()?.async?.readDirChunk !== undefined;
+
+/** The worker pool behind the async twins. */
+function pool(): CallPool {
+  return (backend()!.async as unknown as { pool(): CallPool }).pool();
+}
+
+/** Starts every worker of the pool: they hold descriptors of their own. */
+async function startPool(path: string): Promise<void> {
+  await Promise.all(Array.from({ length: 300 }, () => stat(path)));
+}
+
+/** The primitives a walk or a listing calls. */
+const PRIMS = ["statAt", "fstat", "openDirAt", "readDirChunk", "dupDir"];
+
+/**
+ * Runs `fn` with the sync primitives of {@linkcode PRIMS} made to throw (a
+ * call on the main thread fails the test) and returns how many times each
+ * async twin ran.
+ */
+async function onlyTwins(
+  fn: () => Promise<unknown>,
+): Promise<Record<string, number>> {
+  const b = backend() as unknown as Record<string, unknown>;
+  const a = backend()!.async as unknown as Record<
+    string,
+    (...x: unknown[]) => unknown
+  >;
+  const saved = PRIMS.map((k) => [k, b[k], a[k]] as const);
+  const counts: Record<string, number> = {};
+  for (const [k, , twin] of saved) {
+    b[k] = () => {
+      throw new Error(`sync ${k} ran on the main thread`);
+    };
+    a[k] = (...args) => {
+      counts[k] = (counts[k] ?? 0) + 1;
+      return twin(...args);
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    for (const [k, sync, twin] of saved) {
+      b[k] = sync;
+      a[k] = twin;
+    }
+  }
+  return counts;
+}
+
+/** Every entry of an async walk, in order. */
+async function collect(
+  root: string,
+  opts?: WalkOptions,
+): Promise<WalkEntry[]> {
+  const out: WalkEntry[] = [];
+  for await (const e of walk(root, opts)) out.push(e);
+  return out;
+}
+
+/** The fields of an entry that do not depend on descriptor numbers. */
+const shape = (e: WalkEntry) => ({
+  path: e.path,
+  name: e.name,
+  isFile: e.isFile,
+  isDirectory: e.isDirectory,
+  isSymlink: e.isSymlink,
+  dirPath: e.dir.path,
+});
+
+/** What a call threw (or rejected with), as class, code and message. */
+async function failure(fn: () => unknown): Promise<string> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    return `${err.constructor.name} ${err.code} ${err.message}`;
+  }
+  return "no error";
+}
 
 /** Open descriptors, listed through dirfd (Deno's own call needs -A). */
 function openFds(): number {
@@ -107,6 +191,133 @@ Deno.test({
         "link-file",
         "top.txt",
       ]);
+    });
+  },
+});
+
+Deno.test({
+  name: "walk and walkSync agree entry for entry, in order, for every option",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      for (let i = 0; i < 12; i++) {
+        Deno.mkdirSync(`${root}/many/d${i}/e`, { recursive: true });
+        for (let j = 0; j < 15; j++) {
+          Deno.writeTextFileSync(`${root}/many/d${i}/f${j}.ts`, "");
+        }
+      }
+      using dir = openDirSync(root);
+      const cases: WalkOptions[] = [
+        {},
+        { followSymlinks: true },
+        { maxDepth: 0 },
+        { maxDepth: 2, includeDirs: false },
+        { includeFiles: false, includeSymlinks: false },
+        { exts: ["ts"], skip: [/d3/] },
+        { match: [/deep/, /f1/] },
+        { skip: [/.*/] },
+        { maxDepth: -1 },
+      ];
+      for (const o of cases) {
+        const sync = [...walkSync(root, o)].map(shape);
+        const async = (await collect(root, o)).map(shape);
+        assert.deepEqual(async, sync, JSON.stringify(o));
+      }
+      const viaDir = [...walkSync("a", { dirFd: dir })].map(shape);
+      assert.deepEqual((await collect("a", { dirFd: dir })).map(shape), viaDir);
+      assert.equal(dir.closed, false);
+      // Interleaved async walks share nothing.
+      const o = { followSymlinks: true };
+      const [x, y, z] = await Promise.all([
+        collect(root, o),
+        collect(`${root}/many`),
+        collect("a", { dirFd: dir, ...o }),
+      ]);
+      assert.deepEqual(x.map(shape), [...walkSync(root, o)].map(shape));
+      assert.deepEqual(y.map(shape), [...walkSync(`${root}/many`)].map(shape));
+      assert.deepEqual(
+        z.map(shape),
+        [...walkSync("a", { dirFd: dir, ...o })].map(shape),
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "walk (async) makes every call through the async twins, off-thread",
+  ignore: !offThread,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      const expected = [...walkSync(root, { followSymlinks: true })].map(shape);
+      let got: ReturnType<typeof shape>[] = [];
+      const counts = await onlyTwins(async () => {
+        got = (await collect(root, { followSymlinks: true })).map(shape);
+      });
+      assert.deepEqual(got, expected);
+      // 6 directories entered (root, a, a/b, a/b/c, link-dir, link-dir/c):
+      // each one an open, an fstat and at least two reads.
+      assert.ok(counts.openDirAt >= 6, JSON.stringify(counts));
+      assert.ok(counts.fstat >= 6, JSON.stringify(counts));
+      assert.ok(counts.readDirChunk >= 12, JSON.stringify(counts));
+      assert.ok(counts.statAt >= 5, JSON.stringify(counts));
+      // The first call is in flight on a worker as soon as next() is called.
+      const it = walk(root);
+      const first = it.next();
+      assert.ok(pool().inFlight > 0, "the root's open went to the pool");
+      assert.equal((await first).value?.path, root);
+      await it.return(undefined);
+    });
+  },
+});
+
+Deno.test({
+  name: "walk and walkSync raise the same audit events and errors",
+  ignore: !enabled || !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      const seen: string[] = [];
+      let on = false;
+      addAuditHook((ev, args) => {
+        if (!on) return;
+        // Descriptor numbers of os.scandir may differ between two runs.
+        seen.push(
+          ev === "os.scandir" ? ev : `${ev} ${JSON.stringify(args)}`,
+        );
+      });
+      const events = async (run: () => Promise<unknown> | unknown) => {
+        seen.length = 0;
+        on = true;
+        try {
+          await run();
+        } finally {
+          on = false;
+        }
+        return [...seen];
+      };
+      const o = { followSymlinks: true };
+      const sync = await events(() => [...walkSync(root, o)]);
+      assert.ok(sync.length > 10);
+      assert.deepEqual(await events(() => collect(root, o)), sync);
+      // Errors: the same class, code and message from both twins.
+      Deno.writeTextFileSync(`${root}/file`, "");
+      for (const r of [`${root}/missing`, `${root}/file`]) {
+        const s = await failure(() => [...walkSync(r)]);
+        assert.match(s, /^(NotFound|NotADirectory) /);
+        assert.equal(await failure(() => collect(r)), s);
+      }
+      const made = await new Deno.Command("sh", {
+        args: ["-c", `touch "$1/a/b/$(printf 'bad\\377')"`, "sh", root],
+      }).output();
+      assert.equal(made.code, 0);
+      const bad = await failure(() => [...walkSync(root)]);
+      assert.match(
+        bad,
+        /^InvalidData EILSEQ walk: an entry name in '.*\/a\/b'/,
+      );
+      assert.equal(await failure(() => collect(root)), bad);
     });
   },
 });
@@ -259,6 +470,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "walk (async) pins a Dir given as dirFd until the walk ends",
+  ignore: !enabled || !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      makeTree(root);
+      await startPool(root);
+      const before = openFds();
+      const dir: Dir = openDirSync(root);
+      const n = dir.fd;
+      const expected = [...walkSync(".", { dirFd: dir })].map(shape);
+      const got: ReturnType<typeof shape>[] = [];
+      for await (const e of walk(".", { dirFd: dir })) {
+        if (got.length === 0) {
+          dir.close();
+          assert.equal(dir.closed, true);
+        }
+        // Closing is deferred: the number still names the directory.
+        assert.equal(statSync(n).ino, statSync(root).ino);
+        got.push(shape(e));
+      }
+      assert.deepEqual(got, expected);
+      assert.equal(openFds(), before, "closed once the walk released it");
+      // A closed Dir is refused, as a rejection.
+      await assert.rejects(
+        () => collect(".", { dirFd: dir }),
+        Deno.errors.BadResource,
+      );
+    });
+  },
+});
+
+Deno.test({
   name: "descriptors are bounded by depth and closed on end, break and throw",
   ignore: !enabled || !linux,
   fn: async () => {
@@ -269,10 +512,17 @@ Deno.test({
         Deno.writeTextFileSync(`${root}/wide${i}/f`, "");
       }
       Deno.writeTextFileSync(`${root}/1/2/3/4/5/leaf`, "");
+      await startPool(root);
       const before = openFds();
       let most = 0;
       for (const _ of walkSync(root)) most = Math.max(most, openFds() - before);
       assert.ok(most <= 6, `at most depth + 1 open (${most})`);
+      assert.equal(openFds(), before);
+      most = 0;
+      for await (const _ of walk(root)) {
+        most = Math.max(most, openFds() - before);
+      }
+      assert.ok(most <= 6 && most > 0, `async: depth + 1 open (${most})`);
       assert.equal(openFds(), before);
       for (const e of walkSync(root)) if (e.name === "4") break;
       assert.equal(openFds(), before);
@@ -296,11 +546,20 @@ Deno.test({
       assert.equal(made.code, 0);
       assert.throws(() => [...walkSync(root)], Deno.errors.InvalidData);
       assert.equal(openFds(), before);
+      await assert.rejects(() => collect(root), Deno.errors.InvalidData);
+      assert.equal(openFds(), before);
       // Nothing is open before iteration starts, nor after an early return.
       const it = walkSync(root);
       assert.equal(openFds(), before);
       it.next();
       it.return!();
+      assert.equal(openFds(), before);
+      const ait = walk(root);
+      assert.equal(openFds(), before);
+      await ait.next();
+      await ait.next();
+      assert.ok(openFds() > before);
+      await ait.return(undefined);
       assert.equal(openFds(), before);
     });
   },
@@ -416,15 +675,22 @@ Deno.test({
       status.finally(() => done = true);
       // Give the attacker a moment to start, then walk until it is done.
       await new Promise((r) => setTimeout(r, 300));
+      let asyncWalks = 0;
+      const check = (e: WalkEntry) => {
+        entries++;
+        if (e.isSymlink) symlinksSeen++;
+        assert.ok(!e.path.includes("MARKER"), `escaped: ${e.path}`);
+        assert.ok(!e.name.includes("MARKER"), `escaped: ${e.path}`);
+      };
       while (!done) {
         for (let i = 0; i < 100; i++) {
-          for (const e of walkSync(root)) {
-            entries++;
-            if (e.isSymlink) symlinksSeen++;
-            assert.ok(!e.path.includes("MARKER"), `escaped: ${e.path}`);
-            assert.ok(!e.name.includes("MARKER"), `escaped: ${e.path}`);
-          }
+          for (const e of walkSync(root)) check(e);
           walks++;
+        }
+        // The async twin runs the same checks, its calls on the pool.
+        for (let i = 0; i < 10; i++) {
+          for await (const e of walk(root)) check(e);
+          asyncWalks++;
         }
         await new Promise((r) => setTimeout(r, 0));
       }
@@ -433,6 +699,7 @@ Deno.test({
       const swaps = Number(new TextDecoder().decode(out.stdout));
       assert.ok(swaps > 100, `attacker swapped ${swaps} times`);
       assert.ok(walks > 1000, `walked ${walks} times`);
+      assert.ok(asyncWalks > 100, `walked ${asyncWalks} times (async)`);
       assert.ok(symlinksSeen > 0, "the walks ran during the swaps");
       assert.ok(entries > 0);
     });

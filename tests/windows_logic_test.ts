@@ -14,8 +14,10 @@ import {
   INVALID_FILE_ATTRIBUTES,
   IO_REPARSE_TAG,
   isAbsoluteWindows,
+  isDirFdRelative,
   linkTargetProbePath,
   needsLongPath,
+  ntRelativeName,
   stripVerbatim,
   SYMBOLIC_LINK_FLAG,
   symlinkTypeFlag,
@@ -271,12 +273,50 @@ Deno.test("reparse buffers: substitute name, \\??\\ becomes \\\\?\\ like Python"
   assert.equal(decodeReparseTarget(sl, 4), -4392);
 });
 
+Deno.test("dirFd names: relative opens under a HANDLE, `..` refused", () => {
+  const relative: [string, boolean][] = [
+    ["a", true],
+    ["a\\b", true],
+    ["./a", true],
+    ["..", true],
+    ["C:\\a", false],
+    ["C:/a", false],
+    ["C:a", false], // drive-relative: not under the directory
+    ["\\a", false], // root-relative
+    ["/a", false],
+    ["\\\\srv\\share\\a", false],
+    ["\\\\?\\C:\\a", false],
+  ];
+  for (const [p, want] of relative) assert.equal(isDirFdRelative(p), want, p);
+  const names: [string, string | number][] = [
+    ["a", "a"],
+    ["a/b", "a\\b"],
+    ["a\\\\b//c", "a\\b\\c"], // repeated separators collapse
+    ["./a/./b", "a\\b"], // `.` components drop
+    [".", ""], // the directory itself
+    ["./", ""],
+    ["d/", "d\\"], // a trailing separator stays: a directory
+    ["d/.", "d"],
+    ["", -ERROR.FILE_NOT_FOUND],
+    ["..", -ERROR.CALL_NOT_IMPLEMENTED],
+    ["a/../b", -ERROR.CALL_NOT_IMPLEMENTED],
+    ["a\\..", -ERROR.CALL_NOT_IMPLEMENTED],
+    ["..a/b..", "..a\\b.."], // only whole `..` components
+    ["x".repeat(32767), "x".repeat(32767)],
+    ["x".repeat(32768), -ERROR.FILENAME_EXCED_RANGE],
+  ];
+  for (const [p, want] of names) {
+    assert.equal(ntRelativeName(p), want, p.slice(0, 20));
+  }
+});
+
 Deno.test("error names and classes are Deno's for each Windows code", () => {
   const cases: [number, string | undefined, string][] = [
     [2, "ENOENT", "NotFound"],
     [3, "ENOENT", "NotFound"],
     [5, "EPERM", "PermissionDenied"],
     [87, "EINVAL", "TypeError"],
+    [120, undefined, "NotSupported"], // Rust's ErrorKind::Unsupported
     [123, "ENOENT", "Error"], // InvalidFilename has no class of its own
     [145, "ENOTEMPTY", "Error"],
     [183, "EEXIST", "AlreadyExists"],

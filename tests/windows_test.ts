@@ -8,8 +8,10 @@ import {
   chdir,
   lstat,
   lstatSync,
+  openDir,
   openDirSync,
   readLinkSync,
+  stat,
   statSync,
   supportsDirFd,
   supportsFd,
@@ -17,6 +19,8 @@ import {
   symlink,
   symlinkSync,
   type SystemError,
+  truncate,
+  truncateSync,
 } from "../mod.ts";
 import * as dirfd from "../mod.ts";
 import { backend } from "../_backend.ts";
@@ -216,24 +220,30 @@ test("symlink: ERROR_PRIVILEGE_NOT_HELD says how to get the privilege", async ()
 
 test("capability sets: at least CPython's, plus chdir(fd)", () => {
   const fns = dirfd as unknown as Record<string, unknown>;
-  for (const n of ["stat", "statSync", "chdir"]) {
+  for (const n of ["stat", "statSync", "chdir", "truncate", "truncateSync"]) {
     assert.ok(supportsFd.has(fns[n] as never), `supportsFd ${n}`);
   }
   for (const n of ["stat", "statSync", "openDir", "openDirSync"]) {
     assert.ok(supportsFollowSymlinks.has(fns[n] as never), `follow ${n}`);
   }
-  // dirFd needs NtCreateFile-relative opens, not implemented yet.
-  for (const n of ["stat", "lstat", "openDir", "symlink", "readLink"]) {
+  // dirFd: NtCreateFile relative to the directory handle, beyond CPython
+  // (whose Windows supports_dir_fd is empty); not for symlink/readLink.
+  for (const n of ["stat", "lstat", "openDir"]) {
+    for (const f of [n, `${n}Sync`]) {
+      assert.ok(supportsDirFd.has(fns[f] as never), `dirFd ${f}`);
+    }
+  }
+  for (const n of ["symlink", "readLink", "truncate"]) {
     assert.ok(!supportsDirFd.has(fns[`${n}Sync`] as never), `dirFd ${n}`);
   }
 });
 
-test("dirFd is NotSupported, with Python's wording", async () => {
+test("symlink/readLink dirFd is NotSupported, with Python's wording", async () => {
   await withTempDir((root) => {
     using dir = openDirSync(root);
-    const e = thrown(() => statSync("x", { dirFd: dir }));
+    const e = thrown(() => symlinkSync("t", "l", { dirFd: dir }));
     assert.ok(e instanceof Deno.errors.NotSupported);
-    assert.equal(e.message, "stat: dirFd unavailable on this platform");
+    assert.equal(e.message, "symlink: dirFd unavailable on this platform");
     assert.throws(
       () => symlinkSync("t", "l", { dirFd: dir }),
       Deno.errors.NotSupported,
@@ -242,5 +252,307 @@ test("dirFd is NotSupported, with Python's wording", async () => {
       () => readLinkSync("l", { dirFd: dir }),
       Deno.errors.NotSupported,
     );
+  });
+});
+
+/**
+ * Tests only: a file `HANDLE` from `CreateFileW` (dirfd has no file-open
+ * API; Deno's FsFile does not expose its handle). `write` asks for
+ * GENERIC_READ | GENERIC_WRITE, else GENERIC_READ only.
+ */
+function openFileHandle(path: string, write: boolean): number & Disposable {
+  const k = Deno.dlopen("kernel32.dll", {
+    CreateFileW: {
+      parameters: ["buffer", "u32", "u32", "pointer", "u32", "u32", "isize"],
+      result: "isize",
+    },
+    CloseHandle: { parameters: ["isize"], result: "i32" },
+  });
+  const name = new Uint16Array(path.length + 1);
+  for (let i = 0; i < path.length; i++) name[i] = path.charCodeAt(i);
+  const access = 0x80000000 + (write ? 0x40000000 : 0);
+  // FILE_SHARE_READ | WRITE | DELETE, OPEN_EXISTING.
+  const h = Number(k.symbols.CreateFileW(name, access, 7, null, 3, 0, 0n));
+  assert.notEqual(h, -1, `CreateFileW ${path}`);
+  return Object.assign(Object(h), {
+    [Symbol.dispose]() {
+      k.symbols.CloseHandle(BigInt(h));
+      k.close();
+    },
+  }) as number & Disposable;
+}
+
+test("truncate: paths and URLs, like Deno.truncateSync", async () => {
+  await withTempDir(async (root) => {
+    const mine = `${root}\\mine`, deno = `${root}\\deno`;
+    for (const p of [mine, deno]) Deno.writeTextFileSync(p, "hello world");
+    const steps: (number | bigint)[] = [5, 4096, 3n, 2];
+    for (const n of steps) {
+      truncateSync(mine, n);
+      Deno.truncateSync(deno, Number(n));
+      assert.deepEqual(
+        Deno.readFileSync(mine),
+        Deno.readFileSync(deno),
+        `${n}`,
+      );
+      assert.equal(Deno.statSync(mine).size, Number(n));
+      assert.equal(statSync(mine).size, Number(n));
+    }
+    await truncate(new URL(`file:///${root.replaceAll("\\", "/")}/mine`), 7n);
+    assert.deepEqual(
+      Deno.readFileSync(mine),
+      new Uint8Array([104, 101, 0, 0, 0, 0, 0]),
+    );
+    // Forward slashes, and a path longer than MAX_PATH (\\?\ prefix).
+    await truncate(`${root}/mine`, 1);
+    assert.equal(Deno.statSync(mine).size, 1);
+    let long = root;
+    for (let i = 0; i < 5; i++) long += `\\${String(i).repeat(60)}`;
+    Deno.mkdirSync(long, { recursive: true });
+    Deno.writeTextFileSync(`${long}\\f`, "long");
+    truncateSync(`${long}\\f`, 2n);
+    assert.equal(Deno.readTextFileSync(`${long}\\f`), "lo");
+    // Beyond 4 GiB: the length is a 64-bit LARGE_INTEGER.
+    truncateSync(mine, 2n ** 32n + 3n);
+    assert.equal(Deno.statSync(mine).size, 2 ** 32 + 3);
+    truncateSync(mine, 0);
+    assert.equal(Deno.statSync(mine).size, 0);
+  });
+});
+
+test("truncate: a file HANDLE (SetFileInformationByHandle)", async () => {
+  await withTempDir(async (root) => {
+    const p = `${root}\\f`;
+    Deno.writeTextFileSync(p, "abcdef");
+    {
+      using h = openFileHandle(p, true);
+      truncateSync(+h, 2);
+      assert.equal(statSync(+h).size, 2);
+      assert.equal(Deno.statSync(p).size, 2);
+      await truncate(+h, 5n);
+      assert.equal(statSync(+h).size, 5);
+    }
+    assert.deepEqual(Deno.readFileSync(p), new Uint8Array([97, 98, 0, 0, 0]));
+    // A handle without write access fails as Deno's FsFile.truncateSync
+    // does for a file opened for reading only.
+    {
+      using h = openFileHandle(p, false);
+      using f = Deno.openSync(p, { read: true });
+      const e = thrown(() => truncateSync(+h, 0)) as SystemError;
+      const d = thrown(() => f.truncateSync(0));
+      assert.equal(e.constructor, d.constructor, e.message);
+      assert.equal(e.name, d.name);
+      // Windows says ERROR_ACCESS_DENIED (5); Wine ERROR_INVALID_PARAMETER.
+      assert.equal(
+        `(os error ${e.errno})`,
+        /\(os error \d+\)/.exec(d.message)?.[0],
+      );
+      assert.ok(e.message.startsWith(d.message.split(" (os error")[0]));
+      assert.equal(e.syscall, "ftruncate");
+    }
+    assert.equal(Deno.statSync(p).size, 5);
+    // A directory handle is not open for writing; a closed one is invalid.
+    using dir = openDirSync(root);
+    const e = thrown(() => truncateSync(dir, 0)) as SystemError;
+    assert.ok(e.errno === 5 || e.errno === 87, e.message);
+    const closed = openDirSync(root);
+    const fd = closed.fd;
+    closed.close();
+    const c = thrown(() => truncateSync(fd, 0)) as SystemError;
+    assert.equal(c.errno, 6, c.message);
+    assert.equal(c.code, "EBADF");
+  });
+});
+
+/** What `fn` threw, or null when it returned. */
+function outcome(fn: () => unknown): SystemError | null {
+  try {
+    fn();
+  } catch (e) {
+    return e as SystemError;
+  }
+  return null;
+}
+
+test("truncate: errors carry Deno's class, name, code and errno", async () => {
+  await withTempDir((root) => {
+    Deno.writeTextFileSync(`${root}\\file`, "x");
+    Deno.writeTextFileSync(`${root}\\ro`, "x");
+    Deno.chmodSync(`${root}\\ro`, 0o444);
+    Deno.mkdirSync(`${root}\\dir`);
+    try {
+      // "ro": FILE_ATTRIBUTE_READONLY refuses GENERIC_WRITE on Windows;
+      // Wine running as root ignores it. Either way we agree with Deno.
+      const cases = ["missing", "no\\x", "file\\x", "dir", "ro"];
+      for (const rel of cases) {
+        const p = `${root}\\${rel}`;
+        const e = outcome(() => truncateSync(p, 0));
+        const d = outcome(() => Deno.truncateSync(p, 0));
+        if (d === null) {
+          assert.equal(e, null, `${rel}: Deno succeeded, we threw ${e}`);
+          continue;
+        }
+        assert.ok(e !== null, `${rel}: Deno threw ${d}, we did not`);
+        assert.equal(e.constructor, d.constructor, `${rel}: ${e.message}`);
+        assert.equal(e.name, d.name);
+        assert.equal(e.code, d.code ?? "UNKNOWN", rel);
+        assert.equal(
+          e.message.split("): ")[0],
+          d.message.split("): ")[0],
+          rel,
+        );
+        assert.equal(e.syscall, "truncate");
+        assert.equal(e.path, p);
+      }
+      assert.equal(
+        thrown(() => truncateSync(`${root}\\dir`, 0)).name,
+        "PermissionDenied",
+      );
+      assert.equal(
+        thrown(() => truncateSync(`${root}\\missing`, 0)).name,
+        "NotFound",
+      );
+    } finally {
+      Deno.chmodSync(`${root}\\ro`, 0o666);
+    }
+  });
+});
+
+test("stat/lstat with dirFd: relative to the directory HANDLE (NtCreateFile)", async () => {
+  await withTempDir(async (root) => {
+    Deno.mkdirSync(`${root}\\sub\\deeper`, { recursive: true });
+    Deno.writeTextFileSync(`${root}\\sub\\f`, "hello");
+    Deno.writeTextFileSync(`${root}\\F2`, "x");
+    using dir = openDirSync(`${root}\\sub`);
+    const cases: [string, string][] = [
+      ["f", "sub\\f"],
+      ["deeper", "sub\\deeper"],
+      ["deeper\\", "sub\\deeper"], // a trailing separator: a directory
+      ["./f", "sub\\f"], // `.` components and `/` are accepted
+      ["deeper//.\\", "sub\\deeper"],
+      [".", "sub"], // the directory itself
+      ["F", "sub\\f"], // case-insensitive, like CreateFileW
+    ];
+    for (const [rel, want] of cases) {
+      const deno = Deno.statSync(`${root}\\${want}`);
+      assertSameInfo(statSync(rel, { dirFd: dir }), deno, `stat ${rel}`);
+      assertSameInfo(lstatSync(rel, { dirFd: dir }), deno, `lstat ${rel}`);
+      assertSameInfo(
+        statSync(rel, { dirFd: dir.fd, followSymlinks: false }),
+        deno,
+        `stat nofollow ${rel}`,
+      );
+      assertSameInfo(await stat(rel, { dirFd: dir }), deno, `async ${rel}`, [
+        "atime",
+      ]);
+      assertSameInfo(await lstat(rel, { dirFd: dir }), deno, `alstat ${rel}`, [
+        "atime",
+      ]);
+    }
+    // Absolute (and root- or drive-relative) paths ignore dirFd.
+    assertSameInfo(
+      statSync(`${root}\\F2`, { dirFd: dir }),
+      Deno.statSync(`${root}\\F2`),
+      "absolute",
+    );
+    assertSameInfo(
+      statSync(`${root}/F2`, { dirFd: dir }),
+      Deno.statSync(`${root}\\F2`),
+      "absolute /",
+    );
+    // Root-relative (\\users\\...\\F2): on the current drive.
+    const before = Deno.cwd();
+    chdir(root);
+    try {
+      assertSameInfo(
+        statSync(`${root.slice(2)}\\F2`, { dirFd: dir }),
+        Deno.statSync(`${root}\\F2`),
+        "root-relative",
+      );
+    } finally {
+      chdir(before);
+    }
+  });
+});
+
+test("dirFd: the directory is followed by HANDLE, not by path", async () => {
+  await withTempDir((root) => {
+    Deno.mkdirSync(`${root}\\a`);
+    Deno.writeTextFileSync(`${root}\\a\\f`, "abc");
+    using dir = openDirSync(`${root}\\a`);
+    Deno.renameSync(`${root}\\a`, `${root}\\b`);
+    Deno.mkdirSync(`${root}\\a`); // a decoy at the old path
+    assert.equal(statSync("f", { dirFd: dir }).size, 3);
+    using sub = openDirSync(".", { dirFd: dir });
+    assertSameInfo(statSync(sub), Deno.statSync(`${root}\\b`), "reopened");
+  });
+});
+
+test("openDir with dirFd: nested relative opens; errors are Deno's", async () => {
+  await withTempDir(async (root) => {
+    Deno.mkdirSync(`${root}\\x\\y\\z`, { recursive: true });
+    Deno.writeTextFileSync(`${root}\\x\\file`, "");
+    using x = openDirSync(`${root}\\x`);
+    using y = openDirSync("y", { dirFd: x });
+    await using z = await openDir("z", { dirFd: y, followSymlinks: false });
+    assertSameInfo(statSync(y), Deno.statSync(`${root}\\x\\y`), "y");
+    assertSameInfo(statSync(z), Deno.statSync(`${root}\\x\\y\\z`), "z");
+    using z2 = openDirSync("y/z", { dirFd: x });
+    assert.equal(statSync(z2).ino, statSync(z).ino);
+    chdir(Deno.cwd()); // (chdir unaffected)
+    // Errors: the same class, code and errno as Deno's for the joined path.
+    const cases: [string, () => unknown, number][] = [
+      ["missing", () => Deno.statSync(`${root}\\x\\missing`), 2],
+      ["no\\such", () => Deno.statSync(`${root}\\x\\no\\such`), 3],
+    ];
+    for (const [rel, deno, errno] of cases) {
+      const d = thrown(deno) as SystemError;
+      for (
+        const e of [
+          thrown(() => statSync(rel, { dirFd: x })),
+          thrown(() => lstatSync(rel, { dirFd: x })),
+          thrown(() => openDirSync(rel, { dirFd: x })),
+        ] as SystemError[]
+      ) {
+        assert.equal(e.constructor, d.constructor, `${rel}: ${e.message}`);
+        assert.equal(e.code, d.code, rel);
+        assert.equal(e.errno, errno, rel);
+        assert.equal(e.path, rel);
+      }
+    }
+    const nd = thrown(() => openDirSync("file", { dirFd: x })) as SystemError;
+    assert.ok(nd instanceof Deno.errors.NotADirectory, String(nd));
+    assert.equal(nd.errno, 267);
+    // A dirFd that is not an open handle.
+    const closed = openDirSync(root);
+    const fd = closed.fd;
+    closed.close();
+    const bad = thrown(() => statSync("x", { dirFd: fd })) as SystemError;
+    assert.equal(bad.errno, 6, bad.message);
+    assert.equal(bad.code, "EBADF");
+  });
+});
+
+test("dirFd with a '..' component is NotSupported, never resolved lexically", async () => {
+  await withTempDir(async (root) => {
+    Deno.mkdirSync(`${root}\\sub`);
+    Deno.writeTextFileSync(`${root}\\top`, "");
+    using dir = openDirSync(`${root}\\sub`);
+    for (const rel of ["..", "..\\top", "../top", "x\\..\\y", "a/.."]) {
+      for (
+        const e of [
+          thrown(() => statSync(rel, { dirFd: dir })),
+          thrown(() => lstatSync(rel, { dirFd: dir })),
+          thrown(() => openDirSync(rel, { dirFd: dir })),
+          await lstat(rel, { dirFd: dir }).then(() => null, (e) => e),
+        ] as SystemError[]
+      ) {
+        assert.ok(e instanceof Deno.errors.NotSupported, `${rel}: ${e}`);
+        assert.equal(e.errno, 120);
+        assert.equal(e.path, rel);
+      }
+    }
+    // Without dirFd, `..` is the Win32 layer's business, as usual.
+    assert.ok(statSync(`${root}\\sub\\..\\top`).isFile);
   });
 });

@@ -1,0 +1,129 @@
+// Copyright 2026 the dirfd authors. MIT license.
+/**
+ * Sans-IO cores and their two drivers, so that an iterating operation
+ * (`readDir`, `walk`) is written once for its sync and async twins.
+ *
+ * A core is a generator that yields two kinds of values: {@linkcode Call}s,
+ * primitive calls it wants performed (it receives the primitive's result as
+ * the value of the `yield`), and items for the caller. It does everything
+ * else itself: argument-free logic, errors, audit events, and closing its
+ * descriptors (`close` is cheap and stays sync, so a core's `finally` can
+ * release everything whichever way the iteration ends). The sync driver
+ * answers a call with `b[op](...)`; the async driver awaits the async twin
+ * (`b.async[op]`, run off the main thread) where there is one, else calls
+ * the sync primitive. Nothing else differs between the twins.
+ *
+ * @module
+ */
+import type { AsyncPrimitive, Backend } from "./ffi/_types.ts";
+
+type Primitive<K extends AsyncPrimitive> = NonNullable<Backend[K]>;
+type AnyFn = (...args: unknown[]) => unknown;
+
+/** A primitive call requested by a core. */
+export class Call {
+  /** The primitive's name. */
+  readonly op: AsyncPrimitive;
+  /** Its arguments. */
+  readonly args: unknown[];
+  constructor(op: AsyncPrimitive, args: unknown[]) {
+    this.op = op;
+    this.args = args;
+  }
+}
+
+/** A core yielding items of type `T` (see the module doc). */
+export type Core<T> = Generator<T | Call, undefined, unknown>;
+
+/**
+ * Requests `b[op](...args)` from the driver: `yield* call(...)` evaluates to
+ * the primitive's result, typed as the sync primitive's.
+ */
+export function* call<K extends AsyncPrimitive>(
+  op: K,
+  ...args: Parameters<Primitive<K>>
+): Generator<Call, ReturnType<Primitive<K>>, unknown> {
+  return (yield new Call(op, args)) as ReturnType<Primitive<K>>;
+}
+
+/** Performs `c` with the sync primitive. */
+export function perform(b: Backend, c: Call): unknown {
+  return (b[c.op] as AnyFn)(...c.args);
+}
+
+/** Performs `c` with its async twin where the backend has one. */
+export function performAsync(b: Backend, c: Call): Promise<unknown> {
+  const twin = (b.async as Record<string, AnyFn | undefined> | undefined)
+    ?.[c.op];
+  return Promise.resolve(twin !== undefined ? twin(...c.args) : perform(b, c));
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({
+  done: true,
+  value: undefined,
+});
+
+/**
+ * Drives a core on the calling thread: an iterator of its items. Ending
+ * early (`return`, `break`, dispose) returns the core, which runs its
+ * `finally` blocks.
+ */
+export class SyncDriver<T> implements IterableIterator<T>, Disposable {
+  #b: Backend;
+  #core: Core<T>;
+  constructor(b: Backend, core: Core<T>) {
+    this.#b = b;
+    this.#core = core;
+  }
+
+  next(): IteratorResult<T, undefined> {
+    const core = this.#core;
+    let r = core.next();
+    while (r.done !== true && r.value instanceof Call) {
+      r = core.next(perform(this.#b, r.value));
+    }
+    return r as IteratorResult<T, undefined>;
+  }
+
+  return(): IteratorResult<T, undefined> {
+    this.#core.return(undefined);
+    return DONE;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.#core.return(undefined);
+  }
+}
+
+/**
+ * Drives a core asynchronously: every call goes to the backend's async twin
+ * when it has one (off the main thread, with the call's own errno), else to
+ * the sync primitive. The core is returned however the iteration ends.
+ */
+export async function* driveAsync<T>(
+  b: Backend,
+  core: Core<T>,
+): AsyncGenerator<T, undefined> {
+  const twins = b.async as Record<string, AnyFn | undefined> | undefined;
+  try {
+    let r = core.next();
+    while (r.done !== true) {
+      const v = r.value;
+      if (v instanceof Call) {
+        const twin = twins?.[v.op];
+        r = core.next(
+          twin !== undefined ? await twin(...v.args) : perform(b, v),
+        );
+      } else {
+        yield v;
+        r = core.next();
+      }
+    }
+  } finally {
+    core.return(undefined);
+  }
+}
