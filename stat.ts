@@ -111,30 +111,37 @@ export function statSync(
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
-export async function stat(
+export function stat(
   path: PathLike | FdLike,
   options?: StatOptions,
 ): Promise<FileInfo> {
-  const o = toOptions(options, "stat");
-  if (typeof path === "number" || path instanceof Dir) {
-    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
-    if (o.followSymlinks === false) throw fdAndFollow("stat");
-    toFd(path, "stat");
-    if (!CAPS.fd) throw notSupported("stat", "fd");
-    const b = backend()!;
-    const r = await withFd(
-      path,
-      "stat",
-      "fd",
-      (fd) => b.async?.fstat?.(fd) ?? b.fstat(fd),
-    );
-    if (typeof r === "number") throw systemError(b, r, b.statVia);
-    return r;
+  // Not `async`: one promise layer less on the hot path; argument errors
+  // still arrive as rejections.
+  try {
+    const o = toOptions(options, "stat");
+    if (typeof path === "number" || path instanceof Dir) {
+      if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
+      if (o.followSymlinks === false) throw fdAndFollow("stat");
+      toFd(path, "stat");
+      if (!CAPS.fd) throw notSupported("stat", "fd");
+      const b = backend()!;
+      return withFd(
+        path,
+        "stat",
+        "fd",
+        (fd) => b.async?.fstat?.(fd) ?? b.fstat(fd),
+      ).then((r) => {
+        if (typeof r === "number") throw systemError(b, r, b.statVia);
+        return r;
+      });
+    }
+    const p = toPath(path, "stat");
+    toDirFd(o.dirFd, "stat");
+    const follow = toFollow(o.followSymlinks, "stat");
+    return statPathAsync("stat", p, o.dirFd, follow, CAPS);
+  } catch (e) {
+    return Promise.reject(e);
   }
-  const p = toPath(path, "stat");
-  toDirFd(o.dirFd, "stat");
-  const follow = toFollow(o.followSymlinks, "stat");
-  return await statPathAsync("stat", p, o.dirFd, follow, CAPS);
 }
 
 /** Shared by `stat` and `lstat`: a checked path, optional dirFd, follow flag. */
@@ -156,7 +163,7 @@ export function statPath(
 }
 
 /** The async twin of {@linkcode statPath}; `dirFd` is already type-checked. */
-export async function statPathAsync(
+export function statPathAsync(
   fn: string,
   p: string,
   dirFd: unknown,
@@ -167,16 +174,17 @@ export async function statPathAsync(
   if (given && !caps.dirFd) throw notSupported(fn, "dirFd");
   const b = backend();
   if (b === null) {
-    return fromDenoFileInfo(await (follow ? Deno.stat(p) : Deno.lstat(p)));
+    return (follow ? Deno.stat(p) : Deno.lstat(p)).then(fromDenoFileInfo);
   }
-  const r = await withDirFd(
+  return withDirFd(
     dirFd,
     fn,
     b.AT_FDCWD,
     (d) => b.async?.statAt?.(d, p, follow) ?? b.statAt(d, p, follow),
-  );
-  if (typeof r === "number") throw systemError(b, r, b.statVia, p);
-  return r;
+  ).then((r) => {
+    if (typeof r === "number") throw systemError(b, r, b.statVia, p);
+    return r;
+  });
 }
 
 const CAPS = declareCapabilities([stat, statSync], {

@@ -145,7 +145,7 @@ for (;;) {
     continue;
   }
   const id = ctl[${CTL_RING} + (tail % ${RING})];
-  ctl[1] = tail + 1;
+  Atomics.store(ctl, 1, tail + 1);
   run(arena(id));
 }
 `;

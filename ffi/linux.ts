@@ -300,8 +300,18 @@ export const ERRNO_NAMES: Readonly<Record<number, string>> = {
 
 const ENOSYS = 38;
 
-/** Side-effect-free symbols that may run as `nonblocking` calls. */
-const DIRECT = ["statx", "fstatat", "openat", "readlinkat"] as const;
+/**
+ * Symbols whose failed call has no side effect, so that a lone call may run
+ * as a `nonblocking` call and, on failure, again on a worker for its errno
+ * (`getdents64` advances the directory offset only when it succeeds).
+ */
+const DIRECT = [
+  "statx",
+  "fstatat",
+  "openat",
+  "readlinkat",
+  "getdents64",
+] as const;
 
 /** A second view of libc with `nonblocking` bindings of {@linkcode DIRECT}. */
 function openDirect(): Record<string, (...a: never[]) => Promise<number>> {
