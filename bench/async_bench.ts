@@ -17,6 +17,18 @@ globalThis.addEventListener("unload", () => {
   Deno.removeSync(root, { recursive: true });
 });
 
+// Reach V8's top tier for every measured path before any bench runs.
+for (let i = 0; i < 300; i++) {
+  await Promise.all(names.map((n) => stat(n, { dirFd: dir })));
+  await Promise.all(abs.map((p) => stat(p, { followSymlinks: false })));
+  await Promise.all(abs.map((p) => Deno.lstat(p)));
+  for (const p of abs) lstatSync(p);
+}
+for (let i = 0; i < 20_000; i++) {
+  await stat(abs[1], { followSymlinks: false });
+  await Deno.lstat(abs[1]);
+}
+
 Deno.bench("warm-up", async () => {
   await stat(abs[0]);
   await Deno.lstat(abs[0]);

@@ -698,8 +698,11 @@ Deno.test({
       assert.equal(out.code, 0);
       const swaps = Number(new TextDecoder().decode(out.stdout));
       assert.ok(swaps > 100, `attacker swapped ${swaps} times`);
-      assert.ok(walks > 1000, `walked ${walks} times`);
-      assert.ok(asyncWalks > 100, `walked ${asyncWalks} times (async)`);
+      // Floors that prove the walks raced the attacker, not a speed: native
+      // runs walk thousands of times, qemu (test:aarch64) some 600 sync and
+      // 60 async.
+      assert.ok(walks > 100, `walked ${walks} times`);
+      assert.ok(asyncWalks > 10, `walked ${asyncWalks} times (async)`);
       assert.ok(symlinksSeen > 0, "the walks ran during the swaps");
       assert.ok(entries > 0);
     });
