@@ -264,6 +264,7 @@ export class CallPool {
   #broken = false;
   #idle: number | undefined;
   #idleMs: number;
+  #lastIdle = 0;
   // One request being built (begin → args → end).
   #req = 0;
   #nargs = 0;
@@ -520,15 +521,26 @@ export class CallPool {
     if (this.#inFlight === 0) this.#armIdle();
   }
 
-  /** Releases the workers after a quiet period (the timer never holds the process). */
+  /**
+   * Releases the workers after a quiet period. One timer per period at most
+   * (re-arming a timer on every completion costs more than a stat); it never
+   * holds the process open.
+   */
   #armIdle(): void {
-    if (this.#idle !== undefined) clearTimeout(this.#idle);
-    const id = setTimeout(() => {
-      this.#idle = undefined;
-      if (this.#inFlight === 0 && this.#cur === null) this.close();
-    }, this.#idleMs) as unknown as number;
-    Deno.unrefTimer(id);
-    this.#idle = id;
+    this.#lastIdle = performance.now();
+    if (this.#idle !== undefined) return;
+    const check = (delay: number) => {
+      const id = setTimeout(() => {
+        this.#idle = undefined;
+        if (this.#inFlight !== 0 || this.#cur !== null) return;
+        const quiet = performance.now() - this.#lastIdle;
+        if (quiet >= this.#idleMs) this.close();
+        else check(this.#idleMs - quiet);
+      }, delay) as unknown as number;
+      Deno.unrefTimer(id);
+      this.#idle = id;
+    };
+    check(this.#idleMs);
   }
 
   /** Runs request `r` of `a` on this thread, exactly as a worker would. */
@@ -562,6 +574,8 @@ export class CallPool {
 
   /** Stops the workers; later calls start new ones. */
   close(): void {
+    if (this.#idle !== undefined) clearTimeout(this.#idle);
+    this.#idle = undefined;
     for (const w of this.#workers) w.stop();
     this.#workers = [];
   }
