@@ -174,16 +174,38 @@ export function toBool(
   );
 }
 
-/** A permission mode: an integer from 0 to 0o7777. */
-export function toMode(value: unknown, fn: string): number {
+/**
+ * A permission mode: an integer from 0 to 0o7777, or to `max` (`0o177777`
+ * for `mknod`, whose mode carries the file type bits too).
+ */
+export function toMode(value: unknown, fn: string, max = 0o7777): number {
   if (
     typeof value === "number" && Number.isInteger(value) && value >= 0 &&
-    value <= 0o7777
+    value <= max
   ) {
     return value;
   }
   throw new TypeError(
-    `${fn}: mode must be an integer from 0 to 0o7777, not ${describe(value)}`,
+    `${fn}: mode must be an integer from 0 to 0o${max.toString(8)}, not ${
+      describe(value)
+    }`,
+  );
+}
+
+const U64_LIMIT = 2n ** 64n;
+
+/** A device number (`dev_t`): a non-negative safe integer or a bigint below 2^64. */
+export function toDevice(value: unknown, fn: string): bigint {
+  if (
+    typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+  ) {
+    return BigInt(value);
+  }
+  if (typeof value === "bigint" && value >= 0n && value < U64_LIMIT) {
+    return value;
+  }
+  throw new TypeError(
+    `${fn}: device must be a non-negative integer, not ${describe(value)}`,
   );
 }
 

@@ -19,6 +19,38 @@ export interface FileInfo extends Deno.FileInfo {
   readonly birthtimeNs: bigint | null;
 }
 
+/**
+ * File system statistics, as returned by {@linkcode statvfs}: the fields of
+ * Python's `os.statvfs_result` without their `f_` prefix.
+ */
+export interface StatvfsResult {
+  /** The file system's preferred block size (`f_bsize`). */
+  bsize: number;
+  /** The fundamental block size, the unit of the block counts (`f_frsize`). */
+  frsize: number;
+  /** The size of the file system in `frsize` units (`f_blocks`). */
+  blocks: number;
+  /** Free blocks (`f_bfree`). */
+  bfree: number;
+  /** Free blocks available to unprivileged users (`f_bavail`). */
+  bavail: number;
+  /** The number of inodes (`f_files`). */
+  files: number;
+  /** Free inodes (`f_ffree`). */
+  ffree: number;
+  /** Free inodes available to unprivileged users (`f_favail`). */
+  favail: number;
+  /**
+   * The file system id (`f_fsid`): an opaque 64-bit value, a `bigint` so
+   * that no bits are lost.
+   */
+  fsid: bigint;
+  /** Mount flags (`f_flag`: `ST_RDONLY` 1, `ST_NOSUID` 2, …). */
+  flag: number;
+  /** The maximum length of a file name (`f_namemax`). */
+  namemax: number;
+}
+
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;

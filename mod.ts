@@ -30,7 +30,7 @@
  */
 
 export type { FdLike, PathLike } from "./_args.ts";
-export type { FileInfo } from "./_file_info.ts";
+export type { FileInfo, StatvfsResult } from "./_file_info.ts";
 export type { SystemError } from "./_errors.ts";
 export { Dir } from "./dir.ts";
 export { openDir, type OpenDirOptions, openDirSync } from "./open_dir.ts";
@@ -57,6 +57,9 @@ export {
   X_OK,
 } from "./access.ts";
 export { truncate, truncateSync } from "./truncate.ts";
+export { mkfifo, type MkfifoOptions, mkfifoSync } from "./mkfifo.ts";
+export { mknod, type MknodOptions, mknodSync } from "./mknod.ts";
+export { statvfs, statvfsSync } from "./statvfs.ts";
 export { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
 export { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
 export { addAuditHook, type AuditHook } from "./audit.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { StatResult } from "../_file_info.ts";
+import type { StatResult, StatvfsResult } from "../_file_info.ts";
 import {
   type Backend,
   type DirChunk,
@@ -76,6 +76,22 @@ export const POSIX_SYMBOLS = {
   },
   truncate: { parameters: ["buffer", "i64"], result: "i32", optional: true },
   ftruncate: { parameters: ["i32", "i64"], result: "i32", optional: true },
+  mkfifoat: {
+    parameters: ["i32", "buffer", "u32"],
+    result: "i32",
+    optional: true,
+  },
+  // mknodat(int, const char *, mode_t, dev_t): dev_t is u64 on Linux glibc
+  // and i32 on macOS, so the primitive needs `MKNOD_DEV_U64` (Linux only).
+  mknodat: {
+    parameters: ["i32", "buffer", "u32", "u64"],
+    result: "i32",
+    optional: true,
+  },
+  // statvfs(const char *, struct statvfs *), fstatvfs(int, struct statvfs *):
+  // the struct's layout is per-platform (`STATVFS` constant).
+  statvfs: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
+  fstatvfs: { parameters: ["i32", "buffer"], result: "i32", optional: true },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound functions of {@linkcode POSIX_SYMBOLS}. */
@@ -98,6 +114,56 @@ export interface PosixConstants {
   readonly AT_EACCESS?: number;
   readonly UTIME_NOW?: number;
   readonly UTIME_OMIT?: number;
+  /** Whether `dev_t` is 64-bit, as `mknodat`'s u64 binding assumes. */
+  readonly MKNOD_DEV_U64?: boolean;
+  /** The `struct statvfs` layout; without one, no `statvfs` primitives. */
+  readonly STATVFS?: StatvfsLayout;
+}
+
+/**
+ * A `struct statvfs` whose fields are all 64-bit unsigned words (glibc on
+ * 64-bit Linux): its size and each field's byte offset.
+ */
+export interface StatvfsLayout {
+  readonly size: number;
+  readonly bsize: number;
+  readonly frsize: number;
+  readonly blocks: number;
+  readonly bfree: number;
+  readonly bavail: number;
+  readonly files: number;
+  readonly ffree: number;
+  readonly favail: number;
+  readonly fsid: number;
+  readonly flag: number;
+  readonly namemax: number;
+}
+
+/**
+ * Decodes a `struct statvfs` of layout `L` at byte offset `o` of `w` (a
+ * word view; `o` a multiple of 8). Counts are numbers; `fsid`, an opaque
+ * 64-bit identifier, is a bigint so that no bits are lost.
+ */
+export function decodeStatvfs(
+  L: StatvfsLayout,
+  w: Uint32Array,
+  o = 0,
+): StatvfsResult {
+  const at = (off: number) => u64(w, (o + off) >> 2);
+  const i = (o + L.fsid) >> 2;
+  return {
+    bsize: at(L.bsize),
+    frsize: at(L.frsize),
+    blocks: at(L.blocks),
+    bfree: at(L.bfree),
+    bavail: at(L.bavail),
+    files: at(L.files),
+    ffree: at(L.ffree),
+    favail: at(L.favail),
+    fsid: BigInt(w[i]) | (BigInt(w[i + 1]) << 32n),
+    flag: at(L.flag),
+    namemax: at(L.namemax),
+  };
 }
 
 /** Per-OS primitives {@linkcode posixBackend} cannot build from libc alone. */
@@ -285,6 +351,10 @@ function addAtPrimitives(
     faccessat,
     truncate,
     ftruncate,
+    mkfifoat,
+    mknodat,
+    statvfs,
+    fstatvfs,
   } = s;
   if (mkdirat !== null) {
     p.mkdirAt = (dirfd: number, q: string, mode: number) =>
@@ -391,6 +461,27 @@ function addAtPrimitives(
   }
   if (ftruncate !== null) {
     p.ftruncate = (fd: number, length: bigint) => ok(ftruncate(fd, length));
+  }
+  if (mkfifoat !== null) {
+    p.mkfifoAt = (dirfd: number, q: string, mode: number) =>
+      ok(mkfifoat(dirfd, path.encode(q), mode));
+  }
+  if (mknodat !== null && c.MKNOD_DEV_U64 === true) {
+    p.mknodAt = (dirfd: number, q: string, mode: number, device: bigint) =>
+      ok(mknodat(dirfd, path.encode(q), mode, device));
+  }
+  const L = c.STATVFS;
+  if (L !== undefined && (statvfs !== null || fstatvfs !== null)) {
+    const buf = new Uint8Array(L.size);
+    const w = new Uint32Array(buf.buffer);
+    if (statvfs !== null) {
+      p.statvfs = (q: string) =>
+        statvfs(path.encode(q), buf) === 0 ? decodeStatvfs(L, w) : -errno();
+    }
+    if (fstatvfs !== null) {
+      p.fstatvfs = (fd: number) =>
+        fstatvfs(fd, buf) === 0 ? decodeStatvfs(L, w) : -errno();
+    }
   }
   Object.assign(b, p);
   // Async twins hidden along with their primitive (attached after this runs).

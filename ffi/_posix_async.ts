@@ -14,7 +14,7 @@ import {
   type Reply,
   strBytes,
 } from "./_pool.ts";
-import type { PosixConstants } from "./_posix.ts";
+import { decodeStatvfs, type PosixConstants } from "./_posix.ts";
 import { type AsyncBackend, NOT_UTF8, type UtimeTimes } from "./_types.ts";
 
 /** How the platform asks for a stat in a pool request and decodes it. */
@@ -282,6 +282,55 @@ function addAtTwins(
       p.int(Number(length));
       return p.end(zeroOrErrno);
     };
+  }
+  if (has("mkfifoat")) {
+    a.mkfifoAt = (dirfd, path, mode) => {
+      const p = getPool();
+      p.begin("mkfifoat", strBytes(path));
+      p.int(dirfd);
+      p.str(path);
+      p.int(mode);
+      return p.end(zeroOrErrno);
+    };
+  }
+  if (has("mknodat") && c.MKNOD_DEV_U64 === true) {
+    a.mknodAt = (dirfd, path, mode, device) => {
+      // A device number beyond 2^53 runs here, like a long truncate.
+      if (device > MAX_EXACT) {
+        return here("mknodat", dirfd, cstr(path), mode, device);
+      }
+      const p = getPool();
+      p.begin("mknodat", strBytes(path));
+      p.int(dirfd);
+      p.str(path);
+      p.int(mode);
+      p.int(Number(device));
+      return p.end(zeroOrErrno);
+    };
+  }
+  const L = c.STATVFS;
+  if (L !== undefined) {
+    // The struct lands in the arena and is decoded here, on the main thread.
+    const reply = (r: Reply) =>
+      r.ret === 0 ? decodeStatvfs(L, r.u32, r.out) : -r.errno;
+    if (has("statvfs")) {
+      a.statvfs = (path) => {
+        const p = getPool();
+        p.begin("statvfs", strBytes(path) + L.size);
+        p.str(path);
+        p.out(L.size);
+        return p.end(reply);
+      };
+    }
+    if (has("fstatvfs")) {
+      a.fstatvfs = (fd) => {
+        const p = getPool();
+        p.begin("fstatvfs", L.size);
+        p.int(fd);
+        p.out(L.size);
+        return p.end(reply);
+      };
+    }
   }
   if (has("ftruncate")) {
     a.ftruncate = (fd, length) => {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { StatResult } from "../_file_info.ts";
+import type { StatResult, StatvfsResult } from "../_file_info.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
 export const NOT_UTF8 = -0x1_0000;
@@ -128,6 +128,14 @@ export interface Backend {
   truncate?(path: string, length: bigint): number;
   /** `ftruncate`; 0 or `-errno`. */
   ftruncate?(fd: number, length: bigint): number;
+  /** `mkfifoat`; 0 or `-errno`. */
+  mkfifoAt?(dirfd: number, path: string, mode: number): number;
+  /** `mknodat`; `mode` includes the file type bits; 0 or `-errno`. */
+  mknodAt?(dirfd: number, path: string, mode: number, device: bigint): number;
+  /** `statvfs`; a result or `-errno`. */
+  statvfs?(path: string): StatvfsResult | number;
+  /** `fstatvfs`; a result or `-errno`. */
+  fstatvfs?(fd: number): StatvfsResult | number;
   /**
    * Opens the directory `fd` refers to once more (`openat(fd, ".")`), with a
    * read position of its own; the new descriptor or `-errno`.
@@ -170,7 +178,11 @@ export type AsyncPrimitive =
   | "truncate"
   | "ftruncate"
   | "dupDir"
-  | "readDirChunk";
+  | "readDirChunk"
+  | "mkfifoAt"
+  | "mknodAt"
+  | "statvfs"
+  | "fstatvfs";
 
 /**
  * Async twins of the primitives: the same call run off the main thread,

@@ -23,6 +23,7 @@ import {
   posixBackend,
   type PosixConstants,
   type StatPrimitives,
+  type StatvfsLayout,
   u64,
 } from "./_posix.ts";
 import type { Backend } from "./_types.ts";
@@ -114,8 +115,31 @@ export function linuxConstants(
     AT_EACCESS: AT.EACCESS,
     UTIME_NOW: UTIME.NOW,
     UTIME_OMIT: UTIME.OMIT,
+    MKNOD_DEV_U64: true,
+    STATVFS,
   };
 }
+
+/**
+ * glibc's `struct statvfs` on 64-bit Linux (`bits/statvfs.h`, the same on
+ * x86_64 and aarch64): eleven 8-byte fields (`unsigned long`,
+ * `fsblkcnt_t`, `fsfilcnt_t`; no `__f_unused` on 64-bit) and
+ * `int __f_spare[6]`, 112 bytes.
+ */
+export const STATVFS: StatvfsLayout = {
+  size: 112,
+  bsize: 0,
+  frsize: 8,
+  blocks: 16,
+  bfree: 24,
+  bavail: 32,
+  files: 40,
+  ffree: 48,
+  favail: 56,
+  fsid: 64,
+  flag: 72,
+  namemax: 80,
+};
 
 /** `STATX_BASIC_STATS | STATX_BTIME`, what Deno asks for. */
 export const STATX_MASK = 0x0fff;

@@ -12,9 +12,14 @@ import {
   linkSync,
   mkdir,
   mkdirSync,
+  mkfifo,
+  mkfifoSync,
+  mknod,
+  mknodSync,
   openDirSync,
   renameSync,
   rmdirSync,
+  statvfsSync,
   truncate,
   truncateSync,
   unlinkSync,
@@ -32,6 +37,8 @@ const AT_EVENTS = new Set([
   "os.chown",
   "os.utime",
   "os.truncate",
+  "os.mkfifo",
+  "os.mknod",
 ]);
 let events: [string, unknown[]][] | null = null;
 let veto: string | null = null;
@@ -118,6 +125,60 @@ Deno.test("audit: names and argument order match Python's os module", async () =
     assert.deepEqual(events, []);
     events = null;
   });
+});
+
+// Linux only: mkfifo and mknod exist on Linux alone (see their tests).
+Deno.test({
+  name: "audit: os.mkfifo and os.mknod, with Python's arguments",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await withTempDir(async (root) => {
+      using d = openDirSync(root);
+      const fd = d.fd;
+      events = [];
+      try {
+        mkfifoSync("p", { dirFd: d, mode: 0o640 });
+        await mkfifo(`${root}/q`);
+        mknodSync("n", { dirFd: d, mode: 0o010644 });
+        await mknod(`${root}/m`, { device: 0n });
+        mknodSync(`${root}/r`, { mode: 0o100600, device: 5 });
+        // Python raises no event for os.statvfs.
+        statvfsSync(root);
+        assert.deepEqual(events, [
+          ["os.mkfifo", ["p", 0o640, fd]],
+          ["os.mkfifo", [`${root}/q`, 0o666, -1]],
+          ["os.mknod", ["n", 0o010644, 0, fd]],
+          ["os.mknod", [`${root}/m`, 0o600, 0n, -1]],
+          ["os.mknod", [`${root}/r`, 0o100600, 5, -1]],
+        ]);
+        events = [];
+        for (
+          const [ev, call] of [
+            ["os.mkfifo", () => mkfifoSync(`${root}/v1`)],
+            ["os.mknod", () => mknodSync(`${root}/v2`)],
+          ] as const
+        ) {
+          veto = ev;
+          assert.throws(call, { message: `vetoed ${ev}` });
+        }
+        veto = null;
+        events = [];
+        for (
+          const call of [
+            () => mkfifoSync("a\0"),
+            () => mkfifoSync("a", { mode: 0o10000 }),
+            () => mknodSync("a", { device: -1 }),
+            () => mknodSync("a", { dirFd: -1 }),
+          ]
+        ) assert.throws(call, TypeError);
+        assert.deepEqual(events, []);
+      } finally {
+        veto = null;
+        events = null;
+      }
+      assert.ok(![...Deno.readDirSync(root)].some((e) => e.name[0] === "v"));
+    });
+  },
 });
 
 Deno.test("audit: async twins raise the same events", async () => {

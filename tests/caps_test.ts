@@ -26,6 +26,21 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "Linux: CPython's mkfifo, mknod (dir_fd) and statvfs (fd) entries",
+  ignore: !linux,
+  fn: () => {
+    has(supportsDirFd, ["mkfifo", "mknod"]);
+    has(supportsFd, ["statvfs"]);
+    for (const n of ["mkfifo", "mknod", "statvfs"]) {
+      const f = (dirfd as unknown as Record<string, () => void>)[n];
+      assert.ok(!supportsFollowSymlinks.has(f), n);
+    }
+    assert.ok(!supportsFd.has(dirfd.mkfifo) && !supportsFd.has(dirfd.mknod));
+    assert.ok(!supportsDirFd.has(dirfd.statvfs));
+  },
+});
+
 Deno.test("the sets hold only exported functions, async and Sync together", () => {
   const exported = new Set(Object.values(dirfd));
   for (const set of [supportsDirFd, supportsFd, supportsFollowSymlinks]) {

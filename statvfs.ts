@@ -1,0 +1,109 @@
+// Copyright 2026 the dirfd authors. MIT license.
+import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
+import { backend } from "./_backend.ts";
+import { declareCapabilities } from "./_caps.ts";
+import { notSupported, systemError } from "./_errors.ts";
+import { withFd } from "./_dispatch.ts";
+import type { StatvfsResult } from "./_file_info.ts";
+
+/**
+ * Returns statistics of the file system that holds `path`, like Python's
+ * `os.statvfs` (`statvfs`; `fstatvfs` for a descriptor): block and inode
+ * counts, sizes, mount flags, as a {@linkcode StatvfsResult}. Deno has no
+ * equivalent. Symlinks are followed.
+ *
+ * Requires `--allow-ffi` (the call bypasses Deno's read permission checks);
+ * only on Linux. Python raises no audit event for `os.statvfs`, nor does
+ * this.
+ *
+ * @param path The path, URL or open descriptor (a number or a `Dir`).
+ * @returns The file system's statistics.
+ * @throws {TypeError} On a malformed path or descriptor.
+ * @throws {Deno.errors.NotSupported} Where `statvfs` is unavailable.
+ * @throws {Deno.errors.NotFound} And the other `Deno.errors` for the OS error.
+ *
+ * @example Free space under a directory
+ * ```ts
+ * import { statvfsSync, supportsFd } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * if (supportsFd.has(statvfsSync)) {
+ *   const s = statvfsSync(Deno.cwd());
+ *   const freeBytes = s.bavail * s.frsize;
+ *   assert.ok(freeBytes >= 0 && s.bavail <= s.blocks);
+ * }
+ * ```
+ */
+export function statvfsSync(path: PathLike | FdLike): StatvfsResult {
+  const c = check(path);
+  const b = backend()!;
+  if (c.p === undefined) {
+    const r = b.fstatvfs!(c.fd);
+    if (typeof r === "number") throw systemError(b, r, "fstatvfs");
+    return r;
+  }
+  const r = b.statvfs!(c.p);
+  if (typeof r === "number") throw systemError(b, r, "statvfs", c.p);
+  return r;
+}
+
+/** Argument and capability checks (there is no audit event). */
+function check(
+  path: PathLike | FdLike,
+): { p: undefined; fd: number } | { p: string } {
+  if (isFdLike(path)) {
+    const fd = toFd(path, "statvfs");
+    if (!CAPS.fd) throw notSupported("statvfs", "fd");
+    return { p: undefined, fd };
+  }
+  const p = toPath(path, "statvfs");
+  if (typeof backend()?.statvfs !== "function") {
+    throw notSupported("statvfs", "statvfs");
+  }
+  return { p };
+}
+
+/**
+ * Returns statistics of a file system; the async twin of
+ * {@linkcode statvfsSync}, with the same arguments and errors.
+ *
+ * Requires `--allow-ffi`; only on Linux.
+ *
+ * @param path The path, URL or open descriptor.
+ * @returns A promise of the file system's statistics.
+ * @throws {Deno.errors.NotFound} And the other `Deno.errors` (as rejections).
+ *
+ * @example Statistics through an open directory
+ * ```ts
+ * import { openDirSync, statvfs, statvfsSync, supportsFd } from "@dirfd/dirfd";
+ * import assert from "node:assert/strict";
+ *
+ * if (supportsFd.has(statvfs)) {
+ *   using dir = openDirSync(Deno.cwd());
+ *   const s = await statvfs(dir);
+ *   assert.equal(s.fsid, statvfsSync(Deno.cwd()).fsid);
+ * }
+ * ```
+ */
+export async function statvfs(path: PathLike | FdLike): Promise<StatvfsResult> {
+  const c = check(path);
+  const b = backend()!;
+  if (c.p === undefined) {
+    const r = await withFd(
+      path,
+      "statvfs",
+      "fd",
+      (fd) => b.async?.fstatvfs?.(fd) ?? b.fstatvfs!(fd),
+    );
+    if (typeof r === "number") throw systemError(b, r, "fstatvfs");
+    return r;
+  }
+  const { p } = c;
+  const r = await (b.async?.statvfs?.(p) ?? b.statvfs!(p));
+  if (typeof r === "number") throw systemError(b, r, "statvfs", p);
+  return r;
+}
+
+const CAPS = declareCapabilities([statvfs, statvfsSync], {
+  fd: (b) => typeof b?.fstatvfs === "function",
+});

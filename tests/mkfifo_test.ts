@@ -1,0 +1,139 @@
+// Copyright 2026 the dirfd authors. MIT license.
+// Linux only (the ignore reasons below): Windows has no FIFOs, and macOS's
+// mkfifoat (macOS 13+) may be absent, so these paths are not exercised there.
+import assert from "node:assert/strict";
+import {
+  mkfifo,
+  mkfifoSync,
+  openDirSync,
+  supportsDirFd,
+  supportsFd,
+  supportsFollowSymlinks,
+} from "../mod.ts";
+import {
+  assertCode,
+  assertLikeDeno,
+  basicTree,
+  closedFd,
+  rejected,
+  thrown,
+  withTempDir,
+} from "./_at_util.ts";
+
+const ignore = Deno.build.os !== "linux";
+
+Deno.test({
+  name: "mkfifo: capabilities as in CPython on Linux",
+  ignore,
+  fn: () => {
+    assert.ok(supportsDirFd.has(mkfifo) && supportsDirFd.has(mkfifoSync));
+    assert.ok(!supportsFd.has(mkfifo) && !supportsFollowSymlinks.has(mkfifo));
+  },
+});
+
+Deno.test({
+  name: "mkfifo: creates FIFOs by path, URL and relative to a dirFd",
+  ignore,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.mkdirSync(`${root}/sub`);
+      using sub = openDirSync(`${root}/sub`);
+      mkfifoSync("a", { dirFd: sub });
+      await mkfifo("b", { dirFd: sub.fd, mode: 0o600 });
+      await mkfifo("c", { dirFd: sub });
+      mkfifoSync(`${root}/abs`, { dirFd: sub });
+      mkfifoSync(new URL(`file://${root}/url`));
+      for (const p of ["sub/a", "sub/b", "sub/c", "abs", "url"]) {
+        assert.ok(Deno.lstatSync(`${root}/${p}`).isFifo, p);
+      }
+      assert.equal(Deno.statSync(`${root}/sub/b`).mode! & 0o777, 0o600);
+      // The default mode 0o666 less the umask, as for a file Deno creates.
+      Deno.writeTextFileSync(`${root}/plain`, "");
+      assert.equal(
+        Deno.statSync(`${root}/sub/a`).mode! & 0o777,
+        Deno.statSync(`${root}/plain`).mode! & 0o777,
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "mkfifo: errors are shaped like Deno.mkdir's for the same paths",
+  ignore,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      basicTree(root);
+      using dir = openDirSync(root);
+      for (
+        const rel of [
+          "file",
+          "dir",
+          "dangling",
+          "missing/x",
+          "file/x",
+          "loop/x",
+        ]
+      ) {
+        const deno = thrown(() => Deno.mkdirSync(`${root}/${rel}`));
+        assertLikeDeno(
+          thrown(() => mkfifoSync(`${root}/${rel}`)),
+          deno,
+          "mkfifoat",
+          `${root}/${rel}`,
+        );
+        assertLikeDeno(
+          thrown(() => mkfifoSync(rel, { dirFd: dir })),
+          deno,
+          "mkfifoat",
+          rel,
+        );
+        assertLikeDeno(
+          await rejected(mkfifo(rel, { dirFd: dir })),
+          deno,
+          "mkfifoat",
+          rel,
+        );
+      }
+      const e = thrown(() => mkfifoSync(`${root}/file`));
+      assertCode(e, "EEXIST", "mkfifoat");
+      assert.ok(e instanceof Deno.errors.AlreadyExists);
+      assert.ok(
+        thrown(() => mkfifoSync(`${root}/missing/x`)) instanceof
+          Deno.errors.NotFound,
+      );
+      assertCode(
+        thrown(() => mkfifoSync("x", { dirFd: closedFd() })),
+        "EBADF",
+        "mkfifoat",
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "mkfifo: bad input is refused before any syscall",
+  ignore,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      const dir = openDirSync(root);
+      dir.close();
+      assert.throws(() => mkfifoSync(`${root}/a\0b`), TypeError);
+      assert.throws(() => mkfifoSync(`${root}/\ud800`), TypeError);
+      assert.throws(() => mkfifoSync("x", { dirFd: -1 }), TypeError);
+      assert.throws(() => mkfifoSync("x", { mode: 0o10000 }), TypeError);
+      assert.throws(() => mkfifoSync("x", { mode: 1.5 }), TypeError);
+      assert.throws(() => mkfifoSync(new URL("https://x/y")), TypeError);
+      assert.throws(() => mkfifoSync(3 as unknown as string), TypeError);
+      assert.throws(
+        () => mkfifoSync("x", { dirFd: dir }),
+        Deno.errors.BadResource,
+      );
+      await assert.rejects(
+        mkfifo("x", { dirFd: dir }),
+        Deno.errors.BadResource,
+      );
+      await assert.rejects(mkfifo("x", { mode: -1 }), TypeError);
+      assert.deepEqual([...Deno.readDirSync(root)], []);
+    });
+  },
+});

@@ -1,0 +1,157 @@
+// Copyright 2026 the dirfd authors. MIT license.
+// Linux only (the ignore reasons below): Windows has no mknod, and on macOS
+// dev_t is 32-bit, so dirfd leaves mknod out there. Device special files are
+// not created (they need CAP_MKNOD and could touch real hardware): a FIFO
+// and a regular file exercise the same call.
+import assert from "node:assert/strict";
+import {
+  mknod,
+  mknodSync,
+  openDirSync,
+  supportsDirFd,
+  supportsFd,
+  supportsFollowSymlinks,
+} from "../mod.ts";
+import {
+  assertCode,
+  assertLikeDeno,
+  basicTree,
+  closedFd,
+  rejected,
+  thrown,
+  withTempDir,
+} from "./_at_util.ts";
+
+const ignore = Deno.build.os !== "linux";
+const S_IFREG = 0o100000;
+const S_IFIFO = 0o010000;
+
+Deno.test({
+  name: "mknod: capabilities as in CPython on Linux",
+  ignore,
+  fn: () => {
+    assert.ok(supportsDirFd.has(mknod) && supportsDirFd.has(mknodSync));
+    assert.ok(!supportsFd.has(mknod) && !supportsFollowSymlinks.has(mknod));
+  },
+});
+
+Deno.test({
+  name: "mknod: FIFOs and regular files, by path and relative to a dirFd",
+  ignore,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.mkdirSync(`${root}/sub`);
+      using sub = openDirSync(`${root}/sub`);
+      mknodSync("fifo", { dirFd: sub, mode: S_IFIFO | 0o644 });
+      await mknod("fifo2", { dirFd: sub.fd, mode: S_IFIFO | 0o600 });
+      mknodSync("reg", { dirFd: sub, mode: S_IFREG | 0o640, device: 0n });
+      await mknod(`${root}/default`, { dirFd: sub });
+      mknodSync(new URL(`file://${root}/url`), { mode: S_IFREG | 0o600 });
+      const fifo = Deno.lstatSync(`${root}/sub/fifo`);
+      assert.ok(fifo.isFifo);
+      // 0o644 less the umask, as for a file Deno creates with that mode.
+      Deno.writeFileSync(`${root}/plain`, new Uint8Array(), { mode: 0o644 });
+      assert.equal(
+        fifo.mode! & 0o777,
+        Deno.statSync(`${root}/plain`).mode! & 0o777,
+      );
+      assert.ok(Deno.lstatSync(`${root}/sub/fifo2`).isFifo);
+      assert.equal(Deno.statSync(`${root}/sub/fifo2`).mode! & 0o777, 0o600);
+      const reg = Deno.lstatSync(`${root}/sub/reg`);
+      assert.ok(reg.isFile);
+      assert.equal(reg.size, 0);
+      // Python's default mode 0o600: a regular file (type 0 means S_IFREG).
+      const def = Deno.lstatSync(`${root}/default`);
+      assert.ok(def.isFile);
+      assert.equal(def.mode! & 0o777, 0o600);
+      assert.ok(Deno.lstatSync(`${root}/url`).isFile);
+    });
+  },
+});
+
+Deno.test({
+  name: "mknod: errors are shaped like Deno.mkdir's for the same paths",
+  ignore,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      basicTree(root);
+      using dir = openDirSync(root);
+      for (
+        const rel of [
+          "file",
+          "dir",
+          "dangling",
+          "missing/x",
+          "file/x",
+          "loop/x",
+        ]
+      ) {
+        const deno = thrown(() => Deno.mkdirSync(`${root}/${rel}`));
+        assertLikeDeno(
+          thrown(() => mknodSync(`${root}/${rel}`, { mode: S_IFIFO | 0o644 })),
+          deno,
+          "mknodat",
+          `${root}/${rel}`,
+        );
+        assertLikeDeno(
+          thrown(() => mknodSync(rel, { dirFd: dir, mode: S_IFREG })),
+          deno,
+          "mknodat",
+          rel,
+        );
+        assertLikeDeno(
+          await rejected(mknod(rel, { dirFd: dir })),
+          deno,
+          "mknodat",
+          rel,
+        );
+      }
+      const e = thrown(() => mknodSync(`${root}/file`));
+      assertCode(e, "EEXIST", "mknodat");
+      assert.ok(e instanceof Deno.errors.AlreadyExists);
+      const n = thrown(() => mknodSync(`${root}/missing/x`));
+      assertCode(n, "ENOENT", "mknodat");
+      assert.ok(n instanceof Deno.errors.NotFound);
+      assertCode(
+        thrown(() => mknodSync("x", { dirFd: closedFd() })),
+        "EBADF",
+        "mknodat",
+      );
+      // A directory type is refused by the kernel (EPERM under Linux's rules).
+      assertCode(
+        thrown(() => mknodSync(`${root}/d`, { mode: 0o040755 })),
+        "EPERM",
+        "mknodat",
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "mknod: bad input is refused before any syscall",
+  ignore,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      const dir = openDirSync(root);
+      dir.close();
+      assert.throws(() => mknodSync(`${root}/a\0b`), TypeError);
+      assert.throws(() => mknodSync("x", { dirFd: -1 }), TypeError);
+      assert.throws(() => mknodSync("x", { mode: -1 }), TypeError);
+      assert.throws(() => mknodSync("x", { mode: 0o200000 }), TypeError);
+      assert.throws(() => mknodSync("x", { device: -1 }), TypeError);
+      assert.throws(() => mknodSync("x", { device: 1.5 }), TypeError);
+      assert.throws(() => mknodSync("x", { device: 2n ** 64n }), TypeError);
+      assert.throws(
+        () => mknodSync("x", { device: "1" as unknown as number }),
+        TypeError,
+      );
+      assert.throws(
+        () => mknodSync("x", { dirFd: dir }),
+        Deno.errors.BadResource,
+      );
+      await assert.rejects(mknod("x", { dirFd: dir }), Deno.errors.BadResource);
+      await assert.rejects(mknod("x", { mode: 0.5 }), TypeError);
+      assert.deepEqual([...Deno.readDirSync(root)], []);
+    });
+  },
+});
