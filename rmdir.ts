@@ -1,16 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import {
-  type FdLike,
-  type PathLike,
-  toDirFd,
-  toOptions,
-  toPath,
-} from "./_args.ts";
-import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import type { FdLike, PathLike } from "./_args.ts";
 import { declareCapabilities } from "./_caps.ts";
-import { notSupported, systemError } from "./_errors.ts";
-import { withDirFd } from "./_dispatch.ts";
+import { remove, type RemoveKind, removeSync } from "./_remove.ts";
 
 /** Options for {@linkcode rmdir} and {@linkcode rmdirSync}. */
 export interface RmdirOptions {
@@ -55,32 +46,7 @@ export interface RmdirOptions {
  * ```
  */
 export function rmdirSync(path: PathLike, options?: RmdirOptions): void {
-  const { p, dirFd } = check(path, options);
-  const b = backend();
-  if (b?.unlinkAt === undefined) {
-    if (!Deno.lstatSync(p).isDirectory) throw notADirectory(p);
-    return Deno.removeSync(p);
-  }
-  const r = b.unlinkAt(dirFd ?? b.AT_FDCWD, p, true);
-  if (r < 0) throw systemError(b, r, "unlinkat", p);
-}
-
-/** Argument and capability checks, then the audit event. */
-function check(path: PathLike, options: RmdirOptions | undefined) {
-  const o = toOptions(options, "rmdir");
-  const p = toPath(path, "rmdir");
-  const dirFd = toDirFd(o.dirFd, "rmdir");
-  if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("rmdir", "dirFd");
-  if (hooks.length !== 0) audit("os.rmdir", [path, dirFd ?? -1]);
-  return { p, dirFd, given: o.dirFd };
-}
-
-/** The fallback's refusal of a non-directory (rmdir(2) answers ENOTDIR). */
-function notADirectory(p: string): Error {
-  return Object.assign(
-    new Deno.errors.NotADirectory(`Not a directory: rmdir '${p}'`),
-    { code: "ENOTDIR", syscall: "rmdir", path: p },
-  );
+  removeSync(KIND, CAPS, path, options);
 }
 
 /**
@@ -109,20 +75,10 @@ export async function rmdir(
   path: PathLike,
   options?: RmdirOptions,
 ): Promise<void> {
-  const { p, given } = check(path, options);
-  const b = backend();
-  if (b?.unlinkAt === undefined) {
-    if (!(await Deno.lstat(p)).isDirectory) throw notADirectory(p);
-    return await Deno.remove(p);
-  }
-  const r = await withDirFd(
-    given,
-    "rmdir",
-    b.AT_FDCWD,
-    (d) => b.async?.unlinkAt?.(d, p, true) ?? b.unlinkAt!(d, p, true),
-  );
-  if (r < 0) throw systemError(b, r, "unlinkat", p);
+  return await remove(KIND, CAPS, path, options);
 }
+
+const KIND: RemoveKind = { fn: "rmdir", event: "os.rmdir", dir: true };
 
 const CAPS = declareCapabilities([rmdir, rmdirSync], {
   dirFd: (b) => typeof b?.unlinkAt === "function",

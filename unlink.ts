@@ -1,16 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import {
-  type FdLike,
-  type PathLike,
-  toDirFd,
-  toOptions,
-  toPath,
-} from "./_args.ts";
-import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import type { FdLike, PathLike } from "./_args.ts";
 import { declareCapabilities } from "./_caps.ts";
-import { notSupported, systemError } from "./_errors.ts";
-import { withDirFd } from "./_dispatch.ts";
+import { remove, type RemoveKind, removeSync } from "./_remove.ts";
 
 /** Options for {@linkcode unlink} and {@linkcode unlinkSync}. */
 export interface UnlinkOptions {
@@ -53,32 +44,7 @@ export interface UnlinkOptions {
  * ```
  */
 export function unlinkSync(path: PathLike, options?: UnlinkOptions): void {
-  const { p, dirFd } = check(path, options);
-  const b = backend();
-  if (b?.unlinkAt === undefined) {
-    if (Deno.lstatSync(p).isDirectory) throw isADirectory(p);
-    return Deno.removeSync(p);
-  }
-  const r = b.unlinkAt(dirFd ?? b.AT_FDCWD, p, false);
-  if (r < 0) throw systemError(b, r, "unlinkat", p);
-}
-
-/** Argument and capability checks, then the audit event. */
-function check(path: PathLike, options: UnlinkOptions | undefined) {
-  const o = toOptions(options, "unlink");
-  const p = toPath(path, "unlink");
-  const dirFd = toDirFd(o.dirFd, "unlink");
-  if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("unlink", "dirFd");
-  if (hooks.length !== 0) audit("os.remove", [path, dirFd ?? -1]);
-  return { p, dirFd, given: o.dirFd };
-}
-
-/** The fallback's refusal of a directory (unlink(2) answers EISDIR). */
-function isADirectory(p: string): Error {
-  return Object.assign(
-    new Deno.errors.IsADirectory(`Is a directory: unlink '${p}'`),
-    { code: "EISDIR", syscall: "unlink", path: p },
-  );
+  removeSync(KIND, CAPS, path, options);
 }
 
 /**
@@ -109,20 +75,10 @@ export async function unlink(
   path: PathLike,
   options?: UnlinkOptions,
 ): Promise<void> {
-  const { p, given } = check(path, options);
-  const b = backend();
-  if (b?.unlinkAt === undefined) {
-    if ((await Deno.lstat(p)).isDirectory) throw isADirectory(p);
-    return await Deno.remove(p);
-  }
-  const r = await withDirFd(
-    given,
-    "unlink",
-    b.AT_FDCWD,
-    (d) => b.async?.unlinkAt?.(d, p, false) ?? b.unlinkAt!(d, p, false),
-  );
-  if (r < 0) throw systemError(b, r, "unlinkat", p);
+  return await remove(KIND, CAPS, path, options);
 }
+
+const KIND: RemoveKind = { fn: "unlink", event: "os.remove", dir: false };
 
 const CAPS = declareCapabilities([unlink, unlinkSync], {
   dirFd: (b) => typeof b?.unlinkAt === "function",
