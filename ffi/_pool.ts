@@ -260,7 +260,8 @@ export class CallPool {
   #local: LocalLibrary;
   #localFns: (((...a: unknown[]) => unknown) | null)[];
   #directFns: (((...a: unknown[]) => Promise<number | bigint>) | null)[];
-  #postedSinceFlush = false;
+  /** A full chunk of this tick's requests was already sent (see #flush). */
+  #sealedThisTick = false;
   #broken = false;
   #idle: number | undefined;
   #idleMs: number;
@@ -348,7 +349,6 @@ export class CallPool {
   }
 
   #post(w: PoolWorker, a: Arena): void {
-    this.#postedSinceFlush = true;
     if (this.#broken || w.ctl[3] === -1) {
       queueMicrotask(() => this.#done(w, a));
       return;
@@ -372,6 +372,8 @@ export class CallPool {
       const next = a.n >= CHUNK
         ? (this.#curWorker + 1) % this.#size
         : this.#curWorker;
+      // This tick's requests are no longer alone (see #flush).
+      this.#sealedThisTick = true;
       this.#seal();
       this.#curWorker = next;
       a = null;
@@ -464,8 +466,11 @@ export class CallPool {
   #flush(): void {
     this.#flushQueued = false;
     const a = this.#cur;
-    const alone = !this.#postedSinceFlush && a !== null && a.n === 1;
-    this.#postedSinceFlush = false;
+    // Alone: the only request made since the last flush. Set only by
+    // begin(), never by a post, so that neither this flush's own post nor a
+    // retry of a failed direct call makes the next lone request look batched.
+    const alone = !this.#sealedThisTick && a !== null && a.n === 1;
+    this.#sealedThisTick = false;
     const direct = alone ? this.#directFns[a.f64[HEADER_BYTES / 8]] : null;
     if (direct !== null && !this.#broken) {
       this.#cur = null;

@@ -162,3 +162,65 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a lone call after a batch or a failed lone call still goes direct",
+  ignore: !linux,
+  fn: async () => {
+    // Regression: the flag that marks a tick as batched was set by the
+    // flush's own post (and by retries), so after the first batch every lone
+    // call took the slower worker hand-off for the rest of the process.
+    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    const nb = Deno.dlopen(LIBC, {
+      close: { ...LINUX_SYMBOLS.close, nonblocking: true },
+    });
+    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+    let direct = 0;
+    const pool = new CallPool(
+      {
+        path: LIBC,
+        symbols: LINUX_SYMBOLS,
+        errno: { kind: "pointer", sym: "__errno_location" },
+      },
+      {
+        symbols: lib.symbols,
+        errno: () => errno.getInt32(0),
+        direct: {
+          close: (fd: never) => {
+            direct++;
+            return nb.symbols.close(fd);
+          },
+        },
+      },
+      2,
+    );
+    // close() of a descriptor that cannot be open: harmless, fails EBADF.
+    const call = () => {
+      pool.begin("close", 0);
+      pool.int(1_000_000);
+      return pool.end((r) => [r.ret, r.errno]);
+    };
+    try {
+      assert.deepEqual(await call(), [-1, 9], "re-run on a worker for errno");
+      assert.equal(direct, 1, "a lone call goes direct");
+      assert.deepEqual(await call(), [-1, 9]);
+      assert.equal(direct, 2, "still direct after a failed direct call");
+      const rs = await Promise.all(Array.from({ length: 300 }, call));
+      for (const r of rs) assert.deepEqual(r, [-1, 9]);
+      assert.equal(direct, 2, "a batch never goes direct");
+      assert.equal(pool.workers, 2);
+      assert.deepEqual(await call(), [-1, 9]);
+      assert.equal(direct, 3, "a lone call after a batch goes direct again");
+      assert.deepEqual(await Promise.all([call(), call()]), [[-1, 9], [
+        -1,
+        9,
+      ]]);
+      assert.equal(direct, 3, "two calls in one tick are a batch");
+      assert.equal(pool.inFlight, 0);
+    } finally {
+      pool.close();
+      lib.close();
+      nb.close();
+    }
+  },
+});
