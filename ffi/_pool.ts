@@ -33,11 +33,28 @@ export interface ErrnoSource {
   sym: string;
 }
 
+/**
+ * A sequence of calls run as one request (open, query, close), for platforms
+ * whose primitives are more than one call. It receives the bound symbols of
+ * the thread it runs on, then the request's arguments (numbers, and buffer
+ * arguments as views of the arena), and returns its result, negative for
+ * `-error` (it reads the error code itself, before any clean-up call can
+ * overwrite it).
+ *
+ * A task travels to the worker as its source text (`Function.prototype.
+ * toString`), so it must be a plain `function` that refers to nothing but
+ * its parameters and globals: no imports, no constants from its module.
+ */
+// deno-lint-ignore no-explicit-any
+export type PoolTask = (s: any, ...args: any[]) => number;
+
 /** The library a pool serves: what `Deno.dlopen` needs, plus errno access. */
 export interface PoolLibrary {
   path: string;
   symbols: Deno.ForeignLibraryInterface;
   errno: ErrnoSource;
+  /** Multi-call requests, named like symbols (see {@linkcode PoolTask}). */
+  tasks?: Record<string, PoolTask>;
 }
 
 /** A completed call as the decoder sees it. */
@@ -88,7 +105,7 @@ const CTL_RING = 8;
 const WORKER_SOURCE = `
 "use strict";
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
-const { path, symbols, errno, ctl: ctlBuf, port } = workerData;
+const { path, symbols, tasks, errno, ctl: ctlBuf, port } = workerData;
 const ctl = new Int32Array(ctlBuf);
 let fns = null, getErr = () => 0;
 // One invoker per symbol, specialised on its parameter types, so that every
@@ -98,10 +115,25 @@ function invoker(fn, def) {
     t === "buffer" ? "u8.subarray(f64[b + " + (5 + k) + "])" : "f64[b + " + (5 + k) + "]");
   return new Function("fn", "return (f64, u8, b) => fn(" + args.join(", ") + ");")(fn);
 }
+// A task gets the bound symbols, then its arguments, buffers as arena views.
+function taskInvoker(task, syms) {
+  return (f64, u8, b) => {
+    const args = [syms];
+    for (let k = 0, kinds = f64[b + 1]; k < f64[b + 2]; k++) {
+      const v = f64[b + 5 + k];
+      args.push(((kinds >> k) & 1) === 1 ? u8.subarray(v) : v);
+    }
+    return task.apply(null, args);
+  };
+}
+const nsym = Object.keys(symbols).length;
 try {
   const lib = Deno.dlopen(path, symbols);
   fns = Object.keys(symbols).map((k) =>
     lib.symbols[k] === null ? null : invoker(lib.symbols[k], symbols[k]));
+  for (const src of tasks) {
+    fns.push(taskInvoker(new Function("return (" + src + ");")(), lib.symbols));
+  }
   if (errno.kind === "pointer") {
     const view = new Deno.UnsafePointerView(lib.symbols[errno.sym]());
     getErr = () => view.getInt32(0);
@@ -131,7 +163,7 @@ function run(a) {
     if (fn == null) { f64[b + 3] = NaN; continue; }
     let ret;
     try { ret = fn(f64, u8, b); } catch (_) { f64[b + 3] = NaN; continue; }
-    f64[b + 4] = getErr();
+    f64[b + 4] = f64[b] < nsym ? getErr() : ret < 0 ? -ret : 0;
     f64[b + 3] = typeof ret === "number" ? ret : Number(ret);
   }
   Atomics.store(i32, 0, 0);
@@ -198,6 +230,7 @@ class PoolWorker {
       workerData: {
         path: lib.path,
         symbols: lib.symbols,
+        tasks: Object.values(lib.tasks ?? {}).map((t) => t.toString()),
         errno: lib.errno,
         ctl: this.ctl.buffer,
         port: port2,
@@ -258,6 +291,8 @@ export class CallPool {
   #flushQueued = false;
   #inFlight = 0;
   #local: LocalLibrary;
+  /** Symbols come first in the index, then tasks. */
+  #nsym: number;
   #localFns: (((...a: unknown[]) => unknown) | null)[];
   #directFns: (((...a: unknown[]) => Promise<number | bigint>) | null)[];
   /** A full chunk of this tick's requests was already sent (see #flush). */
@@ -291,6 +326,10 @@ export class CallPool {
     this.#localFns = Object.keys(lib.symbols).map((k) =>
       (local.symbols[k] ?? null) as ((...a: unknown[]) => unknown) | null
     );
+    this.#nsym = this.#localFns.length;
+    for (const t of Object.values(lib.tasks ?? {})) {
+      this.#localFns.push((...a: unknown[]) => t(local.symbols, ...a));
+    }
     this.#directFns = Object.keys(lib.symbols).map((k) =>
       (local.direct?.[k] ?? null) as
         | ((...a: unknown[]) => Promise<number | bigint>)
@@ -298,7 +337,8 @@ export class CallPool {
     );
     this.#size = size ??
       Math.max(1, Math.min(2, navigator.hardwareConcurrency ?? 1));
-    Object.keys(lib.symbols).forEach((k, i) => this.#symIndex.set(k, i));
+    [...Object.keys(lib.symbols), ...Object.keys(lib.tasks ?? {})]
+      .forEach((k, i) => this.#symIndex.set(k, i));
   }
 
   /** Number of workers started (for tests). */
@@ -405,6 +445,23 @@ export class CallPool {
     this.#arg(v, false);
   }
 
+  /** Adds a NUL-terminated UTF-16 string argument (Windows' wide strings). */
+  wstr(s: string): void {
+    const a = this.#cur!;
+    const at = a.top;
+    const u8 = a.u8;
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      u8[at + 2 * i] = c & 0xff;
+      u8[at + 2 * i + 1] = c >> 8;
+    }
+    u8[at + 2 * n] = 0;
+    u8[at + 2 * n + 1] = 0;
+    a.top = (at + 2 * n + 2 + 7) & ~7;
+    this.#arg(at, true);
+  }
+
   /** Adds a NUL-terminated UTF-8 string argument. */
   str(s: string): void {
     const a = this.#cur!;
@@ -471,7 +528,9 @@ export class CallPool {
     // retry of a failed direct call makes the next lone request look batched.
     const alone = !this.#sealedThisTick && a !== null && a.n === 1;
     this.#sealedThisTick = false;
-    const direct = alone ? this.#directFns[a.f64[HEADER_BYTES / 8]] : null;
+    const direct = alone
+      ? this.#directFns[a.f64[HEADER_BYTES / 8]] ?? null
+      : null;
     if (direct !== null && !this.#broken) {
       this.#cur = null;
       this.#runDirect(this.#worker(this.#curWorker), a!, direct);
@@ -550,10 +609,17 @@ export class CallPool {
 
   /** Runs request `r` of `a` on this thread, exactly as a worker would. */
   #runLocal(a: Arena, b: number): void {
-    const fn = this.#localFns[a.f64[b]];
-    const ret = fn === null ? -1 : fn(...this.#args(a, b));
-    a.f64[b + 4] = fn === null ? ENOSYS_ANY : this.#local.errno();
-    a.f64[b + 3] = Number(ret);
+    const i = a.f64[b];
+    const fn = this.#localFns[i] ?? null;
+    const ret = fn === null ? -1 : Number(fn(...this.#args(a, b)));
+    a.f64[b + 4] = fn === null
+      ? ENOSYS_ANY
+      : i < this.#nsym
+      ? this.#local.errno()
+      : ret < 0
+      ? -ret
+      : 0;
+    a.f64[b + 3] = ret;
   }
 
   #complete(a: Arena): void {

@@ -224,3 +224,84 @@ Deno.test({
     }
   },
 });
+
+/**
+ * A multi-call task as the Windows backend writes them: open, read the
+ * thread's name, close; the error code read before the clean-up call.
+ */
+function openReadClose(
+  // deno-lint-ignore no-explicit-any
+  s: any,
+  path: Uint8Array,
+  out: Uint8Array,
+): number {
+  const fd = s.openat(-100, path, 0x80000); // O_RDONLY | O_CLOEXEC
+  if (fd < 0) {
+    return -new Deno.UnsafePointerView(s.__errno_location()).getInt32(0);
+  }
+  const self = new TextEncoder().encode("/proc/thread-self\0");
+  const n = Number(s.readlinkat(-100, self, out, 64));
+  s.close(fd);
+  return n;
+}
+
+Deno.test({
+  name: "a task runs its calls on a worker, or here when no worker can",
+  ignore: !linux,
+  fn: async () => {
+    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+    const main = readLinkSync("/proc/thread-self");
+    // Descriptors open on "/", the directory the tasks open (workers open
+    // descriptors of their own, and give them back on their own schedule).
+    const fds = () =>
+      [...Deno.readDirSync("/proc/self/fd")].filter((e) => {
+        try {
+          return Deno.readLinkSync(`/proc/self/fd/${e.name}`) === "/";
+        } catch {
+          return false;
+        }
+      }).length;
+    const before = fds();
+    for (const path of [LIBC, "/nonexistent-dirfd-lib.so"]) {
+      const pool = new CallPool(
+        {
+          path,
+          symbols: LINUX_SYMBOLS,
+          errno: { kind: "pointer", sym: "__errno_location" },
+          tasks: { openReadClose },
+        },
+        { symbols: lib.symbols, errno: () => errno.getInt32(0) },
+        2,
+      );
+      const call = (p: string) => {
+        pool.begin("openReadClose", 200);
+        pool.str(p);
+        pool.out(64);
+        return pool.end((r) =>
+          r.ret < 0 ? -r.errno : new TextDecoder().decode(
+            r.u8.slice(r.out, r.out + r.ret),
+          )
+        );
+      };
+      try {
+        const rs = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => call(i % 2 ? "/" : "/no/such")),
+        );
+        for (let i = 0; i < rs.length; i++) {
+          if (i % 2 === 0) {
+            assert.equal(rs[i], -2, "ENOENT, read before close()");
+            continue;
+          }
+          assert.match(String(rs[i]), new RegExp(`^${Deno.pid}/task/\\d+$`));
+          if (path === LIBC) assert.notEqual(rs[i], main, "on a worker");
+          else assert.equal(rs[i], main, "no worker: run here, same result");
+        }
+      } finally {
+        pool.close();
+      }
+    }
+    lib.close();
+    assert.equal(fds(), before, "every descriptor the tasks opened is closed");
+  },
+});
