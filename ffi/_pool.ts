@@ -53,8 +53,13 @@ export interface PoolLibrary {
   path: string;
   symbols: Deno.ForeignLibraryInterface;
   errno: ErrnoSource;
-  /** Multi-call requests, named like symbols (see {@linkcode PoolTask}). */
+  /**
+   * Multi-call requests, named like symbols (see {@linkcode PoolTask}). A
+   * task sees the symbols, those of `more`, and the other tasks, by name.
+   */
   tasks?: Record<string, PoolTask>;
+  /** Further libraries whose symbols only tasks call. */
+  more?: { path: string; symbols: Deno.ForeignLibraryInterface }[];
 }
 
 /** A completed call as the decoder sees it. */
@@ -75,7 +80,10 @@ export interface Reply {
 
 /** The calling thread's own view of the library, for running requests here. */
 export interface LocalLibrary {
-  /** The symbols, in the order of {@linkcode PoolLibrary.symbols}. */
+  /**
+   * The symbols of {@linkcode PoolLibrary.symbols}, and of
+   * {@linkcode PoolLibrary.more} when there are tasks.
+   */
   symbols: Record<string, unknown>;
   /** Reads the calling thread's error code. */
   errno: () => number;
@@ -105,7 +113,7 @@ const CTL_RING = 8;
 const WORKER_SOURCE = `
 "use strict";
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
-const { path, symbols, tasks, errno, ctl: ctlBuf, port } = workerData;
+const { path, symbols, tasks, more, errno, ctl: ctlBuf, port } = workerData;
 const ctl = new Int32Array(ctlBuf);
 let fns = null, getErr = () => 0;
 // One invoker per symbol, specialised on its parameter types, so that every
@@ -131,8 +139,12 @@ try {
   const lib = Deno.dlopen(path, symbols);
   fns = Object.keys(symbols).map((k) =>
     lib.symbols[k] === null ? null : invoker(lib.symbols[k], symbols[k]));
-  for (const src of tasks) {
-    fns.push(taskInvoker(new Function("return (" + src + ");")(), lib.symbols));
+  // What tasks see: every symbol, then the tasks themselves, by name.
+  const env = Object.assign({}, lib.symbols);
+  for (const m of more) Object.assign(env, Deno.dlopen(m.path, m.symbols).symbols);
+  for (const [name, src] of tasks) {
+    env[name] = new Function("return (" + src + ");")();
+    fns.push(taskInvoker(env[name], env));
   }
   if (errno.kind === "pointer") {
     const view = new Deno.UnsafePointerView(lib.symbols[errno.sym]());
@@ -230,7 +242,10 @@ class PoolWorker {
       workerData: {
         path: lib.path,
         symbols: lib.symbols,
-        tasks: Object.values(lib.tasks ?? {}).map((t) => t.toString()),
+        tasks: Object.entries(lib.tasks ?? {}).map((
+          [k, t],
+        ) => [k, t.toString()]),
+        more: lib.more ?? [],
         errno: lib.errno,
         ctl: this.ctl.buffer,
         port: port2,
@@ -290,6 +305,7 @@ export class CallPool {
   #curWorker = 0;
   #flushQueued = false;
   #inFlight = 0;
+  #ranHere = 0;
   #local: LocalLibrary;
   /** Symbols come first in the index, then tasks. */
   #nsym: number;
@@ -327,8 +343,10 @@ export class CallPool {
       (local.symbols[k] ?? null) as ((...a: unknown[]) => unknown) | null
     );
     this.#nsym = this.#localFns.length;
+    // `local.symbols` holds those of `lib.more` too (see LocalLibrary).
+    const env: Record<string, unknown> = { ...local.symbols, ...lib.tasks };
     for (const t of Object.values(lib.tasks ?? {})) {
-      this.#localFns.push((...a: unknown[]) => t(local.symbols, ...a));
+      this.#localFns.push((...a: unknown[]) => t(env, ...a));
     }
     this.#directFns = Object.keys(lib.symbols).map((k) =>
       (local.direct?.[k] ?? null) as
@@ -344,6 +362,14 @@ export class CallPool {
   /** Number of workers started (for tests). */
   get workers(): number {
     return this.#workers.length;
+  }
+
+  /**
+   * Requests run on the calling thread because no worker could run them
+   * (for tests: 0 means every request so far ran on a worker or direct).
+   */
+  get ranHere(): number {
+    return this.#ranHere;
   }
 
   /** Calls in flight (for tests). */
@@ -445,14 +471,18 @@ export class CallPool {
     this.#arg(v, false);
   }
 
-  /** Adds a NUL-terminated UTF-16 string argument (Windows' wide strings). */
-  wstr(s: string): void {
+  /**
+   * Adds a NUL-terminated UTF-16 string argument (Windows' wide strings),
+   * with `/` written as `\` when `slashes` is true.
+   */
+  wstr(s: string, slashes = false): void {
     const a = this.#cur!;
     const at = a.top;
     const u8 = a.u8;
     const n = s.length;
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
+      let c = s.charCodeAt(i);
+      if (slashes && c === 0x2f) c = 0x5c;
       u8[at + 2 * i] = c & 0xff;
       u8[at + 2 * i + 1] = c >> 8;
     }
@@ -609,6 +639,7 @@ export class CallPool {
 
   /** Runs request `r` of `a` on this thread, exactly as a worker would. */
   #runLocal(a: Arena, b: number): void {
+    this.#ranHere++;
     const i = a.f64[b];
     const fn = this.#localFns[i] ?? null;
     const ret = fn === null ? -1 : Number(fn(...this.#args(a, b)));

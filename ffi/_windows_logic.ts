@@ -196,22 +196,49 @@ export function symlinkTypeFlag(
 }
 
 /**
- * Calls `create(flags)` (which returns 0 or a Windows error code) first with
+ * The flags of each `CreateSymbolicLinkW` attempt, sans I/O: first with
  * `SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE`, and again without it when
  * the first attempt fails with `ERROR_INVALID_PARAMETER` (Windows before
- * 10 1703). Returns the final error code (0 on success) and the flags of
- * every attempt.
+ * 10 1703). Each `next(error)` passes the last attempt's error code (0 on
+ * success) and gets the next flags, if any.
+ */
+export function* symlinkAttempts(
+  typeFlag: number,
+): Generator<number, void, number> {
+  const error = yield typeFlag | SYMBOLIC_LINK_FLAG.ALLOW_UNPRIVILEGED_CREATE;
+  if (error === ERROR.INVALID_PARAMETER) yield typeFlag;
+}
+
+/**
+ * Runs {@linkcode symlinkAttempts} with `create(flags)` (which returns 0 or a
+ * Windows error code). Returns the final error code (0 on success) and the
+ * flags of every attempt.
  */
 export function createSymlinkWithRetry(
   typeFlag: number,
   create: (flags: number) => number,
 ): { error: number; attempts: number[] } {
-  const first = typeFlag | SYMBOLIC_LINK_FLAG.ALLOW_UNPRIVILEGED_CREATE;
-  const attempts = [first];
-  let error = create(first);
-  if (error === ERROR.INVALID_PARAMETER) {
-    attempts.push(typeFlag);
-    error = create(typeFlag);
+  const attempts: number[] = [];
+  const g = symlinkAttempts(typeFlag);
+  let error = 0;
+  for (let n = g.next(); !n.done; n = g.next(error)) {
+    attempts.push(n.value);
+    error = create(n.value);
+  }
+  return { error, attempts };
+}
+
+/** {@linkcode createSymlinkWithRetry} with an async `create`. */
+export async function createSymlinkWithRetryAsync(
+  typeFlag: number,
+  create: (flags: number) => Promise<number>,
+): Promise<{ error: number; attempts: number[] }> {
+  const attempts: number[] = [];
+  const g = symlinkAttempts(typeFlag);
+  let error = 0;
+  for (let n = g.next(); !n.done; n = g.next(error)) {
+    attempts.push(n.value);
+    error = await create(n.value);
   }
   return { error, attempts };
 }

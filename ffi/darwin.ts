@@ -14,7 +14,9 @@
  * `$INODE64` symbols; arm64 only has 64-bit inodes, under the plain names).
  *
  * Everything but {@linkcode openDarwin} is pure and is tested on every OS
- * against byte fixtures built from those header definitions.
+ * against byte fixtures built from those header definitions; the async
+ * twins' requests are tested on Linux through a real worker pool that opens
+ * glibc with the same symbol table.
  *
  * @module
  */
@@ -31,6 +33,8 @@ import {
   u64,
 } from "./_posix.ts";
 import { type Backend, type DirChunk, KIND } from "./_types.ts";
+import { type ErrnoSource, type PoolLibrary, strBytes } from "./_pool.ts";
+import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
 
 /** The system library every macOS process has (libc is part of it). */
 export const LIBSYSTEM = "/usr/lib/libSystem.B.dylib";
@@ -176,30 +180,36 @@ function devT(w: Uint32Array, s: Int32Array, i: number): number {
 }
 
 /**
- * Decodes a macOS `struct stat` ({@linkcode STAT64}) from a 144-byte buffer
- * seen as 32-bit words (little-endian, as on both Apple architectures).
+ * Decodes a macOS `struct stat` ({@linkcode STAT64}) from 144 bytes seen as
+ * 32-bit words (little-endian, as on both Apple architectures), starting at
+ * word `o` of the views (0 for a buffer of its own; a pool arena's output
+ * buffer starts elsewhere).
  */
-export function decodeDarwinStat(w: Uint32Array, s: Int32Array): StatResult {
+export function decodeDarwinStat(
+  w: Uint32Array,
+  s: Int32Array,
+  o = 0,
+): StatResult {
   const L = STAT64;
   return new StatResult(
-    w[L.mode >> 2] & 0xffff, // st_mode: low half of word 1
-    i64(w, s, L.st_size / 4),
-    devT(w, s, L.dev / 4),
-    u64(w, L.ino / 4),
-    w[L.nlink >> 2] >>> 16, // st_nlink: high half of word 1
-    w[L.uid / 4],
-    w[L.gid / 4],
-    devT(w, s, L.rdev / 4),
-    s[L.blksize / 4],
-    i64(w, s, L.blocks / 4),
-    i64(w, s, L.atime / 4),
-    w[L.atime / 4 + 2], // tv_nsec < 1e9: its low word is the value
-    i64(w, s, L.mtime / 4),
-    w[L.mtime / 4 + 2],
-    i64(w, s, L.ctime / 4),
-    w[L.ctime / 4 + 2],
-    i64(w, s, L.birthtime / 4),
-    w[L.birthtime / 4 + 2],
+    w[o + (L.mode >> 2)] & 0xffff, // st_mode: low half of word 1
+    i64(w, s, o + L.st_size / 4),
+    devT(w, s, o + L.dev / 4),
+    u64(w, o + L.ino / 4),
+    w[o + (L.nlink >> 2)] >>> 16, // st_nlink: high half of word 1
+    w[o + L.uid / 4],
+    w[o + L.gid / 4],
+    devT(w, s, o + L.rdev / 4),
+    s[o + L.blksize / 4],
+    i64(w, s, o + L.blocks / 4),
+    i64(w, s, o + L.atime / 4),
+    w[o + L.atime / 4 + 2], // tv_nsec < 1e9: its low word is the value
+    i64(w, s, o + L.mtime / 4),
+    w[o + L.mtime / 4 + 2],
+    i64(w, s, o + L.ctime / 4),
+    w[o + L.ctime / 4 + 2],
+    i64(w, s, o + L.birthtime / 4),
+    w[o + L.birthtime / 4 + 2],
   );
 }
 
@@ -480,19 +490,67 @@ export function darwinDirReader(
 /** The bound libSystem functions. */
 export type DarwinLibrary = Deno.StaticForeignLibraryInterface<DarwinSymbols>;
 
+/** How a thread reads its errno on macOS: `int *__error(void)`. */
+const DARWIN_ERRNO: ErrnoSource = { kind: "pointer", sym: "__error" };
+
+/**
+ * The library the async twins' workers open: libSystem with exactly the
+ * symbol table {@linkcode openDarwin} binds for `arch` (the `$INODE64` names
+ * on x86_64), each worker reading errno through its own thread's `__error()`.
+ */
+export function darwinPoolLibrary(
+  arch: string = Deno.build.arch,
+): PoolLibrary & { symbols: DarwinSymbols } {
+  return { path: LIBSYSTEM, symbols: darwinSymbols(arch), errno: DARWIN_ERRNO };
+}
+
+/**
+ * The async twins' stat requests, the same calls as {@linkcode darwinStat}:
+ * `fstatat` (flags 0 or `AT_SYMLINK_NOFOLLOW`) and `fstat` (older macOS
+ * releases have no `AT_EMPTY_PATH`), each into a {@linkcode STAT64} output
+ * buffer in the arena, decoded there by {@linkcode decodeDarwinStat}.
+ */
+const DARWIN_STAT_REQUESTS: StatRequests = {
+  statAt(pool, dirfd, p, follow) {
+    pool.begin("fstatat", strBytes(p) + STAT64.size);
+    pool.int(dirfd);
+    pool.str(p);
+    pool.out(STAT64.size);
+    pool.int(follow ? 0 : AT.SYMLINK_NOFOLLOW);
+  },
+  fstat(pool, fd) {
+    pool.begin("fstat", STAT64.size);
+    pool.int(fd);
+    pool.out(STAT64.size);
+  },
+  decode: (r) => decodeDarwinStat(r.u32, r.i32, r.out >> 2),
+};
+
 /**
  * Builds the macOS backend over bound (or, in tests, stand-in) libSystem
  * functions: the shared POSIX primitives with macOS constants, stat layout
  * and errno names, plus `lchmodAt` through `fchmodat(AT_SYMLINK_NOFOLLOW)`,
  * which changes a symlink's own mode on macOS (the `lchmod` that CPython's
  * `supports_follow_symlinks` counts for `chmod`), and `readDirChunk` over
- * `readdir` ({@linkcode darwinDirReader}). No async twins yet: the async
- * operations run these sync primitives.
+ * `readdir` ({@linkcode darwinDirReader}).
+ *
+ * With `poolLib` (what {@linkcode openDarwin} passes:
+ * {@linkcode darwinPoolLibrary}), the backend also gets async twins: the
+ * same libSystem calls run on a pool of worker threads (`posixAsync`), each
+ * reporting the errno its worker read right after the call; `lchmodAt`'s
+ * twin is `fchmodat(AT_SYMLINK_NOFOLLOW)` on a worker. `readDirChunk` has
+ * no twin: it is a stateful sequence (`dup`, `fdopendir`, `readdir` to the
+ * end, `closedir`) whose entries come back through pointers into the `DIR`'s
+ * own buffer rather than into a pool arena, so directory listing runs the
+ * sync primitive on the calling thread. Without `poolLib` (null, the
+ * default, as in tests over stand-in functions) there are no twins at all
+ * and every async operation runs the sync primitive.
  */
 export function darwinBackend(
   s: DarwinLibrary,
   errno: () => number,
   setErrno: (v: number) => void,
+  poolLib: PoolLibrary | null = null,
 ): Backend {
   const path = new CString();
   const stat = darwinStat(s.fstatat, s.fstat, errno);
@@ -501,7 +559,7 @@ export function darwinBackend(
   const has = { fstatat: true, readdir: readDirChunk !== undefined };
   const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
     fchmodat!(dirfd, p, mode, AT.SYMLINK_NOFOLLOW) === 0 ? 0 : -errno();
-  return posixBackend(
+  const backend = posixBackend(
     "darwin",
     s,
     DARWIN_CONSTANTS,
@@ -515,13 +573,35 @@ export function darwinBackend(
       ...(readDirChunk !== undefined ? { readDirChunk } : {}),
     },
   );
+  if (poolLib === null) return backend;
+  const async = posixAsync(
+    poolLib,
+    { symbols: s, errno },
+    DARWIN_CONSTANTS,
+    DARWIN_STAT_REQUESTS,
+  );
+  if (fchmodat !== null) {
+    // The twin of `lchmodAt`: the same fchmodat call, on a worker.
+    async.lchmodAt = (dirfd, p, mode) => {
+      const pool = async.pool();
+      pool.begin("fchmodat", strBytes(p));
+      pool.int(dirfd);
+      pool.str(p);
+      pool.int(mode);
+      pool.int(AT.SYMLINK_NOFOLLOW);
+      return pool.end(zeroOrErrno);
+    };
+  }
+  return Object.assign(backend, { async });
 }
 
 /** Opens libSystem and builds the macOS backend, or returns null if it cannot. */
 export function openDarwin(): Backend | null {
+  // The workers of the async twins open the very table bound here.
+  const pool = darwinPoolLibrary();
   let lib: Deno.DynamicLibrary<DarwinSymbols>;
   try {
-    lib = Deno.dlopen(LIBSYSTEM, darwinSymbols());
+    lib = Deno.dlopen(pool.path, pool.symbols);
   } catch {
     return null;
   }
@@ -532,5 +612,10 @@ export function openDarwin(): Backend | null {
   }
   // errno of the main thread, read and (before readdir) cleared in place.
   const cell = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(loc, 4));
-  return darwinBackend(lib.symbols, errnoReader(loc), (v) => cell[0] = v);
+  return darwinBackend(
+    lib.symbols,
+    errnoReader(loc),
+    (v) => cell[0] = v,
+    pool,
+  );
 }

@@ -18,21 +18,31 @@
  *
  * @module
  */
-import type { Backend } from "./_types.ts";
+import type { AsyncBackend, Backend } from "./_types.ts";
+import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
+import {
+  READLINK_OUT,
+  STAT_OUT,
+  WINDOWS_TASKS,
+  winOpenDirAt,
+  winReadLink,
+  winSetLength,
+  winStatAt,
+  winStatHandle,
+  winTruncate,
+} from "./_windows_tasks.ts";
 import {
   addVerbatimPrefix,
   createSymlinkWithRetry,
+  createSymlinkWithRetryAsync,
   decodeReparseTarget,
   decodeWindowsStat,
   ERROR,
-  FILE_ATTRIBUTE,
-  FILE_INFO_CLASS,
   formatOsError,
   isDirFdRelative,
   linkTargetProbePath,
   needsLongPath,
   ntRelativeName,
-  SIZEOF,
   stripVerbatim,
   symlinkTypeFlag,
   WINDOWS_ERROR_NAMES,
@@ -232,207 +242,100 @@ export function openWindows(): WindowsBackend | null {
   const path = new WString();
   const path2 = new WString();
   const full = new WString();
-  const basic = new Uint32Array(SIZEOF.FILE_BASIC_INFO / 4);
-  const standard = new Uint32Array(SIZEOF.FILE_STANDARD_INFO / 4);
-  const byHandle = new Uint32Array(
-    Math.ceil(SIZEOF.BY_HANDLE_FILE_INFORMATION / 4),
-  );
-  const tagInfo = new Uint32Array(2);
-  const reparse = new Uint8Array(SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
-  const returned = new Uint32Array(1);
+  // What the tasks (_windows_tasks.ts) see when run on this thread: the
+  // symbols of both libraries and the tasks, by name.
+  const env: Record<string, unknown> = {
+    ...s,
+    NtCreateFile: nt?.create ?? null,
+    RtlNtStatusToDosError: nt?.toDos ?? null,
+    ...WINDOWS_TASKS,
+  };
+  const statBuf = new Uint8Array(STAT_OUT.size);
+  const statWords = new Uint32Array(statBuf.buffer);
+  const reparse = new Uint8Array(READLINK_OUT.size);
   const endOfFile = new BigInt64Array(1); // FILE_END_OF_FILE_INFO
+  const endOfFileBytes = new Uint8Array(endOfFile.buffer);
   const msg = new Uint16Array(2048);
   const descriptions = new Map<number, string>();
-  const err = () => -s.GetLastError();
   const AT_FDCWD = -100;
+  const err = () => -s.GetLastError();
 
-  /** Converts a path for a Win32 call: `\` separators, `\\?\` when long. */
-  const wide = (p: string, into: WString = path): Uint16Array => {
-    if (!needsLongPath(p)) return into.encode(p);
-    const src = into.encode(p);
+  /** The name a Win32 call gets for `p`: `\\?\` and absolute when long. */
+  const win32Name = (p: string): string => {
+    if (!needsLongPath(p)) return p;
+    const src = path2.encode(p);
     let cap = p.length + 300;
     for (;;) {
       if (full.buf.length < cap) full.buf = new Uint16Array(cap);
       const n = s.GetFullPathNameW(src, full.buf.length, full.buf, null);
-      if (n === 0) return src;
-      if (n < full.buf.length) {
-        return into.encode(addVerbatimPrefix(readWide(full.buf, n)));
-      }
+      if (n === 0) return p;
+      if (n < full.buf.length) return addVerbatimPrefix(readWide(full.buf, n));
       cap = n + 1;
     }
   };
-
-  // NtCreateFile's arguments, reused: the handle out, OBJECT_ATTRIBUTES,
-  // its UNICODE_STRING (whose Buffer points into `ntName.buf`), and the
-  // IO_STATUS_BLOCK.
-  const ntName = new WString();
-  const handleOut = new BigInt64Array(1);
-  const iosb = new BigUint64Array(2);
-  const ustrBytes = new Uint8Array(NT.SIZEOF_UNICODE_STRING);
-  const oaBytes = new Uint8Array(NT.SIZEOF_OBJECT_ATTRIBUTES);
-  const ustr = new DataView(ustrBytes.buffer);
-  const oa = new DataView(oaBytes.buffer);
-  oa.setUint32(0, NT.SIZEOF_OBJECT_ATTRIBUTES, true);
-  oa.setBigUint64(
-    16,
-    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(ustrBytes))),
-    true,
-  );
-  oa.setUint32(24, NT.OBJ_CASE_INSENSITIVE, true);
-  let ntNameBuf: Uint16Array | null = null;
-
-  /** `NtCreateFile` of `name` relative to the directory handle `dirfd`. */
-  const ntOpen = (
-    dirfd: number,
-    name: string,
-    follow: boolean,
-    access: number,
-  ): number => {
-    const buf = ntName.encode(name, false);
-    if (buf !== ntNameBuf) {
-      ntNameBuf = buf;
-      ustr.setBigUint64(
-        8,
-        BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf))),
-        true,
-      );
-    }
-    ustr.setUint16(0, name.length * 2, true);
-    ustr.setUint16(2, name.length * 2, true);
-    oa.setBigInt64(8, BigInt(dirfd), true);
-    // What CreateFileW adds: SYNCHRONIZE | FILE_READ_ATTRIBUTES access and
-    // synchronous I/O; FILE_FLAG_BACKUP_SEMANTICS is backup intent.
-    const status = nt!.create(
-      handleOut,
-      access | CREATE.SYNCHRONIZE | CREATE.FILE_READ_ATTRIBUTES,
-      oaBytes,
-      iosb,
-      null,
-      0,
-      CREATE.FILE_SHARE_ALL,
-      NT.FILE_OPEN,
-      NT.FILE_SYNCHRONOUS_IO_NONALERT | NT.FILE_OPEN_FOR_BACKUP_INTENT |
-        (follow ? 0 : NT.FILE_OPEN_REPARSE_POINT),
-      null,
-      0,
-    );
-    if (status < 0) return -nt!.toDos(status);
-    return Number(handleOut[0]);
-  };
+  /** Encodes a path for a Win32 call (`/` becomes `\`). */
+  const wide = (p: string, into: WString = path): Uint16Array =>
+    into.encode(win32Name(p));
 
   /**
-   * Opens `p` (relative to `dirfd` unless it is `AT_FDCWD` or `p` is not
-   * relative): the handle or `-error`.
+   * Where `p` opens: `[dirfd, name]` as {@linkcode winOpen} takes them (a
+   * Win32 path with `AT_FDCWD`, else an NT name relative to `dirfd`), or
+   * `-error`.
    */
-  const openAt = (
-    dirfd: number,
-    p: string,
-    follow: boolean,
-    access: number,
-  ): number => {
+  const route = (dirfd: number, p: string): [number, string] | number => {
     if (dirfd === AT_FDCWD || !isDirFdRelative(p)) {
-      return open(p, follow, access);
+      return [AT_FDCWD, win32Name(p)];
     }
     if (nt === null) return -ERROR.NOT_SUPPORTED;
     const name = ntRelativeName(p);
-    if (typeof name === "number") return name;
-    return ntOpen(dirfd, name, follow, access);
+    return typeof name === "number" ? name : [dirfd, name];
   };
 
-  const open = (p: string, follow: boolean, access: number): number => {
-    const flags = CREATE.FILE_FLAG_BACKUP_SEMANTICS |
-      (follow ? 0 : CREATE.FILE_FLAG_OPEN_REPARSE_POINT);
-    const h = Number(
-      s.CreateFileW(
-        wide(p),
-        access,
-        CREATE.FILE_SHARE_ALL,
-        null,
-        CREATE.OPEN_EXISTING,
-        flags,
-        0n,
-      ),
+  /** Decodes a stat task's output (see `STAT_OUT`) at word `o`. */
+  const decodeStat = (w: Uint32Array, o: number): WindowsStatResult =>
+    decodeWindowsStat(
+      w.subarray(o + STAT_OUT.basic / 4),
+      w.subarray(o + STAT_OUT.standard / 4),
+      w.subarray(o + STAT_OUT.byHandle / 4),
+      w[o + STAT_OUT.tag / 4 + 1],
     );
-    return h === -1 ? err() : h;
+
+  const statPath = (dirfd: number, p: string, follow: boolean) => {
+    const r = route(dirfd, p);
+    if (typeof r === "number") return r;
+    const e = winStatAt(
+      env,
+      r[0],
+      path.encode(r[1]),
+      r[1].length * 2,
+      follow ? 1 : 0,
+      statBuf,
+    );
+    return e < 0 ? e : decodeStat(statWords, 0);
   };
 
   const statHandle = (fd: number): WindowsStatResult | number => {
-    const h = BigInt(fd);
-    if (
-      s.GetFileInformationByHandleEx(
-          h,
-          FILE_INFO_CLASS.FileBasicInfo,
-          basic,
-          SIZEOF.FILE_BASIC_INFO,
-        ) === 0 ||
-      s.GetFileInformationByHandleEx(
-          h,
-          FILE_INFO_CLASS.FileStandardInfo,
-          standard,
-          SIZEOF.FILE_STANDARD_INFO,
-        ) === 0 ||
-      s.GetFileInformationByHandle(h, byHandle) === 0
-    ) {
-      return err();
-    }
-    let tag = 0;
-    if ((basic[8] & FILE_ATTRIBUTE.REPARSE_POINT) !== 0) {
-      if (
-        s.GetFileInformationByHandleEx(
-          h,
-          FILE_INFO_CLASS.FileAttributeTagInfo,
-          tagInfo,
-          SIZEOF.FILE_ATTRIBUTE_TAG_INFO,
-        ) === 0
-      ) {
-        return err();
-      }
-      tag = tagInfo[1];
-    }
-    return decodeWindowsStat(basic, standard, byHandle, tag);
-  };
-
-  const statPath = (dirfd: number, p: string, follow: boolean) => {
-    const h = openAt(dirfd, p, follow, CREATE.FILE_READ_ATTRIBUTES);
-    if (h < 0) return h;
-    const r = statHandle(h);
-    s.CloseHandle(BigInt(h));
-    return r;
+    const e = winStatHandle(env, fd, statBuf);
+    return e < 0 ? e : decodeStat(statWords, 0);
   };
 
   const openDir = (dirfd: number, p: string, follow: boolean): number => {
-    const h = openAt(
-      dirfd,
-      p,
-      follow,
-      CREATE.FILE_LIST_DIRECTORY | CREATE.FILE_TRAVERSE |
-        CREATE.FILE_READ_ATTRIBUTES | CREATE.SYNCHRONIZE,
+    const r = route(dirfd, p);
+    if (typeof r === "number") return r;
+    return winOpenDirAt(
+      env,
+      r[0],
+      path.encode(r[1]),
+      r[1].length * 2,
+      follow ? 1 : 0,
+      statBuf,
     );
-    if (h < 0) return h;
-    const r = statHandle(h);
-    let e = 0;
-    if (typeof r === "number") e = r;
-    // O_NOFOLLOW on a link: ELOOP, as POSIX systems other than Linux say.
-    else if (r.isSymlink) e = -ERROR.CANT_RESOLVE_FILENAME;
-    else if (!r.isDirectory) e = -ERROR.DIRECTORY;
-    if (e !== 0) {
-      s.CloseHandle(BigInt(h));
-      return e;
-    }
-    return h;
   };
 
   /** `SetFileInformationByHandle(FileEndOfFileInfo)`: 0 or the error. */
   const setLength = (h: number, length: bigint): number => {
     endOfFile[0] = length;
-    return s.SetFileInformationByHandle(
-        BigInt(h),
-        FILE_INFO_CLASS.FileEndOfFileInfo,
-        endOfFile,
-        SIZEOF.FILE_END_OF_FILE_INFO,
-      ) !== 0
-      ? 0
-      : err();
+    return winSetLength(env, h, endOfFileBytes);
   };
 
   const backend: WindowsBackend = {
@@ -457,21 +360,8 @@ export function openWindows(): WindowsBackend | null {
     truncate(p, length) {
       // Python's `_wopen(path, O_WRONLY)`: follows links; a directory is
       // ERROR_ACCESS_DENIED (no FILE_FLAG_BACKUP_SEMANTICS).
-      const h = Number(
-        s.CreateFileW(
-          wide(p),
-          CREATE.GENERIC_WRITE,
-          CREATE.FILE_SHARE_ALL,
-          null,
-          CREATE.OPEN_EXISTING,
-          0,
-          0n,
-        ),
-      );
-      if (h === -1) return err();
-      const r = setLength(h, length);
-      s.CloseHandle(BigInt(h));
-      return r;
+      endOfFile[0] = length;
+      return winTruncate(env, wide(p), endOfFileBytes);
     },
     ftruncate: (fd, length) => setLength(fd, length),
     close(fd) {
@@ -502,21 +392,8 @@ export function openWindows(): WindowsBackend | null {
     },
     readLinkAt(dirfd, p) {
       if (dirfd !== AT_FDCWD) return -ERROR.NOT_SUPPORTED;
-      const h = open(p, false, 0);
-      if (h < 0) return h;
-      const ok = s.DeviceIoControl(
-        BigInt(h),
-        FSCTL_GET_REPARSE_POINT,
-        null,
-        0,
-        reparse,
-        reparse.length,
-        returned,
-        null,
-      );
-      const e = ok === 0 ? err() : 0;
-      s.CloseHandle(BigInt(h));
-      return e !== 0 ? e : decodeReparseTarget(reparse, returned[0]);
+      const n = winReadLink(env, wide(p), reparse);
+      return n < 0 ? n : decodeReparseTarget(reparse, n);
     },
     fchdir(fd) {
       const h = BigInt(fd);
@@ -552,5 +429,141 @@ export function openWindows(): WindowsBackend | null {
     },
     errnoName: (code) => WINDOWS_ERROR_NAMES[code],
   };
-  return backend;
+  const async = windowsAsync(backend, env, {
+    path: "kernel32.dll",
+    symbols: KERNEL32_SYMBOLS,
+    errno: { kind: "call", sym: "GetLastError" },
+    tasks: WINDOWS_TASKS,
+    more: nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : [],
+  }, { route, win32Name, decodeStat });
+  return Object.assign(backend, { async });
+}
+
+/** What the async twins share with the sync backend. */
+interface WindowsPaths {
+  route(dirfd: number, p: string): [number, string] | number;
+  win32Name(p: string): string;
+  decodeStat(w: Uint32Array, o: number): WindowsStatResult;
+}
+
+/**
+ * The async twins: the same tasks and calls as the sync primitives, run on
+ * a pool worker ({@linkcode CallPool}), each with the error code of its own
+ * calls. Only the path decisions (`route`, including `GetFullPathNameW` for
+ * a long path, which reads no file) are made on the calling thread.
+ */
+function windowsAsync(
+  backend: WindowsBackend,
+  env: Record<string, unknown>,
+  lib: PoolLibrary,
+  { route, win32Name, decodeStat }: WindowsPaths,
+): AsyncBackend & { pool(): CallPool } {
+  let pool: CallPool | null = null;
+  const getPool = () =>
+    pool ??= new CallPool(lib, {
+      symbols: env,
+      errno: () => (env.GetLastError as () => number)(),
+    });
+  const AT_FDCWD = backend.AT_FDCWD;
+  const statReply = (r: Reply) =>
+    r.ret < 0 ? -r.errno : decodeStat(r.u32, r.out >> 2);
+  const valueReply = (r: Reply) => r.ret < 0 ? -r.errno : r.ret;
+  const length = new BigInt64Array(1);
+  const lengthBytes = new Uint8Array(length.buffer);
+  const byPath = (
+    task: string,
+    dirfd: number,
+    p: string,
+    follow: boolean,
+  ): CallPool | number => {
+    const r = route(dirfd, p);
+    if (typeof r === "number") return r;
+    const pool = getPool();
+    pool.begin(task, strBytes(r[1]) + STAT_OUT.size);
+    pool.int(r[0]);
+    pool.wstr(r[1], true);
+    pool.int(r[1].length * 2);
+    pool.int(follow ? 1 : 0);
+    pool.out(STAT_OUT.size);
+    return pool;
+  };
+  return {
+    pool: getPool,
+    statAt(dirfd, p, follow) {
+      const pool = byPath("winStatAt", dirfd, p, follow);
+      return typeof pool === "number"
+        ? Promise.resolve(pool)
+        : pool.end(statReply);
+    },
+    fstat(fd) {
+      const pool = getPool();
+      pool.begin("winStatHandle", STAT_OUT.size);
+      pool.int(fd);
+      pool.out(STAT_OUT.size);
+      return pool.end(statReply);
+    },
+    openDirAt(dirfd, p, follow) {
+      const pool = byPath("winOpenDirAt", dirfd, p, follow);
+      return typeof pool === "number"
+        ? Promise.resolve(pool)
+        : pool.end(valueReply);
+    },
+    readLinkAt(dirfd, p) {
+      if (dirfd !== AT_FDCWD) return Promise.resolve(-ERROR.NOT_SUPPORTED);
+      const name = win32Name(p);
+      const pool = getPool();
+      pool.begin("winReadLink", strBytes(name) + READLINK_OUT.size);
+      pool.wstr(name, true);
+      pool.out(READLINK_OUT.size);
+      return pool.end((r) =>
+        r.ret < 0 ? -r.errno : decodeReparseTarget(r.u8.subarray(r.out), r.ret)
+      );
+    },
+    truncate(p, len) {
+      const name = win32Name(p);
+      length[0] = len;
+      const pool = getPool();
+      pool.begin("winTruncate", strBytes(name) + 8);
+      pool.wstr(name, true);
+      pool.bytes(lengthBytes);
+      return pool.end(valueReply);
+    },
+    ftruncate(fd, len) {
+      length[0] = len;
+      const pool = getPool();
+      pool.begin("winSetLength", 8);
+      pool.int(fd);
+      pool.bytes(lengthBytes);
+      return pool.end(valueReply);
+    },
+    async symlinkAt(target, dirfd, p, targetIsDirectory) {
+      if (dirfd !== AT_FDCWD) return -ERROR.NOT_SUPPORTED;
+      const probe = linkTargetProbePath(target, p);
+      const probeName = win32Name(probe);
+      let pool = getPool();
+      pool.begin("GetFileAttributesW", strBytes(probeName));
+      pool.wstr(probeName, true);
+      const type = symlinkTypeFlag(
+        await pool.end((r) => r.ret),
+        targetIsDirectory,
+      );
+      const link = win32Name(p);
+      const r = await createSymlinkWithRetryAsync(type, (flags) => {
+        pool = getPool();
+        pool.begin("CreateSymbolicLinkW", strBytes(link) + strBytes(target));
+        pool.wstr(link, true);
+        pool.wstr(target);
+        pool.int(flags);
+        return pool.end((r) => r.ret !== 0 ? 0 : r.errno);
+      });
+      backend.lastSymlinkCall = {
+        link: link.replaceAll("/", "\\"),
+        target,
+        probe,
+        attempts: r.attempts,
+        error: r.error,
+      };
+      return -r.error;
+    },
+  };
 }

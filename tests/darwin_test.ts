@@ -12,6 +12,7 @@ import {
   darwinBackend,
   darwinDirReader,
   type DarwinLibrary,
+  darwinPoolLibrary,
   darwinStat,
   darwinSymbols,
   decodeDarwinDirent,
@@ -25,10 +26,16 @@ import {
   STAT64,
   UTIME,
 } from "../ffi/darwin.ts";
-import { ERRNO_NAMES as LINUX_ERRNO_NAMES } from "../ffi/linux.ts";
+import { ERRNO_NAMES as LINUX_ERRNO_NAMES, LIBC } from "../ffi/linux.ts";
+import type { CallPool, PoolLibrary } from "../ffi/_pool.ts";
 import { POSIX_SYMBOLS } from "../ffi/_posix.ts";
-import { type Backend, type DirChunk, KIND } from "../ffi/_types.ts";
-import { FILE_INFO_KEYS } from "../_file_info.ts";
+import {
+  type AsyncBackend,
+  type Backend,
+  type DirChunk,
+  KIND,
+} from "../ffi/_types.ts";
+import { FILE_INFO_KEYS, StatResult } from "../_file_info.ts";
 
 // ---------------------------------------------------------------- constants
 
@@ -704,4 +711,278 @@ Deno.test("darwin: the backend has every primitive behind CPython's macOS sets",
     assert.equal(typeof b[k], "function", k);
   }
   assert.deepEqual(b.has, { fstatat: true, readdir: true });
+});
+
+// ---------------------------------------------------------------- async twins
+
+/** The primitives with an async twin over libSystem (all but readDirChunk). */
+const DARWIN_TWINS = [
+  "statAt",
+  "fstat",
+  "openDirAt",
+  "symlinkAt",
+  "readLinkAt",
+  "dupDir",
+  "mkdirAt",
+  "unlinkAt",
+  "renameAt",
+  "linkAt",
+  "chmodAt",
+  "lchmodAt",
+  "fchmod",
+  "chownAt",
+  "fchown",
+  "utimeAt",
+  "futimes",
+  "accessAt",
+  "truncate",
+  "ftruncate",
+  "mkfifoAt",
+] as const;
+
+Deno.test("darwin: async twins come with a pool library, none for readDirChunk", () => {
+  // Without one (the default), every async operation runs the sync primitive.
+  assert.equal(
+    darwinBackend(recordingLib().s, () => 0, () => {}).async,
+    undefined,
+  );
+  const lib = darwinPoolLibrary("x86_64");
+  assert.equal(lib.path, "/usr/lib/libSystem.B.dylib");
+  assert.deepEqual(lib.symbols, darwinSymbols("x86_64")); // what openDarwin binds
+  assert.deepEqual(lib.errno, { kind: "pointer", sym: "__error" });
+  assert.equal(darwinPoolLibrary("aarch64").symbols.fstatat.name, "fstatat");
+  const b = darwinBackend(recordingLib().s, () => 0, () => {}, lib);
+  const a = b.async as Record<string, unknown>;
+  for (const k of DARWIN_TWINS) assert.equal(typeof a[k], "function", k);
+  // The DIR that readdir reads is not a single call into the arena.
+  assert.equal(a.readDirChunk, undefined);
+  assert.equal(typeof b.readDirChunk, "function");
+  // macOS has no STATVFS layout or 64-bit dev_t here: no sync, no twin.
+  for (const k of ["statvfs", "fstatvfs", "mknodAt"]) {
+    assert.equal(a[k], undefined, k);
+    assert.equal((b as unknown as Record<string, unknown>)[k], undefined, k);
+  }
+  // lchmodAt and its twin exist only with fchmodat.
+  const { s } = recordingLib();
+  const noChmod = { ...s, fchmodat: null } as unknown as DarwinLibrary;
+  const c = darwinBackend(noChmod, () => 0, () => {}, lib);
+  assert.equal(c.lchmodAt, undefined);
+  assert.equal(c.async!.lchmodAt, undefined);
+  assert.equal(c.async!.chmodAt, undefined);
+  assert.equal(typeof c.async!.mkdirAt, "function");
+});
+
+/** Linux's AT_FDCWD, for absolute paths handed to glibc. */
+const LINUX_AT_FDCWD = -100;
+const ENOENT = 2;
+const EBADF = 9;
+const EEXIST = 17;
+const EINVAL = 22;
+
+/**
+ * The Darwin backend's async twins over a real worker pool that opens
+ * glibc instead of libSystem: the aarch64 table (plain names, as on
+ * arm64 macOS) minus what glibc lacks (only `__error`), plus glibc's
+ * errno accessor. The sync side stays the recording stand-ins, which
+ * succeed without touching anything: a request run on the main thread
+ * instead of a worker (the pool's fallback) would show up as a success
+ * where the tests expect an error, or no change on disk.
+ */
+function glibcDarwin(): {
+  a: AsyncBackend & { pool(): CallPool };
+  symbols: string[];
+} {
+  const optional: Record<string, Deno.ForeignFunction> = {};
+  for (const [k, v] of Object.entries(darwinSymbols("aarch64"))) {
+    optional[k] = { ...v, optional: true } as Deno.ForeignFunction;
+  }
+  const probe = Deno.dlopen(LIBC, optional);
+  const symbols: Record<string, Deno.ForeignFunction> = {};
+  for (const [k, v] of Object.entries(darwinSymbols("aarch64"))) {
+    if (probe.symbols[k] !== null) symbols[k] = v as Deno.ForeignFunction;
+  }
+  probe.close();
+  symbols.__errno_location = { parameters: [], result: "pointer" };
+  const lib: PoolLibrary = {
+    path: LIBC,
+    symbols,
+    errno: { kind: "pointer", sym: "__errno_location" },
+  };
+  const b = darwinBackend(recordingLib().s, () => 0, () => {}, lib);
+  return {
+    a: b.async as AsyncBackend & { pool(): CallPool },
+    symbols: Object.keys(symbols),
+  };
+}
+
+/** Runs `fn` over a pooled glibc-backed Darwin backend and a temp dir fd. */
+async function withGlibcDarwin(
+  fn: (
+    a: AsyncBackend & { pool(): CallPool },
+    dirfd: number,
+    root: string,
+  ) => Promise<void>,
+): Promise<void> {
+  const { a } = glibcDarwin();
+  const root = Deno.makeTempDirSync({ prefix: "dirfd-darwin-" });
+  // A real directory descriptor, from glibc on this thread (O_RDONLY is 0).
+  const libc = Deno.dlopen(LIBC, {
+    open: { parameters: ["buffer", "i32"], result: "i32" },
+    close: { parameters: ["i32"], result: "i32" },
+  });
+  const dirfd = libc.symbols.open(new TextEncoder().encode(`${root}\0`), 0);
+  try {
+    assert.ok(dirfd >= 0, `open ${root}`);
+    await fn(a, dirfd, root);
+    assert.ok(a.pool().workers >= 1, "a worker ran the calls");
+  } finally {
+    a.pool().close();
+    if (dirfd >= 0) libc.symbols.close(dirfd);
+    libc.close();
+    Deno.removeSync(root, { recursive: true });
+  }
+}
+
+const glibcOnly = {
+  // Reason: the stand-in for libSystem is glibc, opened by the workers.
+  ignore: Deno.build.os !== "linux" ||
+    Deno.permissions.querySync({ name: "ffi" }).state !== "granted",
+  sanitizeResources: true,
+  sanitizeOps: true,
+};
+
+Deno.test({
+  ...glibcOnly,
+  name: "darwin: the glibc stand-in pool has every symbol the tests call",
+  fn() {
+    const { a, symbols } = glibcDarwin();
+    try {
+      for (
+        const k of [
+          "fstatat",
+          "fstat",
+          "openat",
+          "mkdirat",
+          "readlinkat",
+          "symlinkat",
+          "unlinkat",
+          "renameat",
+          "fchmodat",
+          "__errno_location",
+        ]
+      ) assert.ok(symbols.includes(k), k);
+      assert.ok(!symbols.includes("__error"));
+    } finally {
+      a.pool().close();
+    }
+  },
+});
+
+Deno.test({
+  ...glibcOnly,
+  name: "darwin: async twins run on a worker thread, not the main one",
+  async fn() {
+    await withGlibcDarwin(async (a) => {
+      const main = Deno.readLinkSync("/proc/thread-self");
+      const got = await a.readLinkAt!(LINUX_AT_FDCWD, "/proc/thread-self");
+      assert.equal(typeof got, "string");
+      const [, pid, tid] = /^(\d+)\/task\/(\d+)$/.exec(got as string) ?? [];
+      const [, mainPid, mainTid] = /^(\d+)\/task\/(\d+)$/.exec(main)!;
+      assert.equal(pid, mainPid, `same process: ${got} vs ${main}`);
+      assert.ok(tid !== undefined && tid !== mainTid, `${got} vs ${main}`);
+    });
+  },
+});
+
+Deno.test({
+  ...glibcOnly,
+  name:
+    "darwin: mkdirAt/symlinkAt/readLinkAt/renameAt/unlinkAt twins on a worker",
+  async fn() {
+    await withGlibcDarwin(async (a, dirfd, root) => {
+      assert.equal(await a.mkdirAt!(dirfd, "d", 0o755), 0);
+      assert.ok(Deno.statSync(`${root}/d`).isDirectory);
+      // The worker's own errno, with Linux's numbers (glibc is the library).
+      assert.equal(await a.mkdirAt!(dirfd, "d", 0o755), -EEXIST);
+      assert.equal(await a.mkdirAt!(dirfd, "no/d", 0o755), -ENOENT);
+
+      assert.equal(await a.symlinkAt!("target/ü", dirfd, "l", false), 0);
+      assert.equal(Deno.readLinkSync(`${root}/l`), "target/ü");
+      assert.equal(await a.readLinkAt!(dirfd, "l"), "target/ü");
+      assert.equal(await a.symlinkAt!("t", dirfd, "l", false), -EEXIST);
+      assert.equal(await a.symlinkAt!("t", dirfd, "no/l", false), -ENOENT);
+      assert.equal(await a.readLinkAt!(dirfd, "missing"), -ENOENT);
+
+      assert.equal(await a.renameAt!(dirfd, "l", dirfd, "d/l2"), 0);
+      assert.ok(Deno.lstatSync(`${root}/d/l2`).isSymlink);
+      assert.throws(() => Deno.lstatSync(`${root}/l`), Deno.errors.NotFound);
+      assert.equal(await a.renameAt!(dirfd, "l", dirfd, "l3"), -ENOENT);
+
+      assert.equal(await a.unlinkAt!(dirfd, "d/l2", false), 0);
+      assert.throws(() => Deno.lstatSync(`${root}/d/l2`), Deno.errors.NotFound);
+      assert.equal(await a.unlinkAt!(dirfd, "d/l2", false), -ENOENT);
+      // rmdir passes macOS's AT_REMOVEDIR (0x80), which Linux rejects: the
+      // flag reached the worker's unlinkat, and the directory stays.
+      assert.equal(await a.unlinkAt!(dirfd, "d", true), -EINVAL);
+      assert.ok(Deno.statSync(`${root}/d`).isDirectory);
+
+      // Calls made in one tick go out as one batch, each with its own result.
+      const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+      const results = await Promise.all([
+        ...names.map((n) => a.mkdirAt!(dirfd, n, 0o700)),
+        a.mkdirAt!(dirfd, "m0", 0o700),
+        a.readLinkAt!(dirfd, "m1"),
+      ]);
+      assert.deepEqual(results.slice(0, 20), names.map(() => 0));
+      // Batched after m0's own mkdirat: it exists; m1 is no symlink.
+      assert.deepEqual(results.slice(20), [-EEXIST, -EINVAL]);
+      for (const n of names) {
+        assert.ok(Deno.statSync(`${root}/${n}`).isDirectory);
+      }
+    });
+  },
+});
+
+Deno.test({
+  ...glibcOnly,
+  name: "darwin: stat requests go to fstatat and fstat on a worker",
+  async fn() {
+    await withGlibcDarwin(async (a, dirfd, root) => {
+      Deno.writeTextFileSync(`${root}/f`, "data");
+      const st = await a.statAt!(dirfd, "f", true);
+      assert.ok(st instanceof StatResult, `statAt: ${st}`);
+      // glibc's struct stat is not macOS's, but both keep st_ino at byte 8:
+      // the decoder read the request's own output buffer in the arena.
+      assert.equal(st.ino, Deno.statSync(`${root}/f`).ino);
+      assert.equal(await a.statAt!(dirfd, "missing", true), -ENOENT);
+      // lstat passes macOS's AT_SYMLINK_NOFOLLOW (0x20), which Linux rejects.
+      assert.equal(await a.statAt!(dirfd, "f", false), -EINVAL);
+
+      const fst = await a.fstat!(dirfd);
+      assert.ok(fst instanceof StatResult, `fstat: ${fst}`);
+      assert.equal(fst.ino, Deno.statSync(root).ino);
+      assert.equal(await a.fstat!(-1), -EBADF);
+    });
+  },
+});
+
+Deno.test({
+  ...glibcOnly,
+  name:
+    "darwin: the lchmodAt twin is fchmodat with AT_SYMLINK_NOFOLLOW on a worker",
+  async fn() {
+    await withGlibcDarwin(async (a, dirfd, root) => {
+      Deno.writeTextFileSync(`${root}/f`, "data");
+      Deno.chmodSync(`${root}/f`, 0o644);
+      // chmodAt: fchmodat with flags 0, the same meaning on both systems.
+      assert.equal(await a.chmodAt!(dirfd, "f", 0o600), 0);
+      assert.equal(Deno.statSync(`${root}/f`).mode! & 0o777, 0o600);
+      // lchmodAt: the same call with macOS's AT_SYMLINK_NOFOLLOW (0x20),
+      // which glibc's fchmodat refuses (its own is 0x100): the flag went
+      // through, and nothing changed.
+      assert.equal(await a.lchmodAt!(dirfd, "f", 0o644), -EINVAL);
+      assert.equal(Deno.statSync(`${root}/f`).mode! & 0o777, 0o600);
+      assert.equal(await a.chmodAt!(dirfd, "missing", 0o600), -ENOENT);
+    });
+  },
 });

@@ -297,6 +297,7 @@ Deno.test({
           if (path === LIBC) assert.notEqual(rs[i], main, "on a worker");
           else assert.equal(rs[i], main, "no worker: run here, same result");
         }
+        assert.equal(pool.ranHere, path === LIBC ? 0 : 100);
       } finally {
         pool.close();
       }

@@ -25,6 +25,7 @@ import {
 import * as dirfd from "../mod.ts";
 import { backend } from "../_backend.ts";
 import type { WindowsBackend } from "../ffi/windows.ts";
+import type { CallPool } from "../ffi/_pool.ts";
 import { SYMBOLIC_LINK_FLAG } from "../ffi/_windows_logic.ts";
 import { assertSameInfo, thrown, withTempDir } from "./_helpers.ts";
 
@@ -554,5 +555,91 @@ test("dirFd with a '..' component is NotSupported, never resolved lexically", as
     }
     // Without dirFd, `..` is the Win32 layer's business, as usual.
     assert.ok(statSync(`${root}\\sub\\..\\top`).isFile);
+  });
+});
+
+test("async calls run as tasks on a pool worker, each with its own error", async () => {
+  await withTempDir(async (root) => {
+    Deno.writeTextFileSync(`${root}\\f`, "hello");
+    Deno.mkdirSync(`${root}\\d`);
+    using dir = openDirSync(root);
+    // Every Windows async twin, with successes and failures mixed in one
+    // batch; each must settle as its sync twin does.
+    type Op = [string, () => Promise<unknown>, () => unknown];
+    const ops: Op[] = [
+      ["stat f", () => stat(`${root}\\f`), () => statSync(`${root}\\f`)],
+      ["lstat d", () => lstat(`${root}/d`), () => lstatSync(`${root}/d`)],
+      [
+        "stat missing",
+        () => stat(`${root}\\missing`),
+        () => statSync(`${root}\\missing`),
+      ],
+      [
+        "dirFd",
+        () => stat("f", { dirFd: dir }),
+        () => statSync("f", { dirFd: dir }),
+      ],
+      [
+        "dirFd missing",
+        () => lstat("nope", { dirFd: dir }),
+        () => lstatSync("nope", { dirFd: dir }),
+      ],
+      ["fd", () => stat(dir), () => statSync(dir)],
+      [
+        "openDir file",
+        () => openDir(`${root}\\f`),
+        () => openDirSync(`${root}\\f`),
+      ],
+      [
+        "readLink file",
+        () => dirfd.readLink(`${root}\\f`),
+        () => readLinkSync(`${root}\\f`),
+      ],
+      [
+        "truncate dir",
+        () => truncate(`${root}\\d`, 1),
+        () => truncateSync(`${root}\\d`, 1),
+      ],
+    ];
+    const settle = (p: Promise<unknown>) => p.then((v) => v, (e) => e);
+    const many = Array.from({ length: 180 }, (_, i) => ops[i % ops.length]);
+    const got = await Promise.all(many.map(([, a]) => settle(a())));
+    for (let i = 0; i < many.length; i++) {
+      const [name, , sync] = many[i];
+      let want: unknown;
+      try {
+        want = sync();
+      } catch (e) {
+        want = e;
+      }
+      if (want instanceof Error) {
+        const g = got[i] as SystemError;
+        assert.ok(g instanceof Error, `${name}: rejects like the sync twin`);
+        assert.equal(g.constructor, want.constructor, name);
+        assert.equal(g.message, want.message, name);
+      } else if (want instanceof dirfd.Dir) {
+        (got[i] as dirfd.Dir).close();
+        want.close();
+      } else {
+        assertSameInfo(
+          got[i] as Deno.FileInfo,
+          want as Deno.FileInfo,
+          name,
+          [],
+        );
+      }
+    }
+    // An opened directory, a truncated file, a (stub) symlink: one by one.
+    await using d = await openDir("d", { dirFd: dir });
+    assert.ok((await stat(d)).isDirectory);
+    await truncate(`${root}\\f`, 2);
+    assert.equal(Deno.statSync(`${root}\\f`).size, 2);
+    await symlink("f", `${root}\\lf`);
+    const call = b().lastSymlinkCall!;
+    assert.deepEqual(call.attempts, [UNPRIV]);
+    assert.equal(call.link, `${root}\\lf`);
+    const pool = (b().async as unknown as { pool(): CallPool }).pool();
+    assert.ok(pool.workers > 0);
+    assert.equal(pool.ranHere, 0, "every task ran on a worker");
   });
 });
