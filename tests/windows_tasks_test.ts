@@ -1,0 +1,1121 @@
+// Copyright 2026 the dirfd authors. MIT license.
+// The Windows pool tasks (ffi/_windows_tasks.ts), rebuilt from their source
+// text exactly as a pool worker rebuilds them, run against stand-in symbols
+// that record their arguments and return scripted values. This checks that
+// each task refers to nothing from its module, that its literal constants
+// match the named ones of windows.ts and _windows_logic.ts, and that its
+// calls follow KERNEL32_SYMBOLS / NTDLL_SYMBOLS. Runs on every OS.
+import assert from "node:assert/strict";
+import type { PoolTask } from "../ffi/_pool.ts";
+import {
+  READLINK_OUT,
+  STAT_OUT,
+  WINDOWS_TASKS,
+} from "../ffi/_windows_tasks.ts";
+import {
+  CREATE,
+  FSCTL_GET_REPARSE_POINT,
+  KERNEL32_SYMBOLS,
+  NT,
+  NTDLL_SYMBOLS,
+} from "../ffi/windows.ts";
+import {
+  decodeReparseTarget,
+  decodeWindowsStat,
+  encodeSymlinkReparse,
+  ERROR,
+  FILE_ATTRIBUTE,
+  FILE_INFO_CLASS,
+  IO_REPARSE_TAG,
+  SIZEOF,
+  type WindowsStatResult,
+} from "../ffi/_windows_logic.ts";
+
+const AT_FDCWD = -100;
+const DIR_HANDLE = 0x44;
+const TASK_NAMES = [
+  "winOpen",
+  "winStatHandle",
+  "winStatAt",
+  "winOpenDirAt",
+  "winReadLink",
+  "winSetLength",
+  "winTruncate",
+];
+
+/** A task rebuilt from its source, as the pool worker does (_pool.ts). */
+function rebuild(task: PoolTask): PoolTask {
+  return new Function("return (" + task.toString() + ");")();
+}
+
+const TASKS: Record<string, PoolTask> = Object.fromEntries(
+  Object.entries(WINDOWS_TASKS).map(([name, task]) => [name, rebuild(task)]),
+);
+
+/** Parameter types of every symbol a task may call. */
+const SIGNATURES: Record<string, readonly string[]> = {};
+for (const [name, def] of Object.entries(KERNEL32_SYMBOLS)) {
+  SIGNATURES[name] = def.parameters;
+}
+for (const [name, def] of Object.entries(NTDLL_SYMBOLS)) {
+  SIGNATURES[name] = def.parameters;
+}
+
+/** Checks a stand-in call against its symbol's declared parameters. */
+function checkArgs(name: string, args: unknown[]): void {
+  const params = SIGNATURES[name];
+  assert.ok(params !== undefined, `${name} is not a declared symbol`);
+  assert.equal(args.length, params.length, `${name}: argument count`);
+  params.forEach((type, i) => {
+    const a = args[i];
+    const where = `${name} argument ${i} (${type}): ${String(a)}`;
+    switch (type) {
+      case "buffer":
+        assert.ok(ArrayBuffer.isView(a), where);
+        break;
+      case "pointer":
+        assert.equal(a, null, where);
+        break;
+      case "isize":
+        assert.ok(
+          typeof a === "bigint" ||
+            (typeof a === "number" && Number.isSafeInteger(a)),
+          where,
+        );
+        break;
+      case "u32":
+        assert.ok(
+          typeof a === "number" && Number.isInteger(a) && a >= 0 &&
+            a <= 0xffffffff,
+          where,
+        );
+        break;
+      case "i32":
+        assert.ok(
+          typeof a === "number" && Number.isInteger(a) && a >= -0x80000000 &&
+            a <= 0x7fffffff,
+          where,
+        );
+        break;
+      default:
+        assert.fail(`${where}: unexpected parameter type`);
+    }
+  });
+}
+
+/** The structs one stat reads, as bytes. */
+interface StatFixture {
+  basic: Uint8Array;
+  standard: Uint8Array;
+  byHandle: Uint8Array;
+  tagInfo: Uint8Array;
+}
+
+function filetime(ticks: bigint): [number, number] {
+  return [Number(ticks & 0xffffffffn), Number(ticks >> 32n)];
+}
+
+function statFixture(attrs: number, tag = 0): StatFixture {
+  const basic = new Uint8Array(SIZEOF.FILE_BASIC_INFO);
+  const b = new Uint32Array(basic.buffer);
+  b.set([
+    ...filetime(133_000_000_001_234_567n), // CreationTime
+    ...filetime(133_100_000_002_345_678n), // LastAccessTime
+    ...filetime(133_200_000_003_456_789n), // LastWriteTime
+    ...filetime(133_300_000_004_567_890n), // ChangeTime
+    attrs,
+  ]);
+  const standard = new Uint8Array(SIZEOF.FILE_STANDARD_INFO);
+  // AllocationSize 8192 + 2^32, EndOfFile 5000 + 2 * 2^32, 3 links.
+  new Uint32Array(standard.buffer).set([8192, 1, 5000, 2, 3, 0]);
+  const byHandle = new Uint8Array(SIZEOF.BY_HANDLE_FILE_INFORMATION);
+  const h = new Uint32Array(byHandle.buffer);
+  h[0] = attrs;
+  h[7] = 0xcafe1234; // dwVolumeSerialNumber
+  h[10] = 3; // nNumberOfLinks
+  h[11] = 0x12; // nFileIndexHigh
+  h[12] = 0x3456; // nFileIndexLow
+  const tagInfo = new Uint8Array(SIZEOF.FILE_ATTRIBUTE_TAG_INFO);
+  new Uint32Array(tagInfo.buffer).set([attrs, tag]);
+  return { basic, standard, byHandle, tagInfo };
+}
+
+const DIRECTORY = statFixture(FILE_ATTRIBUTE.DIRECTORY);
+const FILE = statFixture(0x20); // FILE_ATTRIBUTE_ARCHIVE
+const SYMLINK = statFixture(
+  FILE_ATTRIBUTE.REPARSE_POINT,
+  IO_REPARSE_TAG.SYMLINK,
+);
+const DIR_SYMLINK = statFixture(
+  FILE_ATTRIBUTE.REPARSE_POINT | FILE_ATTRIBUTE.DIRECTORY,
+  IO_REPARSE_TAG.SYMLINK,
+);
+const JUNCTION = statFixture(
+  FILE_ATTRIBUTE.REPARSE_POINT | FILE_ATTRIBUTE.DIRECTORY,
+  IO_REPARSE_TAG.MOUNT_POINT,
+);
+
+/** What the stand-ins return. */
+interface Script {
+  /** GetLastError's value (until CloseHandle changes it). */
+  lastError?: number;
+  /** GetLastError's value after any CloseHandle. */
+  errorAfterClose?: number;
+  /** CreateFileW's result (a HANDLE as isize; -1n is INVALID_HANDLE_VALUE). */
+  createFile?: bigint;
+  /** Whether ntdll has NtCreateFile (and RtlNtStatusToDosError). */
+  nt?: boolean;
+  /** NtCreateFile's NTSTATUS. */
+  ntStatus?: number;
+  /** The handle NtCreateFile writes. */
+  ntHandle?: bigint;
+  /** RtlNtStatusToDosError's result. */
+  dosError?: number;
+  /** What the stat queries read. */
+  stat?: StatFixture;
+  /** The call that fails (returns 0). */
+  fail?: "basic" | "standard" | "byHandle" | "tag" | "ioctl" | "setInfo";
+  /** What DeviceIoControl writes. */
+  reparse?: Uint8Array;
+}
+
+interface Call {
+  name: string;
+  /** The arguments; for a task, those after `s`. */
+  args: any[];
+}
+
+/** Stand-in symbols plus the rebuilt tasks, recording every call. */
+function standIns(script: Script = {}) {
+  const calls: Call[] = [];
+  let lastError = script.lastError ?? 0;
+  const stat = script.stat ?? FILE;
+  const sym = (name: string, impl: (...args: any[]) => unknown) =>
+  (
+    ...args: any[]
+  ) => {
+    checkArgs(name, args);
+    calls.push({ name, args });
+    return impl(...args);
+  };
+  const fill = (buf: Uint8Array, src: Uint8Array) => {
+    buf.set(src.subarray(0, Math.min(buf.byteLength, src.byteLength)));
+  };
+  const s: Record<string, unknown> = {
+    CreateFileW: sym("CreateFileW", () => script.createFile ?? 0x1cn),
+    CloseHandle: sym("CloseHandle", () => {
+      if (script.errorAfterClose !== undefined) {
+        lastError = script.errorAfterClose;
+      }
+      return 1;
+    }),
+    GetLastError: sym("GetLastError", () => lastError),
+    GetFileInformationByHandleEx: sym(
+      "GetFileInformationByHandleEx",
+      (_h: bigint, cls: number, buf: Uint8Array) => {
+        if (cls === FILE_INFO_CLASS.FileBasicInfo) {
+          if (script.fail === "basic") return 0;
+          fill(buf, stat.basic);
+        } else if (cls === FILE_INFO_CLASS.FileStandardInfo) {
+          if (script.fail === "standard") return 0;
+          fill(buf, stat.standard);
+        } else if (cls === FILE_INFO_CLASS.FileAttributeTagInfo) {
+          if (script.fail === "tag") return 0;
+          fill(buf, stat.tagInfo);
+        } else {
+          assert.fail(`unexpected FILE_INFO_BY_HANDLE_CLASS ${cls}`);
+        }
+        return 1;
+      },
+    ),
+    GetFileInformationByHandle: sym(
+      "GetFileInformationByHandle",
+      (_h: bigint, buf: Uint8Array) => {
+        if (script.fail === "byHandle") return 0;
+        fill(buf, stat.byHandle);
+        return 1;
+      },
+    ),
+    DeviceIoControl: sym(
+      "DeviceIoControl",
+      (
+        _h: bigint,
+        _code: number,
+        _in: null,
+        _inSize: number,
+        out: Uint8Array,
+        _outSize: number,
+        returned: Uint8Array,
+      ) => {
+        if (script.fail === "ioctl") return 0;
+        const data = script.reparse ?? new Uint8Array(0);
+        out.set(data);
+        new DataView(returned.buffer, returned.byteOffset, 4)
+          .setUint32(0, data.byteLength, true);
+        return 1;
+      },
+    ),
+    SetFileInformationByHandle: sym(
+      "SetFileInformationByHandle",
+      () => script.fail === "setInfo" ? 0 : 1,
+    ),
+    NtCreateFile: script.nt === false ? null : sym(
+      "NtCreateFile",
+      (handle: Uint8Array) => {
+        const status = script.ntStatus ?? 0;
+        if (status >= 0) {
+          new DataView(handle.buffer, handle.byteOffset, 8)
+            .setBigInt64(0, script.ntHandle ?? 0x88n, true);
+        }
+        return status;
+      },
+    ),
+    RtlNtStatusToDosError: script.nt === false
+      ? null
+      : sym("RtlNtStatusToDosError", () => script.dosError ?? 0),
+  };
+  for (const [name, task] of Object.entries(TASKS)) {
+    s[name] = (env: unknown, ...args: any[]) => {
+      assert.equal(env, s, `${name} gets the same s`);
+      calls.push({ name, args });
+      return task(env, ...args);
+    };
+  }
+  const named = (name: string) => calls.filter((c) => c.name === name);
+  const one = (name: string) => {
+    const found = named(name);
+    assert.equal(found.length, 1, `one ${name} call`);
+    return found[0];
+  };
+  const names = () => calls.map((c) => c.name);
+  return { s, calls, named, one, names };
+}
+
+/** A NUL-terminated UTF-16 name. */
+function wname(text: string): Uint16Array {
+  const b = new Uint16Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) b[i] = text.charCodeAt(i);
+  return b;
+}
+
+function address(view: ArrayBufferView): bigint {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(view)));
+}
+
+/** A stat task's output, filled with garbage the task must overwrite. */
+function statOut(): Uint8Array {
+  return new Uint8Array(STAT_OUT.size).fill(0xee);
+}
+
+/** Where a view starts inside `base`'s buffer, relative to `base`. */
+function offsetIn(base: Uint8Array, view: ArrayBufferView): number {
+  assert.equal(view.buffer, base.buffer, "a view of the same buffer");
+  return view.byteOffset - base.byteOffset;
+}
+
+/** The arguments a task receives, after `s`. */
+function run(s: Record<string, unknown>, name: string, ...args: unknown[]) {
+  return (s[name] as PoolTask)(s, ...args);
+}
+
+/** Decodes a stat task's output the way windows.ts does. */
+function decodeOut(out: Uint8Array): WindowsStatResult {
+  const w = new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4);
+  return decodeWindowsStat(
+    w.subarray(STAT_OUT.basic / 4),
+    w.subarray(STAT_OUT.standard / 4),
+    w.subarray(STAT_OUT.byHandle / 4),
+    w[STAT_OUT.tag / 4 + 1],
+  );
+}
+
+function decodeFixture(f: StatFixture, reparse: boolean): WindowsStatResult {
+  return decodeWindowsStat(
+    new Uint32Array(f.basic.buffer),
+    new Uint32Array(f.standard.buffer),
+    new Uint32Array(f.byHandle.buffer),
+    reparse ? new Uint32Array(f.tagInfo.buffer)[1] : 0,
+  );
+}
+
+function plain(r: WindowsStatResult): Record<string, unknown> {
+  return {
+    isFile: r.isFile,
+    isDirectory: r.isDirectory,
+    isSymlink: r.isSymlink,
+    size: r.size,
+    dev: r.dev,
+    ino: r.ino,
+    mode: r.mode,
+    nlink: r.nlink,
+    blocks: r.blocks,
+    atime: r.atime?.getTime(),
+    mtime: r.mtime?.getTime(),
+    ctime: r.ctime?.getTime(),
+    birthtime: r.birthtime?.getTime(),
+    atimeNs: r.atimeNs,
+    mtimeNs: r.mtimeNs,
+    ctimeNs: r.ctimeNs,
+    birthtimeNs: r.birthtimeNs,
+  };
+}
+
+Deno.test("windows tasks: every task is rebuilt from its source text alone", () => {
+  assert.deepEqual(Object.keys(WINDOWS_TASKS).sort(), [...TASK_NAMES].sort());
+  for (const name of TASK_NAMES) {
+    const task = TASKS[name];
+    assert.equal(typeof task, "function", name);
+    assert.notEqual(task, WINDOWS_TASKS[name], `${name} is a new function`);
+    assert.equal(task.name, name);
+    assert.equal(task.length, WINDOWS_TASKS[name].length, `${name} arity`);
+    // No named constant of the modules appears in the code (comments aside).
+    const code = WINDOWS_TASKS[name].toString()
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/[^\n]*/g, "");
+    for (
+      const id of [
+        "CREATE",
+        "NT",
+        "FSCTL_GET_REPARSE_POINT",
+        "ERROR",
+        "SIZEOF",
+        "FILE_INFO_CLASS",
+        "FILE_ATTRIBUTE",
+        "IO_REPARSE_TAG",
+        "STAT_OUT",
+        "READLINK_OUT",
+        "AT_FDCWD",
+      ]
+    ) {
+      assert.doesNotMatch(code, new RegExp(`\\b${id}\\b`), `${name}: ${id}`);
+    }
+  }
+});
+
+Deno.test("windows tasks: every rebuilt task runs its success and failure paths", () => {
+  const len = new Uint8Array(8);
+  const name = wname("a\\b");
+  const cases: [string, Script, () => unknown[], number][] = [
+    ["winOpen", {}, () => [AT_FDCWD, name, 6, 1, 0x80, statOut()], 0x1c],
+    ["winOpen", { createFile: -1n, lastError: 2 }, () => [
+      AT_FDCWD,
+      name,
+      6,
+      0,
+      0x80,
+      statOut(),
+    ], -2],
+    ["winOpen", {}, () => [DIR_HANDLE, name, 6, 0, 0x80, statOut()], 0x88],
+    ["winOpen", { ntStatus: -0x3fffffcc, dosError: 2 }, () => [
+      DIR_HANDLE,
+      name,
+      6,
+      1,
+      0x80,
+      statOut(),
+    ], -2],
+    ["winOpen", { nt: false }, () => [
+      DIR_HANDLE,
+      name,
+      6,
+      1,
+      0x80,
+      statOut(),
+    ], -ERROR.NOT_SUPPORTED],
+    ["winStatHandle", {}, () => [0x1c, statOut()], 0],
+    ["winStatHandle", { stat: SYMLINK }, () => [0x1c, statOut()], 0],
+    ["winStatHandle", { fail: "basic", lastError: 6 }, () => [
+      0x1c,
+      statOut(),
+    ], -6],
+    ["winStatHandle", { stat: SYMLINK, fail: "tag", lastError: 6 }, () => [
+      0x1c,
+      statOut(),
+    ], -6],
+    ["winStatAt", {}, () => [AT_FDCWD, name, 6, 1, statOut()], 0],
+    ["winStatAt", {}, () => [DIR_HANDLE, name, 6, 0, statOut()], 0],
+    ["winStatAt", { createFile: -1n, lastError: 3 }, () => [
+      AT_FDCWD,
+      name,
+      6,
+      1,
+      statOut(),
+    ], -3],
+    ["winStatAt", { fail: "standard", lastError: 5 }, () => [
+      AT_FDCWD,
+      name,
+      6,
+      1,
+      statOut(),
+    ], -5],
+    ["winOpenDirAt", { stat: DIRECTORY }, () => [
+      AT_FDCWD,
+      name,
+      6,
+      1,
+      statOut(),
+    ], 0x1c],
+    ["winOpenDirAt", { stat: FILE }, () => [
+      DIR_HANDLE,
+      name,
+      6,
+      1,
+      statOut(),
+    ], -ERROR.DIRECTORY],
+    ["winOpenDirAt", { stat: SYMLINK }, () => [
+      AT_FDCWD,
+      name,
+      6,
+      0,
+      statOut(),
+    ], -ERROR.CANT_RESOLVE_FILENAME],
+    ["winOpenDirAt", { createFile: -1n, lastError: 2 }, () => [
+      AT_FDCWD,
+      name,
+      6,
+      1,
+      statOut(),
+    ], -2],
+    ["winOpenDirAt", { fail: "byHandle", lastError: 1 }, () => [
+      AT_FDCWD,
+      name,
+      6,
+      1,
+      statOut(),
+    ], -1],
+    ["winReadLink", { reparse: encodeSymlinkReparse("x", "x", true) }, () => [
+      name,
+      new Uint8Array(READLINK_OUT.size),
+    ], 24],
+    ["winReadLink", { fail: "ioctl", lastError: 4390 }, () => [
+      name,
+      new Uint8Array(READLINK_OUT.size),
+    ], -4390],
+    ["winReadLink", { createFile: -1n, lastError: 2 }, () => [
+      name,
+      new Uint8Array(READLINK_OUT.size),
+    ], -2],
+    ["winSetLength", {}, () => [0x1c, len], 0],
+    ["winSetLength", { fail: "setInfo", lastError: 112 }, () => [
+      0x1c,
+      len,
+    ], -112],
+    ["winTruncate", {}, () => [name, len], 0],
+    ["winTruncate", { createFile: -1n, lastError: 5 }, () => [name, len], -5],
+    ["winTruncate", { fail: "setInfo", lastError: 112 }, () => [
+      name,
+      len,
+    ], -112],
+  ];
+  const covered = new Set<string>();
+  for (const [task, script, args, want] of cases) {
+    const { s } = standIns(script);
+    const what = `${task} ${
+      JSON.stringify(script, (_k, v) =>
+        typeof v === "bigint"
+          ? `${v}n`
+          : v instanceof Uint8Array
+          ? `[${v.byteLength} bytes]`
+          : v)
+    }`;
+    let got: number;
+    try {
+      got = TASKS[task](s, ...args());
+    } catch (e) {
+      assert.fail(`${what} threw ${e}`);
+    }
+    assert.equal(got, want, what);
+    covered.add(`${task} ${want < 0 ? "failure" : "success"}`);
+  }
+  for (const task of TASK_NAMES) {
+    assert.ok(covered.has(`${task} success`), `${task} success ran`);
+    assert.ok(covered.has(`${task} failure`), `${task} failure ran`);
+  }
+});
+
+Deno.test("windows tasks: output layouts fit the structs and winOpen's scratch", () => {
+  // The structs one after another, the tag word 8-aligned, then the scratch:
+  // handle (8), IO_STATUS_BLOCK (16), UNICODE_STRING, OBJECT_ATTRIBUTES.
+  const scratch = 8 + 16 + NT.SIZEOF_UNICODE_STRING +
+    NT.SIZEOF_OBJECT_ATTRIBUTES;
+  assert.equal(STAT_OUT.basic, 0);
+  assert.equal(STAT_OUT.standard, STAT_OUT.basic + SIZEOF.FILE_BASIC_INFO);
+  assert.equal(
+    STAT_OUT.byHandle,
+    STAT_OUT.standard + SIZEOF.FILE_STANDARD_INFO,
+  );
+  assert.ok(
+    STAT_OUT.byHandle + SIZEOF.BY_HANDLE_FILE_INFORMATION <= STAT_OUT.tag,
+  );
+  assert.equal(STAT_OUT.scratch, STAT_OUT.tag + SIZEOF.FILE_ATTRIBUTE_TAG_INFO);
+  assert.equal(STAT_OUT.scratch % 8, 0);
+  assert.equal(STAT_OUT.size - STAT_OUT.scratch, scratch);
+  assert.equal(READLINK_OUT.reparse, 0);
+  assert.equal(READLINK_OUT.returned, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
+  assert.equal(READLINK_OUT.scratch, READLINK_OUT.returned + 8);
+  assert.equal(READLINK_OUT.scratch % 8, 0);
+  assert.equal(READLINK_OUT.size - READLINK_OUT.scratch, scratch);
+});
+
+Deno.test("windows tasks: winOpen with AT_FDCWD calls CreateFileW with the named constants", () => {
+  for (const follow of [1, 0]) {
+    const { s, one, names } = standIns({ createFile: 0x2an });
+    const name = wname("C:\\dir\\x");
+    const h = run(s, "winOpen", AT_FDCWD, name, 16, follow, 0x1234, statOut());
+    assert.equal(h, 0x2a);
+    assert.deepEqual(names(), ["winOpen", "CreateFileW"]);
+    const [n, access, share, security, disposition, flags, template] =
+      one("CreateFileW").args;
+    assert.equal(n, name);
+    assert.equal(access, 0x1234);
+    assert.equal(share, CREATE.FILE_SHARE_ALL);
+    assert.equal(security, null);
+    assert.equal(disposition, CREATE.OPEN_EXISTING);
+    assert.equal(
+      flags,
+      CREATE.FILE_FLAG_BACKUP_SEMANTICS |
+        (follow ? 0 : CREATE.FILE_FLAG_OPEN_REPARSE_POINT),
+      `flags, follow ${follow}`,
+    );
+    assert.equal(template, 0n);
+  }
+});
+
+Deno.test("windows tasks: winOpen with AT_FDCWD returns -GetLastError() for INVALID_HANDLE_VALUE", () => {
+  const { s, names } = standIns({ createFile: -1n, lastError: 32 });
+  const h = run(s, "winOpen", AT_FDCWD, wname("x"), 2, 1, 0x80, statOut());
+  assert.equal(h, -32);
+  assert.deepEqual(names(), ["winOpen", "CreateFileW", "GetLastError"]);
+});
+
+Deno.test("windows tasks: winOpen relative to a directory handle fills OBJECT_ATTRIBUTES for NtCreateFile", () => {
+  for (const follow of [1, 0]) {
+    const { s, one, names } = standIns({ ntHandle: 0x1_0000_0abcn });
+    const out = statOut();
+    const scratch = out.subarray(STAT_OUT.scratch);
+    const name = wname("sub\\file.txt");
+    const nameBytes = 24;
+    const access = 0x1;
+    const h = run(
+      s,
+      "winOpen",
+      DIR_HANDLE,
+      name,
+      nameBytes,
+      follow,
+      access,
+      scratch,
+    );
+    assert.deepEqual(names(), ["winOpen", "NtCreateFile"]);
+    const [
+      handle,
+      desired,
+      oa,
+      iosb,
+      allocation,
+      attributes,
+      share,
+      disposition,
+      options,
+      ea,
+      eaLength,
+    ] = one("NtCreateFile").args;
+    // The handle NtCreateFile wrote (8 bytes, little-endian) is returned.
+    assert.equal(h, 0x1_0000_0abc);
+    assert.equal(offsetIn(scratch, handle), 0);
+    assert.equal(handle.byteLength, 8);
+    assert.equal(offsetIn(scratch, iosb), 8);
+    assert.equal(iosb.byteLength, 16);
+    assert.equal(
+      desired,
+      access | CREATE.SYNCHRONIZE | CREATE.FILE_READ_ATTRIBUTES,
+    );
+    assert.equal(allocation, null);
+    assert.equal(attributes, 0);
+    assert.equal(share, CREATE.FILE_SHARE_ALL);
+    assert.equal(disposition, NT.FILE_OPEN);
+    assert.equal(
+      options,
+      NT.FILE_SYNCHRONOUS_IO_NONALERT | NT.FILE_OPEN_FOR_BACKUP_INTENT |
+        (follow ? 0 : NT.FILE_OPEN_REPARSE_POINT),
+      `options, follow ${follow}`,
+    );
+    assert.equal(ea, null);
+    assert.equal(eaLength, 0);
+    // OBJECT_ATTRIBUTES (the garbage in the scratch is all overwritten).
+    const unicode = scratch.subarray(24);
+    assert.equal(oa.byteLength, NT.SIZEOF_OBJECT_ATTRIBUTES);
+    const o = new DataView(oa.buffer, oa.byteOffset, oa.byteLength);
+    assert.equal(o.getUint32(0, true), NT.SIZEOF_OBJECT_ATTRIBUTES, "Length");
+    assert.equal(o.getUint32(4, true), 0, "padding");
+    assert.equal(o.getBigInt64(8, true), BigInt(DIR_HANDLE), "RootDirectory");
+    assert.equal(o.getBigUint64(16, true), address(unicode), "ObjectName");
+    assert.equal(o.getUint32(24, true), NT.OBJ_CASE_INSENSITIVE, "Attributes");
+    assert.equal(o.getUint32(28, true), 0, "padding");
+    assert.equal(o.getBigUint64(32, true), 0n, "SecurityDescriptor");
+    assert.equal(o.getBigUint64(40, true), 0n, "SecurityQualityOfService");
+    // The UNICODE_STRING it points at.
+    const u = new DataView(
+      unicode.buffer,
+      unicode.byteOffset,
+      NT.SIZEOF_UNICODE_STRING,
+    );
+    assert.equal(u.getUint16(0, true), nameBytes, "Length");
+    assert.equal(u.getUint16(2, true), nameBytes, "MaximumLength");
+    assert.equal(u.getUint32(4, true), 0, "padding");
+    assert.equal(u.getBigUint64(8, true), address(name), "Buffer");
+    // The UNICODE_STRING and OBJECT_ATTRIBUTES do not overlap.
+    assert.ok(offsetIn(scratch, oa) >= 24 + NT.SIZEOF_UNICODE_STRING);
+    assert.ok(offsetIn(scratch, oa) + oa.byteLength <= 88);
+  }
+});
+
+Deno.test("windows tasks: winOpen relative maps a failing NTSTATUS through RtlNtStatusToDosError", () => {
+  const STATUS_OBJECT_NAME_NOT_FOUND = 0xc0000034 | 0;
+  const { s, one, names } = standIns({
+    ntStatus: STATUS_OBJECT_NAME_NOT_FOUND,
+    dosError: ERROR.FILE_NOT_FOUND,
+    lastError: 999,
+  });
+  const h = run(
+    s,
+    "winOpen",
+    DIR_HANDLE,
+    wname("gone"),
+    8,
+    1,
+    0x80,
+    statOut().subarray(STAT_OUT.scratch),
+  );
+  assert.equal(h, -ERROR.FILE_NOT_FOUND);
+  assert.deepEqual(names(), [
+    "winOpen",
+    "NtCreateFile",
+    "RtlNtStatusToDosError",
+  ]);
+  assert.deepEqual(one("RtlNtStatusToDosError").args, [
+    STATUS_OBJECT_NAME_NOT_FOUND,
+  ]);
+});
+
+Deno.test("windows tasks: winOpen relative without NtCreateFile is ERROR_NOT_SUPPORTED", () => {
+  const { s, names } = standIns({ nt: false });
+  const h = run(
+    s,
+    "winOpen",
+    DIR_HANDLE,
+    wname("x"),
+    2,
+    1,
+    0x80,
+    statOut().subarray(STAT_OUT.scratch),
+  );
+  assert.equal(h, -ERROR.NOT_SUPPORTED);
+  assert.deepEqual(names(), ["winOpen"]);
+});
+
+Deno.test("windows tasks: winStatHandle queries basic, standard and by-handle info, the tag only for a reparse point", () => {
+  for (
+    const [stat, reparse] of [
+      [FILE, false],
+      [DIRECTORY, false],
+      [SYMLINK, true],
+      [JUNCTION, true],
+    ] as const
+  ) {
+    const { s, calls } = standIns({ stat });
+    const out = statOut();
+    assert.equal(run(s, "winStatHandle", 0x1c, out), 0);
+    const queries = calls.filter((c) =>
+      c.name.startsWith("GetFileInformation")
+    );
+    const want: [string, number | null, number][] = [
+      [
+        "GetFileInformationByHandleEx",
+        FILE_INFO_CLASS.FileBasicInfo,
+        SIZEOF.FILE_BASIC_INFO,
+      ],
+      [
+        "GetFileInformationByHandleEx",
+        FILE_INFO_CLASS.FileStandardInfo,
+        SIZEOF.FILE_STANDARD_INFO,
+      ],
+      ["GetFileInformationByHandle", null, SIZEOF.BY_HANDLE_FILE_INFORMATION],
+    ];
+    if (reparse) {
+      want.push([
+        "GetFileInformationByHandleEx",
+        FILE_INFO_CLASS.FileAttributeTagInfo,
+        SIZEOF.FILE_ATTRIBUTE_TAG_INFO,
+      ]);
+    }
+    assert.equal(queries.length, want.length, `queries, reparse ${reparse}`);
+    queries.forEach((c, i) => {
+      const [fn, cls, size] = want[i];
+      assert.equal(c.name, fn);
+      assert.equal(c.args[0], 0x1cn, "the handle");
+      if (cls === null) {
+        assert.equal(c.args[1].byteLength, size);
+        assert.equal(offsetIn(out, c.args[1]), STAT_OUT.byHandle);
+      } else {
+        assert.equal(c.args[1], cls);
+        assert.equal(c.args[2].byteLength, size);
+        assert.equal(c.args[3], size);
+        const at = {
+          [FILE_INFO_CLASS.FileBasicInfo]: STAT_OUT.basic,
+          [FILE_INFO_CLASS.FileStandardInfo]: STAT_OUT.standard,
+          [FILE_INFO_CLASS.FileAttributeTagInfo]: STAT_OUT.tag,
+        }[cls];
+        assert.equal(offsetIn(out, c.args[2]), at);
+      }
+    });
+    // The tag slot is cleared when there is no tag to read.
+    const tag = new DataView(out.buffer).getUint32(STAT_OUT.tag + 4, true);
+    assert.equal(tag, reparse ? new Uint32Array(stat.tagInfo.buffer)[1] : 0);
+  }
+});
+
+Deno.test("windows tasks: winStatHandle returns -GetLastError() when any query fails", () => {
+  for (
+    const [fail, stat, calls] of [
+      ["basic", FILE, 1],
+      ["standard", FILE, 2],
+      ["byHandle", FILE, 3],
+      ["tag", SYMLINK, 4],
+    ] as const
+  ) {
+    const { s, names } = standIns({ stat, fail, lastError: 1000 + calls });
+    assert.equal(
+      run(s, "winStatHandle", 0x1c, statOut()),
+      -(1000 + calls),
+      fail,
+    );
+    const n = names();
+    assert.equal(
+      n.filter((x) => x.startsWith("GetFileInformation")).length,
+      calls,
+      fail,
+    );
+    assert.equal(
+      n[n.length - 1],
+      "GetLastError",
+      `${fail}: the error is read last`,
+    );
+  }
+});
+
+Deno.test("windows tasks: winStatHandle output decodes like the structs themselves", () => {
+  for (
+    const [stat, reparse] of [
+      [FILE, false],
+      [DIRECTORY, false],
+      [SYMLINK, true],
+      [DIR_SYMLINK, true],
+      [JUNCTION, true],
+    ] as const
+  ) {
+    const { s } = standIns({ stat });
+    const out = statOut();
+    assert.equal(run(s, "winStatHandle", 0x1c, out), 0);
+    const got = decodeOut(out);
+    assert.deepEqual(plain(got), plain(decodeFixture(stat, reparse)));
+    const tag = new Uint32Array(stat.tagInfo.buffer)[1];
+    assert.equal(got.isSymlink, tag === IO_REPARSE_TAG.SYMLINK);
+    assert.equal(got.dev, 0xcafe1234);
+    assert.equal(got.ino, 0x12 * 2 ** 32 + 0x3456);
+    assert.equal(got.nlink, 3);
+  }
+});
+
+Deno.test("windows tasks: winStatAt opens for FILE_READ_ATTRIBUTES and always closes", () => {
+  // Success, through CreateFileW.
+  {
+    const { s, one, names } = standIns({ createFile: 0x30n, stat: FILE });
+    const out = statOut();
+    const name = wname("C:\\f");
+    assert.equal(run(s, "winStatAt", AT_FDCWD, name, 8, 0, out), 0);
+    const open = one("winOpen").args;
+    assert.deepEqual(open.slice(0, 5), [
+      AT_FDCWD,
+      name,
+      8,
+      0,
+      CREATE.FILE_READ_ATTRIBUTES,
+    ]);
+    assert.equal(offsetIn(out, open[5]), STAT_OUT.scratch);
+    assert.equal(one("CreateFileW").args[1], CREATE.FILE_READ_ATTRIBUTES);
+    assert.deepEqual(one("CloseHandle").args, [0x30n]);
+    assert.equal(names()[names().length - 1], "CloseHandle");
+    assert.deepEqual(plain(decodeOut(out)), plain(decodeFixture(FILE, false)));
+  }
+  // Success, relative to a directory handle.
+  {
+    const { s, one } = standIns({ ntHandle: 0x31n, stat: DIRECTORY });
+    const out = statOut();
+    assert.equal(run(s, "winStatAt", DIR_HANDLE, wname("d"), 2, 1, out), 0);
+    assert.equal(
+      one("NtCreateFile").args[1],
+      CREATE.FILE_READ_ATTRIBUTES | CREATE.SYNCHRONIZE,
+    );
+    assert.deepEqual(one("CloseHandle").args, [0x31n]);
+  }
+  // A failing query: its error (read before CloseHandle), and closed.
+  {
+    const { s, one, names } = standIns({
+      createFile: 0x32n,
+      fail: "byHandle",
+      lastError: 87,
+      errorAfterClose: 6,
+    });
+    assert.equal(
+      run(s, "winStatAt", AT_FDCWD, wname("f"), 2, 1, statOut()),
+      -87,
+    );
+    assert.deepEqual(one("CloseHandle").args, [0x32n]);
+    const n = names();
+    assert.ok(n.indexOf("GetLastError") < n.indexOf("CloseHandle"));
+  }
+  // A failing open: nothing to close.
+  {
+    const { s, named } = standIns({ createFile: -1n, lastError: 2 });
+    assert.equal(
+      run(s, "winStatAt", AT_FDCWD, wname("f"), 2, 1, statOut()),
+      -2,
+    );
+    assert.equal(named("CloseHandle").length, 0);
+    assert.equal(named("winStatHandle").length, 0);
+  }
+});
+
+Deno.test("windows tasks: winOpenDirAt keeps a directory open and closes anything else", () => {
+  const access = CREATE.FILE_LIST_DIRECTORY | CREATE.FILE_TRAVERSE |
+    CREATE.FILE_READ_ATTRIBUTES | CREATE.SYNCHRONIZE;
+  const cases: [StatFixture, number, number][] = [
+    [DIRECTORY, 0, 0x40],
+    [DIRECTORY, 1, 0x40],
+    [FILE, 1, -ERROR.DIRECTORY],
+    [FILE, 0, -ERROR.DIRECTORY],
+    [SYMLINK, 0, -ERROR.CANT_RESOLVE_FILENAME],
+    [DIR_SYMLINK, 0, -ERROR.CANT_RESOLVE_FILENAME],
+    [JUNCTION, 0, 0x40], // a mount point not followed is a directory
+  ];
+  for (const [stat, follow, want] of cases) {
+    const what = `attrs ${
+      new Uint32Array(stat.basic.buffer)[8]
+    }, follow ${follow}`;
+    const { s, one, named } = standIns({ createFile: 0x40n, stat });
+    const out = statOut();
+    const name = wname("C:\\d");
+    assert.equal(
+      run(s, "winOpenDirAt", AT_FDCWD, name, 8, follow, out),
+      want,
+      what,
+    );
+    const open = one("winOpen").args;
+    assert.deepEqual(
+      open.slice(0, 5),
+      [AT_FDCWD, name, 8, follow, access],
+      what,
+    );
+    assert.equal(offsetIn(out, open[5]), STAT_OUT.scratch);
+    assert.equal(one("CreateFileW").args[1], access, what);
+    assert.deepEqual(one("winStatHandle").args[0], 0x40);
+    assert.equal(one("winStatHandle").args[1], out);
+    const closes = named("CloseHandle");
+    if (want > 0) assert.equal(closes.length, 0, `${what}: kept open`);
+    else {assert.deepEqual(
+        closes.map((c) => c.args),
+        [[0x40n]],
+        `${what}: closed`,
+      );}
+  }
+  // Through NtCreateFile, with the same access.
+  {
+    const { s, one, named } = standIns({ ntHandle: 0x41n, stat: DIRECTORY });
+    assert.equal(
+      run(s, "winOpenDirAt", DIR_HANDLE, wname("d"), 2, 0, statOut()),
+      0x41,
+    );
+    assert.equal(
+      one("NtCreateFile").args[1],
+      access | CREATE.SYNCHRONIZE | CREATE.FILE_READ_ATTRIBUTES,
+    );
+    assert.equal(named("CloseHandle").length, 0);
+  }
+  // A failing stat: its error, read before CloseHandle; closed.
+  {
+    const { s, one } = standIns({
+      createFile: 0x42n,
+      fail: "basic",
+      lastError: 5,
+      errorAfterClose: 6,
+    });
+    assert.equal(
+      run(s, "winOpenDirAt", AT_FDCWD, wname("d"), 2, 1, statOut()),
+      -5,
+    );
+    assert.deepEqual(one("CloseHandle").args, [0x42n]);
+  }
+  // A failing open: nothing to close.
+  {
+    const { s, named } = standIns({ createFile: -1n, lastError: 3 });
+    assert.equal(
+      run(s, "winOpenDirAt", AT_FDCWD, wname("d"), 2, 1, statOut()),
+      -3,
+    );
+    assert.equal(named("CloseHandle").length, 0);
+  }
+});
+
+Deno.test("windows tasks: winReadLink opens the link itself and reads FSCTL_GET_REPARSE_POINT", () => {
+  const reparse = encodeSymlinkReparse("\\??\\C:\\target", "C:\\target", false);
+  const { s, one, names } = standIns({
+    createFile: 0x50n,
+    reparse,
+    lastError: 0,
+  });
+  const out = new Uint8Array(READLINK_OUT.size);
+  const name = wname("C:\\link");
+  const n = run(s, "winReadLink", name, out);
+  assert.equal(n, reparse.byteLength);
+  assert.equal(decodeReparseTarget(out, n), "\\\\?\\C:\\target");
+  const open = one("winOpen").args;
+  assert.deepEqual(open.slice(0, 5), [AT_FDCWD, name, 0, 0, 0]);
+  assert.equal(offsetIn(out, open[5]), READLINK_OUT.scratch);
+  const [, access, , , , flags] = one("CreateFileW").args;
+  assert.equal(access, 0);
+  assert.equal(
+    flags,
+    CREATE.FILE_FLAG_BACKUP_SEMANTICS | CREATE.FILE_FLAG_OPEN_REPARSE_POINT,
+  );
+  const [h, code, inBuf, inSize, outBuf, outSize, returned, overlapped] =
+    one("DeviceIoControl").args;
+  assert.equal(h, 0x50n);
+  assert.equal(code, FSCTL_GET_REPARSE_POINT);
+  assert.equal(inBuf, null);
+  assert.equal(inSize, 0);
+  assert.equal(offsetIn(out, outBuf), READLINK_OUT.reparse);
+  assert.equal(outBuf.byteLength, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
+  assert.equal(outSize, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
+  assert.equal(offsetIn(out, returned), READLINK_OUT.returned);
+  assert.ok(returned.byteLength >= 4);
+  assert.equal(overlapped, null);
+  assert.deepEqual(one("CloseHandle").args, [0x50n]);
+  assert.deepEqual(names(), [
+    "winReadLink",
+    "winOpen",
+    "CreateFileW",
+    "DeviceIoControl",
+    "CloseHandle",
+  ]);
+});
+
+Deno.test("windows tasks: winReadLink reads GetLastError before CloseHandle", () => {
+  const { s, one, names } = standIns({
+    createFile: 0x51n,
+    fail: "ioctl",
+    lastError: ERROR.NOT_A_REPARSE_POINT,
+    errorAfterClose: ERROR.INVALID_HANDLE,
+  });
+  const n = run(
+    s,
+    "winReadLink",
+    wname("C:\\file"),
+    new Uint8Array(READLINK_OUT.size),
+  );
+  assert.equal(n, -ERROR.NOT_A_REPARSE_POINT);
+  assert.deepEqual(one("CloseHandle").args, [0x51n]);
+  const order = names();
+  assert.ok(order.indexOf("GetLastError") < order.indexOf("CloseHandle"));
+  // A failing open: its error, nothing to close.
+  const failed = standIns({ createFile: -1n, lastError: ERROR.FILE_NOT_FOUND });
+  assert.equal(
+    run(
+      failed.s,
+      "winReadLink",
+      wname("C:\\gone"),
+      new Uint8Array(READLINK_OUT.size),
+    ),
+    -ERROR.FILE_NOT_FOUND,
+  );
+  assert.equal(failed.named("CloseHandle").length, 0);
+  assert.equal(failed.named("DeviceIoControl").length, 0);
+});
+
+Deno.test("windows tasks: winSetLength sets FileEndOfFileInfo to the 8-byte length", () => {
+  const length = new Uint8Array(16).fill(0xaa);
+  new DataView(length.buffer).setBigInt64(0, 0x1_2345_6789n, true);
+  const { s, one, named } = standIns();
+  assert.equal(run(s, "winSetLength", 0x60, length), 0);
+  const [h, cls, info, size] = one("SetFileInformationByHandle").args;
+  assert.equal(h, 0x60n);
+  assert.equal(cls, FILE_INFO_CLASS.FileEndOfFileInfo);
+  assert.equal(size, SIZEOF.FILE_END_OF_FILE_INFO);
+  assert.equal(info.byteLength, SIZEOF.FILE_END_OF_FILE_INFO);
+  assert.equal(offsetIn(length, info), 0);
+  assert.equal(
+    new DataView(info.buffer, info.byteOffset).getBigInt64(0, true),
+    0x1_2345_6789n,
+  );
+  assert.equal(
+    named("CloseHandle").length,
+    0,
+    "the caller's handle stays open",
+  );
+  const failed = standIns({ fail: "setInfo", lastError: 112 });
+  assert.equal(run(failed.s, "winSetLength", 0x60, length), -112);
+  assert.equal(failed.named("GetLastError").length, 1);
+});
+
+Deno.test("windows tasks: winTruncate opens for GENERIC_WRITE, sets the length and closes", () => {
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigInt64(0, 4096n, true);
+  const name = wname("C:\\f.txt");
+  {
+    const { s, one, names } = standIns({ createFile: 0x70n });
+    assert.equal(run(s, "winTruncate", name, length), 0);
+    const [n, access, share, security, disposition, flags, template] =
+      one("CreateFileW").args;
+    assert.equal(n, name);
+    assert.equal(access, CREATE.GENERIC_WRITE);
+    assert.equal(share, CREATE.FILE_SHARE_ALL);
+    assert.equal(security, null);
+    assert.equal(disposition, CREATE.OPEN_EXISTING);
+    assert.equal(flags, 0, "follows links; a directory fails");
+    assert.equal(template, 0n);
+    assert.deepEqual(one("winSetLength").args, [0x70, length]);
+    const [h, cls, info, size] = one("SetFileInformationByHandle").args;
+    assert.equal(h, 0x70n);
+    assert.equal(cls, FILE_INFO_CLASS.FileEndOfFileInfo);
+    assert.equal(size, 8);
+    assert.equal(
+      new DataView(info.buffer, info.byteOffset).getBigInt64(0, true),
+      4096n,
+    );
+    assert.deepEqual(one("CloseHandle").args, [0x70n]);
+    assert.equal(names()[names().length - 1], "CloseHandle");
+  }
+  // A failing open: -GetLastError(), nothing to close.
+  {
+    const { s, named } = standIns({
+      createFile: -1n,
+      lastError: ERROR.ACCESS_DENIED,
+    });
+    assert.equal(run(s, "winTruncate", name, length), -ERROR.ACCESS_DENIED);
+    assert.equal(named("CloseHandle").length, 0);
+    assert.equal(named("SetFileInformationByHandle").length, 0);
+  }
+  // A failing SetFileInformationByHandle: its error, read before CloseHandle.
+  {
+    const { s, one, names } = standIns({
+      createFile: 0x71n,
+      fail: "setInfo",
+      lastError: 112,
+      errorAfterClose: ERROR.INVALID_HANDLE,
+    });
+    assert.equal(run(s, "winTruncate", name, length), -112);
+    assert.deepEqual(one("CloseHandle").args, [0x71n]);
+    const order = names();
+    assert.ok(order.indexOf("GetLastError") < order.indexOf("CloseHandle"));
+  }
+});
