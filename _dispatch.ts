@@ -57,3 +57,23 @@ export function withDirFd<T>(
   }
   return withFd(value, fn, "dirFd", call);
 }
+
+/**
+ * {@linkcode withDirFd} for the two optional directories of a two-path
+ * operation (`srcDirFd`, `dstDirFd`): both stay pinned until the call
+ * settles, even when they are the same `Dir`.
+ */
+export function withDirFds<T>(
+  src: unknown,
+  dst: unknown,
+  fn: string,
+  absent: number,
+  call: (srcDirfd: number, dstDirfd: number) => Promise<T> | T,
+): Promise<T> {
+  return withDirFd(
+    src,
+    fn,
+    absent,
+    (sd) => withDirFd(dst, fn, absent, (dd) => call(sd, dd)),
+  );
+}

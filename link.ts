@@ -11,7 +11,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
-import { withDirFd } from "./_dispatch.ts";
+import { withDirFds } from "./_dispatch.ts";
 
 /** Options for {@linkcode link} and {@linkcode linkSync}. */
 export interface LinkOptions {
@@ -164,20 +164,14 @@ export async function link(
     const target = (await Deno.lstat(s)).isSymlink ? await Deno.realPath(s) : s;
     return await Deno.link(target, d);
   }
-  // Both directories stay pinned until the call settles.
-  const r = await withDirFd(
+  const r = await withDirFds(
     srcGiven,
+    dstGiven,
     "link",
     b.AT_FDCWD,
-    (sd) =>
-      withDirFd(
-        dstGiven,
-        "link",
-        b.AT_FDCWD,
-        (dd) =>
-          b.async?.linkAt?.(sd, s, dd, d, follow) ??
-            b.linkAt!(sd, s, dd, d, follow),
-      ),
+    (sd, dd) =>
+      b.async?.linkAt?.(sd, s, dd, d, follow) ??
+        b.linkAt!(sd, s, dd, d, follow),
   );
   if (r < 0) throw systemError(b, r, "linkat", s, d);
 }

@@ -10,7 +10,7 @@ import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
-import { withDirFd } from "./_dispatch.ts";
+import { withDirFds } from "./_dispatch.ts";
 
 /** Options for {@linkcode rename} and {@linkcode renameSync}. */
 export interface RenameOptions {
@@ -139,18 +139,12 @@ export async function rename(
   const { s, d, srcGiven, dstGiven } = check(src, dst, options);
   const b = backend();
   if (b?.renameAt === undefined) return await Deno.rename(s, d);
-  // Both directories stay pinned until the call settles.
-  const r = await withDirFd(
+  const r = await withDirFds(
     srcGiven,
+    dstGiven,
     "rename",
     b.AT_FDCWD,
-    (sd) =>
-      withDirFd(
-        dstGiven,
-        "rename",
-        b.AT_FDCWD,
-        (dd) => b.async?.renameAt?.(sd, s, dd, d) ?? b.renameAt!(sd, s, dd, d),
-      ),
+    (sd, dd) => b.async?.renameAt?.(sd, s, dd, d) ?? b.renameAt!(sd, s, dd, d),
   );
   if (r < 0) throw systemError(b, r, "renameat", s, d);
 }

@@ -3,7 +3,15 @@
 // it are queued or running never lets one of them run against a reused
 // descriptor number, and the descriptor is closed exactly once.
 import assert from "node:assert/strict";
-import { type Dir, openDir, openDirSync, stat, statSync } from "../mod.ts";
+import {
+  type Dir,
+  link,
+  openDir,
+  openDirSync,
+  rename,
+  stat,
+  statSync,
+} from "../mod.ts";
 import { openFds, withTempDir } from "./_helpers.ts";
 
 const linux = Deno.build.os === "linux";
@@ -86,6 +94,40 @@ Deno.test({
       assert.ok(checked >= 15_000, `checked ${checked}`);
       assert.ok(rejected > 0);
       assert.equal(openFds(), before, "every descriptor closed, once");
+    });
+  },
+});
+
+Deno.test({
+  name: "rename and link keep both Dirs open until they settle",
+  ignore: !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.mkdirSync(`${root}/a`);
+      Deno.mkdirSync(`${root}/b`);
+      Deno.writeTextFileSync(`${root}/a/f`, "x");
+      await stat(root); // workers hold descriptors of their own
+      const before = openFds();
+      for (const op of ["rename", "link"] as const) {
+        const src = openDirSync(`${root}/a`), dst = openDirSync(`${root}/b`);
+        const call = op === "rename"
+          ? rename("f", "moved", { srcDirFd: src, dstDirFd: dst })
+          : link("moved", "linked", { srcDirFd: dst, dstDirFd: src });
+        // Closed at once, with the call in flight; then numbers reused.
+        src.close();
+        dst.close();
+        const decoys = [openDirSync(root), openDirSync(root)];
+        await call;
+        for (const d of decoys) d.close();
+      }
+      assert.ok(Deno.statSync(`${root}/b/moved`).isFile, "renamed into b");
+      assert.equal(
+        Deno.statSync(`${root}/a/linked`).ino,
+        Deno.statSync(`${root}/b/moved`).ino,
+        "linked back into a",
+      );
+      assert.throws(() => Deno.statSync(`${root}/a/f`), Deno.errors.NotFound);
+      assert.equal(openFds(), before, "each descriptor closed once, later");
     });
   },
 });
