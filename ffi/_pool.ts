@@ -13,6 +13,11 @@
  * `Atomics.waitAsync`, which keeps the event loop alive exactly while calls
  * are in flight.
  *
+ * Where one operation is several calls (Windows: open a handle, query it,
+ * close it), a request names a task ({@linkcode PoolTask}) instead of a
+ * symbol: a plain function whose source the workers receive and run with
+ * their own bindings, the same function the sync backend runs here.
+ *
  * The worker's code is a string in this module, so it survives bundling, JSR
  * and `deno compile` without extra files. Nothing here throws: a failure to
  * start a worker (or to open the library in it) makes the pool run the same
