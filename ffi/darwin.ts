@@ -13,10 +13,18 @@
  * `__error()`), `cdefs.h` (on x86_64 `__DARWIN_64_BIT_INO_T` selects the
  * `$INODE64` symbols; arm64 only has 64-bit inodes, under the plain names).
  *
+ * Directory listing is chunked: the pool task {@linkcode darwinReadChunk}
+ * wraps a dup of the directory descriptor in a `DIR` (`fdopendir`), copies
+ * the records `readdir` returns into a buffer until the next might not fit,
+ * and leaves the `DIR` open for the next call; the sync `readDirChunk` runs
+ * it on the calling thread, its async twin on a pool worker, and the
+ * backend's `close(fd)` closes a `DIR` a listing left open.
+ *
  * Everything but {@linkcode openDarwin} is pure and is tested on every OS
- * against byte fixtures built from those header definitions; the async
- * twins' requests are tested on Linux through a real worker pool that opens
- * glibc with the same symbol table.
+ * against byte fixtures built from those header definitions (the task
+ * against stand-in `dup`/`fdopendir`/`readdir`/`closedir` serving fixture
+ * records); the async twins' requests are tested on Linux through a real
+ * worker pool that opens glibc with the same symbol table.
  *
  * @module
  */
@@ -33,7 +41,12 @@ import {
   u64,
 } from "./_posix.ts";
 import { type Backend, type DirChunk, KIND } from "./_types.ts";
-import { type ErrnoSource, type PoolLibrary, strBytes } from "./_pool.ts";
+import {
+  type ErrnoSource,
+  type PoolLibrary,
+  type PoolTask,
+  strBytes,
+} from "./_pool.ts";
 import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
 
 /** The system library every macOS process has (libc is part of it). */
@@ -423,68 +436,196 @@ export function darwinStat(
 }
 
 /**
+ * The layout of a {@linkcode darwinReadChunk} output buffer: a 16-byte
+ * header (the `DIR *` left open for the next call as a little-endian u64, 0
+ * once closed; the records copied; the bytes used, header included), then
+ * the raw `struct dirent` records ({@linkcode DIRENT64}) back to back, each
+ * `d_reclen` bytes. `size` is the buffer each reader uses.
+ */
+export const READ_CHUNK = {
+  dirp: 0,
+  records: 8,
+  used: 12,
+  header: 16,
+  size: 64 * 1024,
+} as const;
+
+/**
+ * The pool task ({@linkcode PoolTask}) behind both `readDirChunk`s: reads
+ * the next entries of the open directory `fd` into `out`, laid out as
+ * {@linkcode READ_CHUNK}, using at most `size` bytes of it (a pool passes
+ * the arena from the buffer's offset on, so the size travels apart).
+ *
+ * `dirp` is the `DIR *` an earlier call left open for `fd` (its value, as
+ * the header reported it), or 0 to start: then `fdopendir(dup(fd))` (the
+ * `DIR` owns the dup, which shares `fd`'s offset; Apple's `fdopendir` reads
+ * from the current offset). A `DIR` reads ahead into a buffer of its own, so
+ * it stays open between calls, its value in the header for the caller to
+ * pass back; it is closed (and the header holds 0) at the end or on a
+ * `readdir` error, else by the caller (the backend's `close(fd)`). The loop
+ * stops *before* a `readdir` whose record might not fit (less room left than
+ * the largest `struct dirent`), so no entry `readdir` returned is dropped.
+ *
+ * The task runs on whichever thread serves it and reads that thread's errno
+ * through `__error()`, cleared before each `readdir` (NULL with errno 0 is
+ * the end). Being shipped as source text, it refers only to its parameters
+ * and globals: the layout numbers are literals, named in comments.
+ *
+ * @returns The records copied (0 only at the end, when nothing was left),
+ * or `-errno` (EINVAL, 22, when `size` cannot hold one record).
+ */
+export function darwinReadChunk(
+  s: any,
+  fd: number,
+  dirp: number,
+  out: Uint8Array,
+  size: number,
+): number {
+  const v = new DataView(out.buffer, out.byteOffset, size);
+  // READ_CHUNK: u64 dirp at 0, u32 records at 8, u32 bytes used at 12.
+  const header = (p: bigint, records: number, used: number) => {
+    v.setBigUint64(0, p, true);
+    v.setUint32(8, records, true);
+    v.setUint32(12, used, true);
+  };
+  // READ_CHUNK.header (16) + DIRENT64.size (1048), the largest record.
+  if (size < 16 + 1048) {
+    header(BigInt(dirp), 0, 16);
+    return -22; // EINVAL
+  }
+  const errno = new Int32Array(
+    Deno.UnsafePointerView.getArrayBuffer(s.__error(), 4),
+  );
+  let dir;
+  if (dirp === 0) {
+    const own = s.dup(fd);
+    if (own < 0) {
+      header(0n, 0, 16);
+      return -errno[0];
+    }
+    dir = s.fdopendir(own);
+    if (dir === null) {
+      const e = errno[0];
+      s.close(own);
+      header(0n, 0, 16);
+      return -e;
+    }
+  } else {
+    dir = Deno.UnsafePointer.create(BigInt(dirp));
+  }
+  let used = 16; // READ_CHUNK.header
+  let records = 0;
+  // Room for the largest record (DIRENT64.size, 1048) before each readdir.
+  while (size - used >= 1048) {
+    errno[0] = 0;
+    const ent = s.readdir(dir);
+    if (ent === null) {
+      const e = errno[0];
+      s.closedir(dir);
+      header(0n, records, used);
+      return e !== 0 ? -e : records;
+    }
+    // DIRENT64.reclen: u16 d_reclen at byte 16.
+    const reclen = new Deno.UnsafePointerView(ent).getUint16(16);
+    out.set(
+      new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ent, reclen)),
+      used,
+    );
+    used += reclen;
+    records++;
+  }
+  header(BigInt(Deno.UnsafePointer.value(dir)), records, used);
+  return records;
+}
+
+/**
+ * Decodes the records of a {@linkcode darwinReadChunk} output (the bytes
+ * after the header, which must not be shared memory: TextDecoder refuses
+ * it) into `out`, skipping `.` and `..`.
+ */
+function decodeDarwinRecords(recs: Uint8Array, out: DirChunk): void {
+  let count = 0;
+  for (let at = 0; at + DIRENT64.name <= recs.length;) {
+    const reclen = recs[at + DIRENT64.reclen] |
+      (recs[at + DIRENT64.reclen + 1] << 8);
+    if (reclen === 0) break;
+    const e = decodeDarwinDirent(recs.subarray(at, at + reclen));
+    at += reclen;
+    if (e.name === "." || e.name === "..") continue;
+    out.names[count] = e.name;
+    out.kinds[count] = kindOfDarwinEntry(e);
+    count++;
+  }
+  out.count = count;
+}
+
+/** Records in `dirs` the `DIR *` a chunk's header left open for `fd`. */
+function keepDir(dirs: Map<number, number>, fd: number, v: DataView): void {
+  const dirp = Number(v.getBigUint64(READ_CHUNK.dirp, true));
+  if (dirp === 0) dirs.delete(fd);
+  else dirs.set(fd, dirp);
+}
+
+/**
  * Builds {@linkcode Backend.readDirChunk} over `fdopendir`/`readdir`/
  * `closedir` (the public API; `getdirentries64` is private), or returns
  * undefined when one of them is missing.
  *
- * The shape is Linux's (`getdents64` on a private descriptor that
- * {@linkcode Backend.dupDir} made with `openat(fd, ".")`), but a `DIR`
- * reads ahead into its own buffer, so it cannot stop halfway without losing
- * entries. Each call therefore wraps `dup(fd)` in a `DIR` (`fdopendir`
- * takes ownership of the descriptor and, as Apple's Libc documents, reads
- * from its current offset, which a dup shares), reads to the end, and
- * closes it: the first call returns every entry and the next one returns 0,
- * with no state kept between calls (nothing to leak when a caller stops
- * early). Returns a positive count of records read, 0 at the end, or
- * `-errno`. Nothing here throws.
+ * The shape is Linux's (chunks read from a private descriptor that
+ * {@linkcode Backend.dupDir} made with `openat(fd, ".")`), each chunk read
+ * by the task {@linkcode darwinReadChunk} on the calling thread into a
+ * buffer of {@linkcode READ_CHUNK.size} bytes and decoded here. The `DIR`
+ * it keeps open between calls is recorded in `dirs` (descriptor to `DIR *`
+ * value), which the async twin shares; the backend's `close(fd)` closes
+ * that `DIR` first ({@linkcode darwinBackend}), so a caller that stops
+ * early leaks nothing. Returns a positive count of records read (`.` and
+ * `..` included, skipped in `out`), 0 at the end, or `-errno`. Nothing here
+ * throws.
+ *
+ * `_errno` and `_setErrno` are unused (the task reads and clears errno
+ * itself, through `__error()`); they keep the signature of earlier
+ * releases.
  */
 export function darwinDirReader(
   s: DarwinLibrary,
-  errno: () => number,
-  setErrno: (v: number) => void,
+  _errno: () => number,
+  _setErrno: (v: number) => void,
+  dirs: Map<number, number> = new Map(),
 ): ((fd: number, out: DirChunk) => number) | undefined {
   const { fdopendir, readdir, closedir, dup } = s;
   if (
     fdopendir === null || readdir === null || closedir === null || dup === null
   ) return undefined;
+  // What a task sees on this thread: the symbols, and the tasks by name.
+  const env = { ...s, darwinReadChunk };
+  const buf = new Uint8Array(READ_CHUNK.size);
+  const view = new DataView(buf.buffer);
   return (fd, out) => {
     out.count = 0;
-    const own = dup(fd);
-    if (own < 0) return -errno();
-    const dir = fdopendir(own);
-    if (dir === null) {
-      const e = errno();
-      s.close(own);
-      return -e;
-    }
-    let records = 0;
-    let count = 0;
-    let err = 0;
-    for (;;) {
-      setErrno(0);
-      const ent = readdir(dir);
-      if (ent === null) {
-        err = errno();
-        break;
-      }
-      records++;
-      const reclen = new Deno.UnsafePointerView(ent).getUint16(DIRENT64.reclen);
-      const e = decodeDarwinDirent(
-        new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(ent, reclen)),
-      );
-      if (e.name === "." || e.name === "..") continue;
-      out.names[count] = e.name;
-      out.kinds[count] = kindOfDarwinEntry(e);
-      count++;
-    }
-    closedir(dir);
-    if (err !== 0) {
-      out.count = 0;
-      return -err;
-    }
-    out.count = count;
-    return records;
+    const r = darwinReadChunk(env, fd, dirs.get(fd) ?? 0, buf, buf.length);
+    keepDir(dirs, fd, view);
+    if (r <= 0) return r;
+    decodeDarwinRecords(
+      buf.subarray(READ_CHUNK.header, view.getUint32(READ_CHUNK.used, true)),
+      out,
+    );
+    return r;
   };
+}
+
+/**
+ * Closes the `DIR` a `readDirChunk` left open for `fd`, if any (which closes
+ * its dup of `fd`), and forgets it.
+ */
+function closeDirOf(
+  s: DarwinLibrary,
+  dirs: Map<number, number>,
+  fd: number,
+): void {
+  const dirp = dirs.get(fd);
+  if (dirp === undefined) return;
+  dirs.delete(fd);
+  s.closedir!(Deno.UnsafePointer.create(BigInt(dirp)));
 }
 
 /** The bound libSystem functions. */
@@ -493,15 +634,24 @@ export type DarwinLibrary = Deno.StaticForeignLibraryInterface<DarwinSymbols>;
 /** How a thread reads its errno on macOS: `int *__error(void)`. */
 const DARWIN_ERRNO: ErrnoSource = { kind: "pointer", sym: "__error" };
 
+/** The pool tasks of the macOS backend, by name: what its workers run. */
+export const DARWIN_TASKS: Record<string, PoolTask> = { darwinReadChunk };
+
 /**
  * The library the async twins' workers open: libSystem with exactly the
  * symbol table {@linkcode openDarwin} binds for `arch` (the `$INODE64` names
- * on x86_64), each worker reading errno through its own thread's `__error()`.
+ * on x86_64), each worker reading errno through its own thread's `__error()`,
+ * and the tasks of {@linkcode DARWIN_TASKS}.
  */
 export function darwinPoolLibrary(
   arch: string = Deno.build.arch,
 ): PoolLibrary & { symbols: DarwinSymbols } {
-  return { path: LIBSYSTEM, symbols: darwinSymbols(arch), errno: DARWIN_ERRNO };
+  return {
+    path: LIBSYSTEM,
+    symbols: darwinSymbols(arch),
+    errno: DARWIN_ERRNO,
+    tasks: DARWIN_TASKS,
+  };
 }
 
 /**
@@ -532,19 +682,23 @@ const DARWIN_STAT_REQUESTS: StatRequests = {
  * and errno names, plus `lchmodAt` through `fchmodat(AT_SYMLINK_NOFOLLOW)`,
  * which changes a symlink's own mode on macOS (the `lchmod` that CPython's
  * `supports_follow_symlinks` counts for `chmod`), and `readDirChunk` over
- * `readdir` ({@linkcode darwinDirReader}).
+ * `readdir` ({@linkcode darwinDirReader}). With `readDirChunk`, `close(fd)`
+ * first closes the `DIR` a listing of `fd` left open (when the caller
+ * stopped before the end), then `fd`.
  *
  * With `poolLib` (what {@linkcode openDarwin} passes:
  * {@linkcode darwinPoolLibrary}), the backend also gets async twins: the
  * same libSystem calls run on a pool of worker threads (`posixAsync`), each
  * reporting the errno its worker read right after the call; `lchmodAt`'s
- * twin is `fchmodat(AT_SYMLINK_NOFOLLOW)` on a worker. `readDirChunk` has
- * no twin: it is a stateful sequence (`dup`, `fdopendir`, `readdir` to the
- * end, `closedir`) whose entries come back through pointers into the `DIR`'s
- * own buffer rather than into a pool arena, so directory listing runs the
- * sync primitive on the calling thread. Without `poolLib` (null, the
- * default, as in tests over stand-in functions) there are no twins at all
- * and every async operation runs the sync primitive.
+ * twin is `fchmodat(AT_SYMLINK_NOFOLLOW)` on a worker, and `readDirChunk`'s
+ * is the task {@linkcode darwinReadChunk} on a worker (added to the pool
+ * library's tasks if it lacks it), its records copied into the arena and
+ * decoded on the calling thread. Both `readDirChunk`s share the record of
+ * open `DIR`s, so a `DIR` opened on one thread is read on, and closed by,
+ * others (one call at a time: a listing never overlaps its own calls).
+ * `setErrno` is unused (the task clears errno itself). Without `poolLib`
+ * (null, the default, as in tests over stand-in functions) there are no
+ * twins at all and every async operation runs the sync primitive.
  */
 export function darwinBackend(
   s: DarwinLibrary,
@@ -555,7 +709,9 @@ export function darwinBackend(
   const path = new CString();
   const stat = darwinStat(s.fstatat, s.fstat, errno);
   const fchmodat = s.fchmodat;
-  const readDirChunk = darwinDirReader(s, errno, setErrno);
+  // The DIR each listing left open, by descriptor, shared by both twins.
+  const dirs = new Map<number, number>();
+  const readDirChunk = darwinDirReader(s, errno, setErrno, dirs);
   const has = { fstatat: true, readdir: readDirChunk !== undefined };
   const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
     fchmodat!(dirfd, p, mode, AT.SYMLINK_NOFOLLOW) === 0 ? 0 : -errno();
@@ -573,9 +729,20 @@ export function darwinBackend(
       ...(readDirChunk !== undefined ? { readDirChunk } : {}),
     },
   );
+  if (readDirChunk !== undefined) {
+    const closeFd = backend.close;
+    backend.close = (fd) => {
+      closeDirOf(s, dirs, fd);
+      return closeFd(fd);
+    };
+  }
   if (poolLib === null) return backend;
+  const lib = readDirChunk === undefined ? poolLib : {
+    ...poolLib,
+    tasks: { ...poolLib.tasks, darwinReadChunk },
+  };
   const async = posixAsync(
-    poolLib,
+    lib,
     { symbols: s, errno },
     DARWIN_CONSTANTS,
     DARWIN_STAT_REQUESTS,
@@ -590,6 +757,32 @@ export function darwinBackend(
       pool.int(mode);
       pool.int(AT.SYMLINK_NOFOLLOW);
       return pool.end(zeroOrErrno);
+    };
+  }
+  if (readDirChunk !== undefined) {
+    // The twin of `readDirChunk`: the same task on a worker, its records
+    // copied out of the arena (shared memory, which TextDecoder refuses)
+    // and decoded here.
+    const size = READ_CHUNK.size;
+    async.readDirChunk = (fd, out) => {
+      const pool = async.pool();
+      pool.begin("darwinReadChunk", size);
+      pool.int(fd);
+      pool.int(dirs.get(fd) ?? 0);
+      pool.out(size);
+      pool.int(size);
+      return pool.end((r) => {
+        out.count = 0;
+        const v = new DataView(r.u8.buffer, r.u8.byteOffset + r.out, size);
+        keepDir(dirs, fd, v);
+        if (r.ret <= 0) return r.ret < 0 ? -r.errno : 0;
+        const used = v.getUint32(READ_CHUNK.used, true);
+        decodeDarwinRecords(
+          r.u8.slice(r.out + READ_CHUNK.header, r.out + used),
+          out,
+        );
+        return r.ret;
+      });
     };
   }
   return Object.assign(backend, { async });

@@ -3,7 +3,10 @@
 // constants against Apple's headers, the struct layouts against byte
 // fixtures written from the header definitions, the symbol names per
 // architecture, the errno table, and the primitives wired over stand-in
-// libSystem functions. (The dlopen itself only runs on a Mac.)
+// libSystem functions; the readdir task rebuilt from its source text, as a
+// pool worker rebuilds it, over stand-in dup/fdopendir/readdir/closedir.
+// On Linux, the async twins (readDirChunk's task included) also run on a
+// real worker pool over glibc. (The dlopen itself only runs on a Mac.)
 import assert from "node:assert/strict";
 import { errorClassFor, systemError } from "../_errors.ts";
 import {
@@ -13,6 +16,7 @@ import {
   darwinDirReader,
   type DarwinLibrary,
   darwinPoolLibrary,
+  darwinReadChunk,
   darwinStat,
   darwinSymbols,
   decodeDarwinDirent,
@@ -23,12 +27,13 @@ import {
   kindOfDarwinEntry,
   O,
   openDarwin,
+  READ_CHUNK,
   STAT64,
   UTIME,
 } from "../ffi/darwin.ts";
 import { ERRNO_NAMES as LINUX_ERRNO_NAMES, LIBC } from "../ffi/linux.ts";
 import type { CallPool, PoolLibrary } from "../ffi/_pool.ts";
-import { POSIX_SYMBOLS } from "../ffi/_posix.ts";
+import { errnoReader, POSIX_SYMBOLS } from "../ffi/_posix.ts";
 import {
   type AsyncBackend,
   type Backend,
@@ -506,26 +511,50 @@ Deno.test("darwin: decodeDarwinDirent reads record fixtures", () => {
 });
 
 /**
- * Stand-in libSystem directory functions over fixture records. Like Apple's,
- * the DIR reads from the descriptor's offset, which `dup` shares: `offsets`
- * maps a descriptor to its open file's offset.
+ * Stand-in libSystem directory functions over fixture records, modelling
+ * what the reader relies on. `dup` makes a descriptor that shares the
+ * directory's offset (one open file description for all of them);
+ * `fdopendir` takes a descriptor and makes a `DIR` that reads from that
+ * offset; like Apple's (which fills a buffer through `getdirentries64`),
+ * a `DIR` reads `readAhead` records at a time into a buffer of its own,
+ * so a `DIR` given up before its buffer is drained loses those entries.
+ * `__error` returns a real pointer to the errno cell, which `fdopendir`
+ * leaves stale (as libc may): a `readdir` whose errno was not cleared
+ * reports that stale value at the end.
  */
 function fakeDirLib(
   records: Uint8Array[],
-  opts: { dupErrno?: number; readdirErrnoAt?: number } = {},
+  opts: {
+    dupErrno?: number;
+    fdopendirErrno?: number;
+    readdirErrnoAt?: number;
+    readAhead?: number;
+  } = {},
 ) {
   const calls: string[] = [];
-  let errno = 0;
+  const cell = new Int32Array(new ArrayBuffer(8));
+  const errp = Deno.UnsafePointer.of(cell);
   const file = { offset: 0 }; // the open file description dup shares
-  const dirp = Deno.UnsafePointer.create(0x1000n);
+  const readAhead = opts.readAhead ?? 4;
+  const dirs = new Map<bigint, { fd: number; buf: number[]; open: boolean }>();
+  let nextFd = 41;
+  let nextDir = 0x1000n;
+  /** readdir calls so far. */
+  const stats = { readdir: 0 };
+  const dirOf = (p: Deno.PointerValue) => {
+    const d = dirs.get(BigInt(Deno.UnsafePointer.value(p)));
+    assert.ok(d !== undefined, "a DIR fdopendir made");
+    return d;
+  };
   const s = {
+    __error: () => errp,
     dup(fd: number) {
       calls.push(`dup ${fd}`);
       if (opts.dupErrno) {
-        errno = opts.dupErrno;
+        cell[0] = opts.dupErrno;
         return -1;
       }
-      return 41;
+      return nextFd++;
     },
     close(fd: number) {
       calls.push(`close ${fd}`);
@@ -533,37 +562,266 @@ function fakeDirLib(
     },
     fdopendir(fd: number) {
       calls.push(`fdopendir ${fd}`);
-      return dirp;
-    },
-    readdir() {
-      if (file.offset === opts.readdirErrnoAt) {
-        errno = 5; // EIO
+      if (opts.fdopendirErrno) {
+        cell[0] = opts.fdopendirErrno;
         return null;
       }
-      if (file.offset < records.length) {
-        return Deno.UnsafePointer.of(records[file.offset++]);
-      }
-      return null;
+      cell[0] = 99; // stale: success does not clear errno
+      const p = nextDir;
+      nextDir += 0x100n;
+      dirs.set(p, { fd, buf: [], open: true });
+      return Deno.UnsafePointer.create(p);
     },
-    closedir() {
-      calls.push("closedir");
+    readdir(p: Deno.PointerValue) {
+      const d = dirOf(p);
+      assert.ok(d.open, "readdir after closedir");
+      stats.readdir++;
+      if (d.buf.length === 0) {
+        while (d.buf.length < readAhead && file.offset < records.length) {
+          d.buf.push(file.offset++);
+        }
+      }
+      const i = d.buf.shift();
+      if (i === undefined) return null; // the end: errno untouched
+      if (i === opts.readdirErrnoAt) {
+        cell[0] = 5; // EIO
+        return null;
+      }
+      return Deno.UnsafePointer.of(records[i]);
+    },
+    closedir(p: Deno.PointerValue) {
+      const d = dirOf(p);
+      calls.push(`closedir ${d.fd}`);
+      d.open = false;
       return 0;
     },
   };
   return {
     s: s as unknown as DarwinLibrary,
     calls,
-    errno: () => errno,
-    setErrno: (v: number) => void (errno = v),
+    stats,
+    errno: () => cell[0],
+    setErrno: (v: number) => void (cell[0] = v),
   };
 }
 
 const chunk = (): DirChunk => ({ count: 0, names: [], kinds: [] });
 
-Deno.test({
-  name: "darwin: readDirChunk lists through dup/fdopendir/readdir/closedir",
+const needsFfi = {
   // Reason: reading fixture records through pointers needs --allow-ffi.
   ignore: Deno.permissions.querySync({ name: "ffi" }).state !== "granted",
+};
+
+/** The task rebuilt from its source text, as a pool worker rebuilds it. */
+const readChunkTask = new Function(
+  "return (" + darwinReadChunk.toString() + ");",
+)() as typeof darwinReadChunk;
+
+/** The records `n` fixtures make, names of assorted lengths, then `.`/`..`. */
+function manyRecords(n: number): Uint8Array[] {
+  const recs = [
+    direntFixture(2n, DT.DIR, "."),
+    direntFixture(1n, DT.DIR, ".."),
+  ];
+  for (let i = 0; i < n; i++) {
+    const name = i === 5
+      ? "L".repeat(1000)
+      : `entry-${i}-${"x".repeat(i % 37)}`;
+    recs.push(direntFixture(BigInt(100 + i), i % 2 ? DT.DIR : DT.REG, name));
+  }
+  return recs;
+}
+
+const concat = (parts: Uint8Array[]): Uint8Array => {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+};
+
+/**
+ * Runs the rebuilt task with a `size`-byte buffer that starts 24 bytes into
+ * a larger one (as an arena's output buffer does) and is followed by
+ * poisoned bytes it must not touch; returns the result and the header.
+ */
+function runTask(
+  f: ReturnType<typeof fakeDirLib>,
+  fd: number,
+  dirp: number,
+  size: number,
+) {
+  const arena = new Uint8Array(24 + size + 64).fill(0xa5);
+  const out = arena.subarray(24);
+  const readdirBefore = f.stats.readdir;
+  const r = readChunkTask(f.s, fd, dirp, out, size);
+  const v = new DataView(arena.buffer, 24);
+  const used = v.getUint32(READ_CHUNK.used, true);
+  assert.ok(arena.subarray(0, 24).every((b) => b === 0xa5), "bytes before");
+  assert.ok(out.subarray(size).every((b) => b === 0xa5), "bytes after size");
+  return {
+    r,
+    dirp: Number(v.getBigUint64(READ_CHUNK.dirp, true)),
+    records: v.getUint32(READ_CHUNK.records, true),
+    used,
+    bytes: out.slice(READ_CHUNK.header, used),
+    readdirs: f.stats.readdir - readdirBefore,
+  };
+}
+
+Deno.test("darwin: READ_CHUNK has room for the largest record", () => {
+  assert.deepEqual(READ_CHUNK, {
+    dirp: 0,
+    records: 8,
+    used: 12,
+    header: 16,
+    size: 65536,
+  });
+  assert.ok(READ_CHUNK.size >= READ_CHUNK.header + DIRENT64.size);
+  // The literals of the task, named after these constants in its comments.
+  const src = darwinReadChunk.toString();
+  for (const lit of ["16 + 1048", ">= 1048", "getUint16(16)"]) {
+    assert.ok(src.includes(lit), lit);
+  }
+});
+
+Deno.test({
+  ...needsFfi,
+  name: "darwin: darwinReadChunk reads a small directory in one call",
+  fn() {
+    const recs = manyRecords(3);
+    const f = fakeDirLib(recs);
+    const a = runTask(f, 7, 0, 4096);
+    assert.equal(a.r, 5);
+    assert.equal(a.records, 5);
+    // Every record's raw d_reclen bytes, back to back, in readdir's order.
+    assert.deepEqual(a.bytes, concat(recs));
+    assert.equal(a.used, READ_CHUNK.header + concat(recs).length);
+    // The end came in the same call: the DIR (and its dup) is closed. The
+    // stale errno fdopendir left did not turn the end into an error.
+    assert.equal(a.dirp, 0);
+    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    assert.equal(a.readdirs, 6);
+    // Next call: a fresh dup, whose shared offset is at the end.
+    const b = runTask(f, 7, 0, 4096);
+    assert.equal(b.r, 0);
+    assert.equal(b.dirp, 0);
+    assert.equal(b.records, 0);
+    assert.deepEqual(f.calls.slice(3), [
+      "dup 7",
+      "fdopendir 42",
+      "closedir 42",
+    ]);
+  },
+});
+
+Deno.test({
+  ...needsFfi,
+  name:
+    "darwin: darwinReadChunk spreads a directory over calls, losing nothing",
+  fn() {
+    const recs = manyRecords(60);
+    const f = fakeDirLib(recs, { readAhead: 5 });
+    // Room for about 250 bytes of records before the 1048-byte reserve.
+    const size = READ_CHUNK.header + DIRENT64.size + 250;
+    const got: Uint8Array[] = [];
+    let dirp = 0;
+    let firstDir = 0;
+    let calls = 0;
+    for (;;) {
+      const c = runTask(f, 7, dirp, size);
+      calls++;
+      assert.ok(c.r >= 0, `call ${calls}: ${c.r}`);
+      assert.equal(c.records, c.r);
+      assert.ok(c.used <= size);
+      got.push(c.bytes);
+      if (c.dirp === 0) {
+        // The end: one readdir more than the records, the one that said so.
+        assert.equal(c.readdirs, c.r + 1);
+        break;
+      }
+      // Not the end: readdir ran once per record copied, never once more,
+      // and stopped only when the room left was short of a whole record.
+      assert.ok(c.r > 0);
+      assert.equal(c.readdirs, c.r);
+      assert.ok(size - c.used < DIRENT64.size, `stopped early: ${c.used}`);
+      assert.ok(size - (c.used - lastReclen(c.bytes)) >= DIRENT64.size);
+      if (firstDir === 0) firstDir = c.dirp;
+      // The same DIR carries on (a new one would have lost its read-ahead).
+      assert.equal(c.dirp, firstDir);
+      dirp = c.dirp;
+    }
+    assert.ok(calls >= 3, `${calls} calls`);
+    assert.deepEqual(concat(got), concat(recs));
+    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    const end = runTask(f, 7, 0, size);
+    assert.equal(end.r, 0);
+    assert.equal(f.calls.filter((c) => c.startsWith("closedir")).length, 2);
+  },
+});
+
+/** The d_reclen of the last record in `bytes` (records back to back). */
+function lastReclen(bytes: Uint8Array): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  let at = 0;
+  let len = 0;
+  while (at < bytes.length) {
+    len = v.getUint16(at + DIRENT64.reclen, true);
+    at += len;
+  }
+  assert.equal(at, bytes.length);
+  return len;
+}
+
+Deno.test({
+  ...needsFfi,
+  name: "darwin: darwinReadChunk reports dup, fdopendir and readdir errors",
+  fn() {
+    const recs = manyRecords(40);
+    // dup fails: nothing opened.
+    const g = fakeDirLib(recs, { dupErrno: 24 });
+    const a = runTask(g, 7, 0, 4096);
+    assert.equal(a.r, -24);
+    assert.equal(a.dirp, 0);
+    assert.deepEqual(g.calls, ["dup 7"]);
+    // fdopendir fails: the dup is closed, errno read before close.
+    const h = fakeDirLib(recs, { fdopendirErrno: 20 });
+    const b = runTask(h, 7, 0, 4096);
+    assert.equal(b.r, -20);
+    assert.equal(b.dirp, 0);
+    assert.deepEqual(h.calls, ["dup 7", "fdopendir 41", "close 41"]);
+    // readdir fails in the first call: the DIR is closed.
+    const k = fakeDirLib(recs, { readdirErrnoAt: 3 });
+    const c = runTask(k, 7, 0, 65536);
+    assert.equal(c.r, -5);
+    assert.equal(c.dirp, 0);
+    assert.deepEqual(k.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    // readdir fails in a later call, on the DIR an earlier call left open.
+    const m = fakeDirLib(recs, { readdirErrnoAt: 30 });
+    const size = READ_CHUNK.header + DIRENT64.size + 250;
+    const first = runTask(m, 7, 0, size);
+    assert.ok(first.r > 0 && first.dirp !== 0);
+    let d = first;
+    while (d.r > 0) d = runTask(m, 7, d.dirp, size);
+    assert.equal(d.r, -5);
+    assert.equal(d.dirp, 0);
+    assert.deepEqual(m.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    // A buffer that cannot hold one record: nothing is called, and the
+    // DIR passed in is handed back, still open.
+    const n = fakeDirLib(recs);
+    const e = runTask(n, 7, 0x1000, READ_CHUNK.header + DIRENT64.size - 1);
+    assert.equal(e.r, -22);
+    assert.equal(e.dirp, 0x1000);
+    assert.deepEqual(n.calls, []);
+    assert.equal(e.readdirs, 0);
+  },
+});
+
+Deno.test({
+  ...needsFfi,
+  name: "darwin: readDirChunk lists through dup/fdopendir/readdir/closedir",
   fn() {
     const recs = [
       direntFixture(2n, DT.DIR, "."),
@@ -576,7 +834,7 @@ Deno.test({
     const f = fakeDirLib(recs);
     const read = darwinDirReader(f.s, f.errno, f.setErrno)!;
     const out = chunk();
-    assert.equal(read(7, out), 6); // every record, in one call
+    assert.equal(read(7, out), 6); // every record, "." and ".." included
     assert.equal(out.count, 4);
     assert.deepEqual(out.names.slice(0, 4), ["a.txt", "sub", "ünïcode", "u"]);
     assert.deepEqual(out.kinds.slice(0, 4), [
@@ -585,7 +843,7 @@ Deno.test({
       KIND.SYMLINK,
       KIND.UNKNOWN,
     ]);
-    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir"]);
+    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
     // The shared offset is at the end: the next call reports the end.
     assert.equal(read(7, out), 0);
     assert.equal(out.count, 0);
@@ -596,7 +854,84 @@ Deno.test({
     const o = chunk();
     assert.equal(darwinDirReader(h.s, h.errno, h.setErrno)!(7, o), -5);
     assert.equal(o.count, 0);
-    assert.equal(h.calls.at(-1), "closedir");
+    assert.equal(h.calls.at(-1), "closedir 41");
+  },
+});
+
+/** `n` records named `f0`…, after `.` and `..`: about 28 bytes each. */
+function bigDir(n: number): Uint8Array[] {
+  return [
+    direntFixture(2n, DT.DIR, "."),
+    direntFixture(1n, DT.DIR, ".."),
+    ...Array.from(
+      { length: n },
+      (_, i) => direntFixture(BigInt(10 + i), DT.REG, `f${i}`),
+    ),
+  ];
+}
+
+Deno.test({
+  ...needsFfi,
+  name: "darwin: readDirChunk takes several calls over a big directory",
+  fn() {
+    const n = 5000; // 28-byte records: over two 64 KiB chunks
+    const f = fakeDirLib(bigDir(n), { readAhead: 64 });
+    const dirs = new Map<number, number>();
+    const read = darwinDirReader(f.s, f.errno, f.setErrno, dirs)!;
+    const out = chunk();
+    const names: string[] = [];
+    const counts: number[] = [];
+    for (;;) {
+      const r = read(7, out);
+      assert.ok(r >= 0, String(r));
+      counts.push(r);
+      if (r === 0) break;
+      names.push(...out.names.slice(0, out.count));
+      assert.ok(out.kinds.slice(0, out.count).every((k) => k === KIND.FILE));
+      // The DIR stays open, recorded for the descriptor, until the end.
+      if (names.length < n) assert.ok(dirs.has(7));
+    }
+    assert.ok(counts.length >= 3, `${counts}`);
+    assert.ok(counts[0] < n + 2, "the first call does not return everything");
+    assert.equal(counts.reduce((a, b) => a + b, 0), n + 2);
+    assert.deepEqual(names, Array.from({ length: n }, (_, i) => `f${i}`));
+    assert.equal(dirs.size, 0);
+    assert.equal(f.calls.filter((c) => c === "closedir 41").length, 1);
+    // After the end, 0 again.
+    assert.equal(read(7, out), 0);
+    assert.equal(out.count, 0);
+  },
+});
+
+Deno.test({
+  ...needsFfi,
+  name: "darwin: close(fd) closes the DIR a listing left open, exactly once",
+  fn() {
+    const f = fakeDirLib(bigDir(5000), { readAhead: 64 });
+    const s = { ...recordingLib().s, ...f.s } as unknown as DarwinLibrary;
+    const b = darwinBackend(s, f.errno, f.setErrno);
+    const out = chunk();
+    // Stop after one chunk: the DIR (over dup 41) is open.
+    const r = b.readDirChunk!(7, out);
+    assert.ok(r > 0 && r < 5002, String(r));
+    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41"]);
+    assert.equal(b.close(7), 0);
+    assert.deepEqual(f.calls.slice(2), ["closedir 41", "close 7"]);
+    // Closing again (or a reused number) finds no DIR to close.
+    b.close(7);
+    assert.deepEqual(f.calls.slice(4), ["close 7"]);
+    // A listing read to its end closed its DIRs itself: close(fd) closes
+    // only the descriptor.
+    for (let r = 1; r !== 0;) {
+      r = b.readDirChunk!(8, out);
+      assert.ok(r >= 0);
+    }
+    const before = f.calls.length;
+    b.close(8);
+    assert.deepEqual(f.calls.slice(before), ["close 8"]);
+    const closedirs = f.calls.filter((c) => c.startsWith("closedir"));
+    assert.deepEqual(closedirs, [...new Set(closedirs)], "each DIR once");
+    assert.equal(closedirs.length, 3); // 41; then 42 at the end, 43 (empty)
   },
 });
 
@@ -604,6 +939,12 @@ Deno.test("darwin: no readDirChunk without the dirent symbols", () => {
   const f = fakeDirLib([]);
   const s = { ...f.s, readdir: null } as unknown as DarwinLibrary;
   assert.equal(darwinDirReader(s, f.errno, f.setErrno), undefined);
+  // And close(fd) is the plain one.
+  const rec = recordingLib();
+  const b = darwinBackend({ ...rec.s, readdir: null }, () => 0, () => {});
+  assert.equal(b.readDirChunk, undefined);
+  b.close(7);
+  assert.deepEqual(rec.calls, [["close", 7]]);
 });
 
 // ---------------------------------------------------------------- backend
@@ -715,7 +1056,7 @@ Deno.test("darwin: the backend has every primitive behind CPython's macOS sets",
 
 // ---------------------------------------------------------------- async twins
 
-/** The primitives with an async twin over libSystem (all but readDirChunk). */
+/** The primitives with an async twin over libSystem. */
 const DARWIN_TWINS = [
   "statAt",
   "fstat",
@@ -738,9 +1079,10 @@ const DARWIN_TWINS = [
   "truncate",
   "ftruncate",
   "mkfifoAt",
+  "readDirChunk",
 ] as const;
 
-Deno.test("darwin: async twins come with a pool library, none for readDirChunk", () => {
+Deno.test("darwin: async twins come with a pool library, readDirChunk's a task", () => {
   // Without one (the default), every async operation runs the sync primitive.
   assert.equal(
     darwinBackend(recordingLib().s, () => 0, () => {}).async,
@@ -750,13 +1092,19 @@ Deno.test("darwin: async twins come with a pool library, none for readDirChunk",
   assert.equal(lib.path, "/usr/lib/libSystem.B.dylib");
   assert.deepEqual(lib.symbols, darwinSymbols("x86_64")); // what openDarwin binds
   assert.deepEqual(lib.errno, { kind: "pointer", sym: "__error" });
+  // The workers get the readdir task, under the name the twin requests.
+  assert.deepEqual(Object.keys(lib.tasks!), ["darwinReadChunk"]);
+  assert.equal(lib.tasks!.darwinReadChunk, darwinReadChunk);
   assert.equal(darwinPoolLibrary("aarch64").symbols.fstatat.name, "fstatat");
   const b = darwinBackend(recordingLib().s, () => 0, () => {}, lib);
   const a = b.async as Record<string, unknown>;
   for (const k of DARWIN_TWINS) assert.equal(typeof a[k], "function", k);
-  // The DIR that readdir reads is not a single call into the arena.
-  assert.equal(a.readDirChunk, undefined);
   assert.equal(typeof b.readDirChunk, "function");
+  // Without the dirent symbols, neither readDirChunk nor its twin.
+  const noDir = { ...recordingLib().s, fdopendir: null } as DarwinLibrary;
+  const d = darwinBackend(noDir, () => 0, () => {}, lib);
+  assert.equal(d.readDirChunk, undefined);
+  assert.equal(d.async!.readDirChunk, undefined);
   // macOS has no STATVFS layout or 64-bit dev_t here: no sync, no twin.
   for (const k of ["statvfs", "fstatvfs", "mknodAt"]) {
     assert.equal(a[k], undefined, k);
@@ -777,7 +1125,23 @@ const LINUX_AT_FDCWD = -100;
 const ENOENT = 2;
 const EBADF = 9;
 const EEXIST = 17;
+const ENOTDIR = 20;
 const EINVAL = 22;
+
+/** The aarch64 libSystem table minus what glibc lacks (only `__error`). */
+function glibcDarwinSymbols(): Record<string, Deno.ForeignFunction> {
+  const optional: Record<string, Deno.ForeignFunction> = {};
+  for (const [k, v] of Object.entries(darwinSymbols("aarch64"))) {
+    optional[k] = { ...v, optional: true } as Deno.ForeignFunction;
+  }
+  const probe = Deno.dlopen(LIBC, optional);
+  const symbols: Record<string, Deno.ForeignFunction> = {};
+  for (const [k, v] of Object.entries(darwinSymbols("aarch64"))) {
+    if (probe.symbols[k] !== null) symbols[k] = v as Deno.ForeignFunction;
+  }
+  probe.close();
+  return symbols;
+}
 
 /**
  * The Darwin backend's async twins over a real worker pool that opens
@@ -792,16 +1156,7 @@ function glibcDarwin(): {
   a: AsyncBackend & { pool(): CallPool };
   symbols: string[];
 } {
-  const optional: Record<string, Deno.ForeignFunction> = {};
-  for (const [k, v] of Object.entries(darwinSymbols("aarch64"))) {
-    optional[k] = { ...v, optional: true } as Deno.ForeignFunction;
-  }
-  const probe = Deno.dlopen(LIBC, optional);
-  const symbols: Record<string, Deno.ForeignFunction> = {};
-  for (const [k, v] of Object.entries(darwinSymbols("aarch64"))) {
-    if (probe.symbols[k] !== null) symbols[k] = v as Deno.ForeignFunction;
-  }
-  probe.close();
+  const symbols = glibcDarwinSymbols();
   symbols.__errno_location = { parameters: [], result: "pointer" };
   const lib: PoolLibrary = {
     path: LIBC,
@@ -984,5 +1339,248 @@ Deno.test({
       assert.equal(Deno.statSync(`${root}/f`).mode! & 0o777, 0o600);
       assert.equal(await a.chmodAt!(dirfd, "missing", 0o600), -ENOENT);
     });
+  },
+});
+
+// ------------------------------------------------- readDirChunk over glibc
+
+/**
+ * A Darwin backend over glibc on both sides, for directory listing: bound
+ * on this thread (the sync primitives, and `close`, which must close a DIR
+ * a worker opened) and opened by the pool's workers, with `__error` bound
+ * to glibc's `__errno_location` (the same contract: a pointer to the
+ * calling thread's errno). The pool library carries no tasks: the backend
+ * adds its own. glibc's `struct dirent` is not macOS's (its name starts at
+ * byte 19, and it has no `d_namlen`) but keeps `d_reclen` at byte 16, all
+ * the task reads: record counts, chunking and the end are right, names
+ * decoded with macOS's layout are not (the tests parse glibc's instead).
+ */
+function glibcDirBackend() {
+  const symbols = glibcDarwinSymbols();
+  symbols.__error = {
+    name: "__errno_location",
+    parameters: [],
+    result: "pointer",
+  };
+  const lib: PoolLibrary = {
+    path: LIBC,
+    symbols,
+    errno: { kind: "pointer", sym: "__error" },
+  };
+  const bound = Deno.dlopen(LIBC, symbols);
+  const s = bound.symbols as unknown as DarwinLibrary;
+  const b = darwinBackend(s, errnoReader(s.__error()), () => {}, lib);
+  const a = b.async as AsyncBackend & { pool(): CallPool };
+  const openDir = (p: string) =>
+    s.openat(LINUX_AT_FDCWD, new TextEncoder().encode(`${p}\0`), 0);
+  return {
+    b,
+    a,
+    openDir,
+    [Symbol.dispose]() {
+      a.pool().close();
+      bound.close();
+    },
+  };
+}
+
+/** Descriptors this process has open. */
+const openFds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+
+/**
+ * A temp directory holding `n` empty files `file-0`…, each name padded to
+ * `pad` more bytes (long names make big records: fewer files fill a chunk).
+ */
+function tempDirOf(n: number, pad = 0): string {
+  const root = Deno.makeTempDirSync({ prefix: "dirfd-darwin-dir-" });
+  const tail = pad === 0 ? "" : `-${"x".repeat(pad - 1)}`;
+  for (let i = 0; i < n; i++) {
+    Deno.writeFileSync(`${root}/file-${i}${tail}`, EMPTY);
+  }
+  return root;
+}
+const EMPTY = new Uint8Array(0);
+
+/** The names in glibc `struct dirent` records back to back (name at 19). */
+function glibcNames(recs: Uint8Array): string[] {
+  const v = new DataView(recs.buffer, recs.byteOffset, recs.length);
+  const names: string[] = [];
+  for (let at = 0; at < recs.length;) {
+    const reclen = v.getUint16(at + 16, true);
+    const name = recs.subarray(at + 19, at + reclen);
+    names.push(new TextDecoder().decode(name.subarray(0, name.indexOf(0))));
+    at += reclen;
+  }
+  return names;
+}
+
+Deno.test({
+  ...glibcOnly,
+  name:
+    "darwin: darwinReadChunk on a worker copies whole records, chunk by chunk",
+  async fn() {
+    using g = glibcDirBackend();
+    const root = tempDirOf(300);
+    const fd = g.openDir(root);
+    try {
+      assert.ok(fd >= 0);
+      const pool = g.a.pool();
+      const request = (dirp: number, size: number, on = fd) => {
+        pool.begin("darwinReadChunk", size);
+        pool.int(on);
+        pool.int(dirp);
+        pool.out(size);
+        pool.int(size);
+        return pool.end((r) => {
+          const v = new DataView(r.u8.buffer, r.out, READ_CHUNK.header);
+          const used = v.getUint32(READ_CHUNK.used, true);
+          return {
+            ret: r.ret,
+            errno: r.errno,
+            dirp: Number(v.getBigUint64(READ_CHUNK.dirp, true)),
+            names: glibcNames(
+              r.u8.slice(r.out + READ_CHUNK.header, r.out + used),
+            ),
+          };
+        });
+      };
+      // A small buffer: many calls on the DIR the first one opened.
+      const size = READ_CHUNK.header + DIRENT64.size + 512;
+      const names: string[] = [];
+      let dirp = 0;
+      let calls = 0;
+      let first = 0;
+      for (;;) {
+        const c = await request(dirp, size);
+        calls++;
+        assert.ok(c.ret >= 0, `call ${calls}: ${c.ret} errno ${c.errno}`);
+        assert.equal(c.names.length, c.ret);
+        names.push(...c.names);
+        if (c.dirp === 0) break;
+        first ||= c.dirp;
+        assert.equal(c.dirp, first, "the same DIR throughout");
+        dirp = c.dirp;
+      }
+      assert.ok(calls >= 5, `${calls} calls`);
+      const want = [
+        ".",
+        "..",
+        ...Array.from({ length: 300 }, (_, i) => `file-${i}`),
+      ];
+      assert.equal(names.length, want.length, "no record lost or repeated");
+      assert.deepEqual(names.toSorted(), want.toSorted());
+      // After the end, a fresh dup starts at the shared offset: the end.
+      const end = await request(0, size);
+      assert.deepEqual([end.ret, end.dirp, end.names], [0, 0, []]);
+      // Errors read on the worker through __error: dup of a bad descriptor,
+      // fdopendir of a file (ENOTDIR).
+      const bad = await request(0, size, -1);
+      assert.deepEqual([bad.ret, bad.errno, bad.dirp], [-EBADF, EBADF, 0]);
+      const fileFd = g.openDir(`${root}/file-0`); // O_RDONLY: opens a file
+      assert.ok(fileFd >= 0);
+      const before = openFds();
+      const notDir = await request(0, size, fileFd);
+      assert.deepEqual([notDir.ret, notDir.errno, notDir.dirp], [
+        -ENOTDIR,
+        ENOTDIR,
+        0,
+      ]);
+      assert.equal(openFds(), before, "the dup fdopendir refused is closed");
+      g.b.close(fileFd);
+      assert.equal(pool.ranHere, 0, "every request ran on a worker");
+      assert.ok(pool.workers >= 1);
+    } finally {
+      if (fd >= 0) g.b.close(fd);
+      Deno.removeSync(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...glibcOnly,
+  name: "darwin: the readDirChunk twin lists a real directory in chunks",
+  async fn() {
+    using g = glibcDirBackend();
+    // 264-byte glibc records (19 + name + NUL, rounded up to 8): over
+    // three 64 KiB chunks.
+    const n = 800;
+    const root = tempDirOf(n, 235);
+    const fd = g.openDir(root);
+    try {
+      assert.ok(fd >= 0);
+      const out = chunk();
+      const counts: number[] = [];
+      // Descriptors open after each call: the pool's own (once started),
+      // the caller's, and the DIR's dup while the DIR stays open.
+      const fds: number[] = [];
+      for (;;) {
+        const r = await g.a.readDirChunk!(fd, out);
+        assert.ok(r >= 0, String(r));
+        counts.push(r);
+        fds.push(openFds());
+        if (r === 0) break;
+      }
+      assert.ok(counts.length >= 4, `${counts}`);
+      assert.equal(counts.at(-1), 0);
+      assert.equal(counts.reduce((a, b) => a + b, 0), n + 2);
+      // One DIR served every chunk but the last, which reached the end and
+      // closed it (and its dup); the call after it closed its fresh one.
+      const during = fds[0];
+      assert.deepEqual(fds, [
+        ...counts.slice(0, -2).map(() => during),
+        during - 1,
+        during - 1,
+      ]);
+      assert.equal(await g.a.readDirChunk!(fd, out), 0);
+      assert.equal(out.count, 0);
+      assert.equal(g.a.pool().ranHere, 0, "every chunk was read on a worker");
+    } finally {
+      if (fd >= 0) g.b.close(fd);
+      Deno.removeSync(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...glibcOnly,
+  name: "darwin: close(fd) closes the DIR either readDirChunk left open",
+  async fn() {
+    using g = glibcDirBackend();
+    const root = tempDirOf(800, 235);
+    try {
+      const out = chunk();
+      // Warm the pool up, so that its own descriptors are in the baseline.
+      const warm = g.openDir(root);
+      await g.a.readDirChunk!(warm, out);
+      g.b.close(warm);
+      const base = openFds();
+      // The twin: a DIR opened on a worker, closed here.
+      const fd = g.openDir(root);
+      const r = await g.a.readDirChunk!(fd, out);
+      assert.ok(r > 0 && r < 802, String(r));
+      assert.equal(openFds(), base + 2, "the descriptor and the DIR's dup");
+      assert.equal(g.b.close(fd), 0);
+      assert.equal(openFds(), base);
+      // The sync primitive, the same way.
+      const fd2 = g.openDir(root);
+      assert.ok(g.b.readDirChunk!(fd2, out) > 0);
+      assert.equal(openFds(), base + 2);
+      assert.equal(g.b.close(fd2), 0);
+      assert.equal(openFds(), base);
+      // Sync and async calls on one listing share its DIR.
+      const fd3 = g.openDir(root);
+      let total = g.b.readDirChunk!(fd3, out);
+      for (let r = 1; r !== 0;) {
+        r = await g.a.readDirChunk!(fd3, out);
+        assert.ok(r >= 0);
+        total += r;
+      }
+      assert.equal(total, 802);
+      assert.equal(openFds(), base + 1);
+      assert.equal(g.b.close(fd3), 0);
+      assert.equal(openFds(), base);
+    } finally {
+      Deno.removeSync(root, { recursive: true });
+    }
   },
 });
