@@ -26,15 +26,17 @@ function describe(value: unknown): string {
 
 /** Checks a string path: no NUL byte, no lone surrogate. */
 export function checkPathString(p: string, fn: string, arg: string): string {
-  if (p.includes("\0")) {
-    throw new TypeError(`${fn}: ${arg} must not contain a NUL byte`);
-  }
-  if (!p.isWellFormed()) {
-    throw new TypeError(
+  // Small enough to inline into every operation: the errors are built apart.
+  if (p.includes("\0") || !p.isWellFormed()) throw badPathString(p, fn, arg);
+  return p;
+}
+
+function badPathString(p: string, fn: string, arg: string): TypeError {
+  return p.includes("\0")
+    ? new TypeError(`${fn}: ${arg} must not contain a NUL byte`)
+    : new TypeError(
       `${fn}: ${arg} contains a lone UTF-16 surrogate and has no exact encoding`,
     );
-  }
-  return p;
 }
 
 /** Converts a path argument to a string, or throws `TypeError`. */

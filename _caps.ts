@@ -33,7 +33,8 @@ export interface Capabilities {
 
 type Kind = keyof CapabilityProbes;
 const declared: { fns: Fn[]; caps: Capabilities }[] = [];
-const memos: Partial<Record<Kind, boolean>>[] = [];
+/** Forgets one operation's probe results (see reprobeCapabilities). */
+const resets: (() => void)[] = [];
 // Bumped on every declaration and re-probe; the sets refill when it changes.
 let version = 0;
 
@@ -42,7 +43,7 @@ let version = 0;
  * backend primitive), so the sets and operations probe again on next use.
  */
 export function reprobeCapabilities(): void {
-  for (const m of memos) for (const k of Object.keys(m)) delete m[k as Kind];
+  for (const reset of resets) reset();
   version++;
 }
 
@@ -54,22 +55,27 @@ export function declareCapabilities(
   fns: Fn[],
   probes: CapabilityProbes,
 ): Capabilities {
-  const memo: Partial<Record<Kind, boolean>> = {};
-  const get = (k: Kind): boolean =>
-    memo[k] ??= probes[k] !== undefined && probes[k]!(backend());
+  const probe = (k: Kind): boolean =>
+    probes[k] !== undefined && probes[k]!(backend());
+  // One variable per capability, not a record indexed by name: these
+  // getters run on every call of the operation, and a keyed lookup shared
+  // by three names costs more than a stat's own argument checks.
+  let fd: boolean | undefined;
+  let dirFd: boolean | undefined;
+  let followSymlinks: boolean | undefined;
   const caps: Capabilities = {
     get fd() {
-      return get("fd");
+      return fd ??= probe("fd");
     },
     get dirFd() {
-      return get("dirFd");
+      return dirFd ??= probe("dirFd");
     },
     get followSymlinks() {
-      return get("followSymlinks");
+      return followSymlinks ??= probe("followSymlinks");
     },
   };
   declared.push({ fns, caps });
-  memos.push(memo);
+  resets.push(() => fd = dirFd = followSymlinks = undefined);
   version++;
   return caps;
 }
