@@ -300,36 +300,27 @@ export function openWindows(): WindowsBackend | null {
       w[o + STAT_OUT.tag / 4 + 1],
     );
 
-  const statPath = (dirfd: number, p: string, follow: boolean) => {
+  /** Runs a by-path task here on `p` (its stat left in `statBuf`). */
+  const byPath = (
+    task: typeof winStatAt,
+    dirfd: number,
+    p: string,
+    follow: boolean,
+  ): number => {
     const r = route(dirfd, p);
     if (typeof r === "number") return r;
-    const e = winStatAt(
-      env,
-      r[0],
-      path.encode(r[1]),
-      r[1].length * 2,
-      follow ? 1 : 0,
-      statBuf,
-    );
+    const name = path.encode(r[1]);
+    return task(env, r[0], name, r[1].length * 2, follow ? 1 : 0, statBuf);
+  };
+
+  const statPath = (dirfd: number, p: string, follow: boolean) => {
+    const e = byPath(winStatAt, dirfd, p, follow);
     return e < 0 ? e : decodeStat(statWords, 0);
   };
 
   const statHandle = (fd: number): WindowsStatResult | number => {
     const e = winStatHandle(env, fd, statBuf);
     return e < 0 ? e : decodeStat(statWords, 0);
-  };
-
-  const openDir = (dirfd: number, p: string, follow: boolean): number => {
-    const r = route(dirfd, p);
-    if (typeof r === "number") return r;
-    return winOpenDirAt(
-      env,
-      r[0],
-      path.encode(r[1]),
-      r[1].length * 2,
-      follow ? 1 : 0,
-      statBuf,
-    );
   };
 
   /** `SetFileInformationByHandle(FileEndOfFileInfo)`: 0 or the error. */
@@ -356,7 +347,7 @@ export function openWindows(): WindowsBackend | null {
     openDirFlags: (follow) =>
       CREATE.FILE_FLAG_BACKUP_SEMANTICS |
       (follow ? 0 : CREATE.FILE_FLAG_OPEN_REPARSE_POINT),
-    openDirAt: (dirfd, p, follow) => openDir(dirfd, p, follow),
+    openDirAt: (dirfd, p, follow) => byPath(winOpenDirAt, dirfd, p, follow),
     truncate(p, length) {
       // Python's `_wopen(path, O_WRONLY)`: follows links; a directory is
       // ERROR_ACCESS_DENIED (no FILE_FLAG_BACKUP_SEMANTICS).
