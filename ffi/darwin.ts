@@ -581,15 +581,10 @@ function keepDir(dirs: Map<number, number>, fd: number, v: DataView): void {
  * early leaks nothing. Returns a positive count of records read (`.` and
  * `..` included, skipped in `out`), 0 at the end, or `-errno`. Nothing here
  * throws.
- *
- * `_errno` and `_setErrno` are unused (the task reads and clears errno
- * itself, through `__error()`); they keep the signature of earlier
- * releases.
+ * The task reads and clears errno itself, through `__error()`.
  */
 export function darwinDirReader(
   s: DarwinLibrary,
-  _errno: () => number,
-  _setErrno: (v: number) => void,
   dirs: Map<number, number> = new Map(),
 ): ((fd: number, out: DirChunk) => number) | undefined {
   const { fdopendir, readdir, closedir, dup } = s;
@@ -696,14 +691,13 @@ const DARWIN_STAT_REQUESTS: StatRequests = {
  * decoded on the calling thread. Both `readDirChunk`s share the record of
  * open `DIR`s, so a `DIR` opened on one thread is read on, and closed by,
  * others (one call at a time: a listing never overlaps its own calls).
- * `setErrno` is unused (the task clears errno itself). Without `poolLib`
+ * Without `poolLib`
  * (null, the default, as in tests over stand-in functions) there are no
  * twins at all and every async operation runs the sync primitive.
  */
 export function darwinBackend(
   s: DarwinLibrary,
   errno: () => number,
-  setErrno: (v: number) => void,
   poolLib: PoolLibrary | null = null,
 ): Backend {
   const path = new CString();
@@ -711,7 +705,7 @@ export function darwinBackend(
   const fchmodat = s.fchmodat;
   // The DIR each listing left open, by descriptor, shared by both twins.
   const dirs = new Map<number, number>();
-  const readDirChunk = darwinDirReader(s, errno, setErrno, dirs);
+  const readDirChunk = darwinDirReader(s, dirs);
   const has = { fstatat: true, readdir: readDirChunk !== undefined };
   const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
     fchmodat!(dirfd, p, mode, AT.SYMLINK_NOFOLLOW) === 0 ? 0 : -errno();
@@ -803,12 +797,5 @@ export function openDarwin(): Backend | null {
     lib.close();
     return null;
   }
-  // errno of the main thread, read and (before readdir) cleared in place.
-  const cell = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(loc, 4));
-  return darwinBackend(
-    lib.symbols,
-    errnoReader(loc),
-    (v) => cell[0] = v,
-    pool,
-  );
+  return darwinBackend(lib.symbols, errnoReader(loc), pool);
 }

@@ -601,7 +601,6 @@ function fakeDirLib(
     calls,
     stats,
     errno: () => cell[0],
-    setErrno: (v: number) => void (cell[0] = v),
   };
 }
 
@@ -832,7 +831,7 @@ Deno.test({
       direntFixture(102n, DT.UNKNOWN, "u"),
     ];
     const f = fakeDirLib(recs);
-    const read = darwinDirReader(f.s, f.errno, f.setErrno)!;
+    const read = darwinDirReader(f.s)!;
     const out = chunk();
     assert.equal(read(7, out), 6); // every record, "." and ".." included
     assert.equal(out.count, 4);
@@ -849,10 +848,10 @@ Deno.test({
     assert.equal(out.count, 0);
     // Errors: from dup, and from readdir (after closedir).
     const g = fakeDirLib(recs, { dupErrno: 24 });
-    assert.equal(darwinDirReader(g.s, g.errno, g.setErrno)!(7, chunk()), -24);
+    assert.equal(darwinDirReader(g.s)!(7, chunk()), -24);
     const h = fakeDirLib(recs, { readdirErrnoAt: 3 });
     const o = chunk();
-    assert.equal(darwinDirReader(h.s, h.errno, h.setErrno)!(7, o), -5);
+    assert.equal(darwinDirReader(h.s)!(7, o), -5);
     assert.equal(o.count, 0);
     assert.equal(h.calls.at(-1), "closedir 41");
   },
@@ -877,7 +876,7 @@ Deno.test({
     const n = 5000; // 28-byte records: over two 64 KiB chunks
     const f = fakeDirLib(bigDir(n), { readAhead: 64 });
     const dirs = new Map<number, number>();
-    const read = darwinDirReader(f.s, f.errno, f.setErrno, dirs)!;
+    const read = darwinDirReader(f.s, dirs)!;
     const out = chunk();
     const names: string[] = [];
     const counts: number[] = [];
@@ -909,7 +908,7 @@ Deno.test({
   fn() {
     const f = fakeDirLib(bigDir(5000), { readAhead: 64 });
     const s = { ...recordingLib().s, ...f.s } as unknown as DarwinLibrary;
-    const b = darwinBackend(s, f.errno, f.setErrno);
+    const b = darwinBackend(s, f.errno);
     const out = chunk();
     // Stop after one chunk: the DIR (over dup 41) is open.
     const r = b.readDirChunk!(7, out);
@@ -938,10 +937,10 @@ Deno.test({
 Deno.test("darwin: no readDirChunk without the dirent symbols", () => {
   const f = fakeDirLib([]);
   const s = { ...f.s, readdir: null } as unknown as DarwinLibrary;
-  assert.equal(darwinDirReader(s, f.errno, f.setErrno), undefined);
+  assert.equal(darwinDirReader(s), undefined);
   // And close(fd) is the plain one.
   const rec = recordingLib();
-  const b = darwinBackend({ ...rec.s, readdir: null }, () => 0, () => {});
+  const b = darwinBackend({ ...rec.s, readdir: null }, () => 0);
   assert.equal(b.readDirChunk, undefined);
   b.close(7);
   assert.deepEqual(rec.calls, [["close", 7]]);
@@ -981,7 +980,7 @@ function recordingLib(): { s: DarwinLibrary; calls: unknown[][] } {
 
 Deno.test("darwin: the backend passes macOS flags to libSystem", () => {
   const { s, calls } = recordingLib();
-  const b = darwinBackend(s, () => 0, () => {});
+  const b = darwinBackend(s, () => 0);
   assert.equal(b.name, "darwin");
   assert.equal(b.AT_FDCWD, -2);
   assert.equal(b.statVia, "fstatat");
@@ -1019,7 +1018,7 @@ Deno.test("darwin: the backend passes macOS flags to libSystem", () => {
 });
 
 Deno.test("darwin: the backend has every primitive behind CPython's macOS sets", () => {
-  const b = darwinBackend(recordingLib().s, () => 0, () => {});
+  const b = darwinBackend(recordingLib().s, () => 0);
   // supports_dir_fd: access chmod chown link mkdir open readlink rename rmdir
   // stat symlink unlink utime; supports_fd: chdir chmod chown stat truncate
   // utime; supports_follow_symlinks: access chmod chown link stat utime.
@@ -1085,7 +1084,7 @@ const DARWIN_TWINS = [
 Deno.test("darwin: async twins come with a pool library, readDirChunk's a task", () => {
   // Without one (the default), every async operation runs the sync primitive.
   assert.equal(
-    darwinBackend(recordingLib().s, () => 0, () => {}).async,
+    darwinBackend(recordingLib().s, () => 0).async,
     undefined,
   );
   const lib = darwinPoolLibrary("x86_64");
@@ -1096,13 +1095,13 @@ Deno.test("darwin: async twins come with a pool library, readDirChunk's a task",
   assert.deepEqual(Object.keys(lib.tasks!), ["darwinReadChunk"]);
   assert.equal(lib.tasks!.darwinReadChunk, darwinReadChunk);
   assert.equal(darwinPoolLibrary("aarch64").symbols.fstatat.name, "fstatat");
-  const b = darwinBackend(recordingLib().s, () => 0, () => {}, lib);
+  const b = darwinBackend(recordingLib().s, () => 0, lib);
   const a = b.async as Record<string, unknown>;
   for (const k of DARWIN_TWINS) assert.equal(typeof a[k], "function", k);
   assert.equal(typeof b.readDirChunk, "function");
   // Without the dirent symbols, neither readDirChunk nor its twin.
   const noDir = { ...recordingLib().s, fdopendir: null } as DarwinLibrary;
-  const d = darwinBackend(noDir, () => 0, () => {}, lib);
+  const d = darwinBackend(noDir, () => 0, lib);
   assert.equal(d.readDirChunk, undefined);
   assert.equal(d.async!.readDirChunk, undefined);
   // macOS has no STATVFS layout or 64-bit dev_t here: no sync, no twin.
@@ -1113,7 +1112,7 @@ Deno.test("darwin: async twins come with a pool library, readDirChunk's a task",
   // lchmodAt and its twin exist only with fchmodat.
   const { s } = recordingLib();
   const noChmod = { ...s, fchmodat: null } as unknown as DarwinLibrary;
-  const c = darwinBackend(noChmod, () => 0, () => {}, lib);
+  const c = darwinBackend(noChmod, () => 0, lib);
   assert.equal(c.lchmodAt, undefined);
   assert.equal(c.async!.lchmodAt, undefined);
   assert.equal(c.async!.chmodAt, undefined);
@@ -1163,7 +1162,7 @@ function glibcDarwin(): {
     symbols,
     errno: { kind: "pointer", sym: "__errno_location" },
   };
-  const b = darwinBackend(recordingLib().s, () => 0, () => {}, lib);
+  const b = darwinBackend(recordingLib().s, () => 0, lib);
   return {
     a: b.async as AsyncBackend & { pool(): CallPool },
     symbols: Object.keys(symbols),
@@ -1369,7 +1368,7 @@ function glibcDirBackend() {
   };
   const bound = Deno.dlopen(LIBC, symbols);
   const s = bound.symbols as unknown as DarwinLibrary;
-  const b = darwinBackend(s, errnoReader(s.__error()), () => {}, lib);
+  const b = darwinBackend(s, errnoReader(s.__error()), lib);
   const a = b.async as AsyncBackend & { pool(): CallPool };
   const openDir = (p: string) =>
     s.openat(LINUX_AT_FDCWD, new TextEncoder().encode(`${p}\0`), 0);
