@@ -180,3 +180,38 @@ export function canRunAsNobody(): boolean {
 
 /** The module's entry point, for subprocess scripts. */
 export const MOD = new URL("../mod.ts", import.meta.url).href;
+
+/**
+ * The paths of {@linkcode basicTree} where creating anything fails, each for
+ * its own reason: EEXIST (file, dir, dangling link), ENOENT, ENOTDIR, ELOOP.
+ */
+export const CREATE_FAILS = [
+  "file",
+  "dir",
+  "dangling",
+  "missing/x",
+  "file/x",
+  "loop/x",
+] as const;
+
+/**
+ * For each of {@linkcode CREATE_FAILS} under `root` (a {@linkcode basicTree},
+ * open as `dir`), asserts that a creating call fails as `Deno.mkdirSync` of
+ * the same path does: sync by absolute path, sync with `dirFd`, and async
+ * with `dirFd` (see {@linkcode assertLikeDeno}).
+ */
+export async function assertCreateFailsLikeMkdir(
+  root: string,
+  dir: unknown,
+  syscall: string,
+  sync: (path: string, dirFd?: unknown) => unknown,
+  async: (path: string, dirFd: unknown) => Promise<unknown>,
+): Promise<void> {
+  for (const rel of CREATE_FAILS) {
+    const abs = `${root}/${rel}`;
+    const deno = thrown(() => Deno.mkdirSync(abs));
+    assertLikeDeno(thrown(() => sync(abs)), deno, syscall, abs);
+    assertLikeDeno(thrown(() => sync(rel, dir)), deno, syscall, rel);
+    assertLikeDeno(await rejected(async(rel, dir)), deno, syscall, rel);
+  }
+}

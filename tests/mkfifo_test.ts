@@ -3,6 +3,7 @@
 // mkfifoat (macOS 13+) may be absent, so these paths are not exercised there.
 import assert from "node:assert/strict";
 import {
+  type Dir,
   mkfifo,
   mkfifoSync,
   openDirSync,
@@ -12,10 +13,9 @@ import {
 } from "../mod.ts";
 import {
   assertCode,
-  assertLikeDeno,
+  assertCreateFailsLikeMkdir,
   basicTree,
   closedFd,
-  rejected,
   thrown,
   withTempDir,
 } from "./_at_util.ts";
@@ -64,36 +64,13 @@ Deno.test({
     await withTempDir(async (root) => {
       basicTree(root);
       using dir = openDirSync(root);
-      for (
-        const rel of [
-          "file",
-          "dir",
-          "dangling",
-          "missing/x",
-          "file/x",
-          "loop/x",
-        ]
-      ) {
-        const deno = thrown(() => Deno.mkdirSync(`${root}/${rel}`));
-        assertLikeDeno(
-          thrown(() => mkfifoSync(`${root}/${rel}`)),
-          deno,
-          "mkfifoat",
-          `${root}/${rel}`,
-        );
-        assertLikeDeno(
-          thrown(() => mkfifoSync(rel, { dirFd: dir })),
-          deno,
-          "mkfifoat",
-          rel,
-        );
-        assertLikeDeno(
-          await rejected(mkfifo(rel, { dirFd: dir })),
-          deno,
-          "mkfifoat",
-          rel,
-        );
-      }
+      await assertCreateFailsLikeMkdir(
+        root,
+        dir,
+        "mkfifoat",
+        (p, dirFd) => mkfifoSync(p, { dirFd: dirFd as Dir }),
+        (p, dirFd) => mkfifo(p, { dirFd: dirFd as Dir }),
+      );
       const e = thrown(() => mkfifoSync(`${root}/file`));
       assertCode(e, "EEXIST", "mkfifoat");
       assert.ok(e instanceof Deno.errors.AlreadyExists);
