@@ -195,23 +195,24 @@ export const CREATE_FAILS = [
 ] as const;
 
 /**
- * For each of {@linkcode CREATE_FAILS} under `root` (a {@linkcode basicTree},
- * open as `dir`), asserts that a creating call fails as `Deno.mkdirSync` of
- * the same path does: sync by absolute path, sync with `dirFd`, and async
- * with `dirFd` (see {@linkcode assertLikeDeno}).
+ * For each path of `rels` under `root` (open as `dir`), asserts that the
+ * operation fails as `deno(absolutePath)` does: sync by absolute path, sync
+ * with `dirFd`, and async with `dirFd` (see {@linkcode assertLikeDeno}).
  */
-export async function assertCreateFailsLikeMkdir(
+export async function assertFailsLikeDeno(
   root: string,
   dir: unknown,
+  rels: readonly string[],
+  deno: (abs: string) => unknown,
   syscall: string,
   sync: (path: string, dirFd?: unknown) => unknown,
   async: (path: string, dirFd: unknown) => Promise<unknown>,
 ): Promise<void> {
-  for (const rel of CREATE_FAILS) {
+  for (const rel of rels) {
     const abs = `${root}/${rel}`;
-    const deno = thrown(() => Deno.mkdirSync(abs));
-    assertLikeDeno(thrown(() => sync(abs)), deno, syscall, abs);
-    assertLikeDeno(thrown(() => sync(rel, dir)), deno, syscall, rel);
-    assertLikeDeno(await rejected(async(rel, dir)), deno, syscall, rel);
+    const want = thrown(() => deno(abs));
+    assertLikeDeno(thrown(() => sync(abs)), want, syscall, abs);
+    assertLikeDeno(thrown(() => sync(rel, dir)), want, syscall, rel);
+    assertLikeDeno(await rejected(async(rel, dir)), want, syscall, rel);
   }
 }

@@ -11,9 +11,10 @@ import {
 } from "../mod.ts";
 import {
   assertCode,
-  assertCreateFailsLikeMkdir,
+  assertFailsLikeDeno,
   basicTree,
   closedFd,
+  CREATE_FAILS,
   thrown,
   withTempDir,
 } from "./_at_util.ts";
@@ -59,9 +60,11 @@ Deno.test("mkdir: errors are Deno's (EEXIST, ENOENT, ENOTDIR, ELOOP, EBADF)", as
   await withTempDir(async (root) => {
     basicTree(root);
     using dir = openDirSync(root);
-    await assertCreateFailsLikeMkdir(
+    await assertFailsLikeDeno(
       root,
       dir,
+      CREATE_FAILS,
+      (abs) => Deno.mkdirSync(abs),
       "mkdirat",
       (p, dirFd) => mkdirSync(p, { dirFd: dirFd as Dir }),
       (p, dirFd) => mkdir(p, { dirFd: dirFd as Dir }),

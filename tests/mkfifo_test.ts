@@ -13,9 +13,10 @@ import {
 } from "../mod.ts";
 import {
   assertCode,
-  assertCreateFailsLikeMkdir,
+  assertFailsLikeDeno,
   basicTree,
   closedFd,
+  CREATE_FAILS,
   thrown,
   withTempDir,
 } from "./_at_util.ts";
@@ -64,9 +65,11 @@ Deno.test({
     await withTempDir(async (root) => {
       basicTree(root);
       using dir = openDirSync(root);
-      await assertCreateFailsLikeMkdir(
+      await assertFailsLikeDeno(
         root,
         dir,
+        CREATE_FAILS,
+        (abs) => Deno.mkdirSync(abs),
         "mkfifoat",
         (p, dirFd) => mkfifoSync(p, { dirFd: dirFd as Dir }),
         (p, dirFd) => mkfifo(p, { dirFd: dirFd as Dir }),

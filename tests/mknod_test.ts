@@ -15,9 +15,10 @@ import {
 } from "../mod.ts";
 import {
   assertCode,
-  assertCreateFailsLikeMkdir,
+  assertFailsLikeDeno,
   basicTree,
   closedFd,
+  CREATE_FAILS,
   thrown,
   withTempDir,
 } from "./_at_util.ts";
@@ -76,9 +77,11 @@ Deno.test({
     await withTempDir(async (root) => {
       basicTree(root);
       using dir = openDirSync(root);
-      await assertCreateFailsLikeMkdir(
+      await assertFailsLikeDeno(
         root,
         dir,
+        CREATE_FAILS,
+        (abs) => Deno.mkdirSync(abs),
         "mknodat",
         // A FIFO by path, a regular file by dirFd, the default async.
         (p, dirFd) =>

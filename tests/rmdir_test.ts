@@ -1,6 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import assert from "node:assert/strict";
 import {
+  type Dir,
   openDirSync,
   rmdir,
   rmdirSync,
@@ -10,10 +11,9 @@ import {
 } from "../mod.ts";
 import {
   assertCode,
-  assertLikeDeno,
+  assertFailsLikeDeno,
   basicTree,
   closedFd,
-  rejected,
   thrown,
   withTempDir,
 } from "./_at_util.ts";
@@ -43,21 +43,15 @@ Deno.test("rmdir: errors are Deno's (ENOTEMPTY, ENOENT, ENOTDIR), EBADF", async 
     // Deno.remove on a non-directory deletes it, so compare with a call that
     // fails the same way: ENOTEMPTY and ENOENT directly, ENOTDIR via a path
     // through a file.
-    for (const rel of ["dir", "missing", "file/x", "loop/x"]) {
-      const deno = thrown(() => Deno.removeSync(`${root}/${rel}`));
-      assertLikeDeno(
-        thrown(() => rmdirSync(`${root}/${rel}`)),
-        deno,
-        "unlinkat",
-        `${root}/${rel}`,
-      );
-      assertLikeDeno(
-        await rejected(rmdir(rel, { dirFd: dir })),
-        deno,
-        "unlinkat",
-        rel,
-      );
-    }
+    await assertFailsLikeDeno(
+      root,
+      dir,
+      ["dir", "missing", "file/x", "loop/x"],
+      (abs) => Deno.removeSync(abs),
+      "unlinkat",
+      (p, dirFd) => rmdirSync(p, { dirFd: dirFd as Dir }),
+      (p, dirFd) => rmdir(p, { dirFd: dirFd as Dir }),
+    );
     const notDir = thrown(() => Deno.mkdirSync(`${root}/file/x`));
     for (const rel of ["file", "link-dir", "dangling"]) {
       const e = thrown(() => rmdirSync(rel, { dirFd: dir }));

@@ -1,6 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import assert from "node:assert/strict";
 import {
+  type Dir,
   openDirSync,
   supportsDirFd,
   supportsFd,
@@ -10,10 +11,9 @@ import {
 } from "../mod.ts";
 import {
   assertCode,
-  assertLikeDeno,
+  assertFailsLikeDeno,
   basicTree,
   closedFd,
-  rejected,
   thrown,
   withTempDir,
 } from "./_at_util.ts";
@@ -46,21 +46,15 @@ Deno.test("unlink: errors are Deno's (ENOENT, ENOTDIR), EISDIR, EBADF", async ()
   await withTempDir(async (root) => {
     basicTree(root);
     using dir = openDirSync(root);
-    for (const rel of ["missing", "file/x", "loop/x", "dangling/x"]) {
-      const deno = thrown(() => Deno.removeSync(`${root}/${rel}`));
-      assertLikeDeno(
-        thrown(() => unlinkSync(`${root}/${rel}`)),
-        deno,
-        "unlinkat",
-        `${root}/${rel}`,
-      );
-      assertLikeDeno(
-        await rejected(unlink(rel, { dirFd: dir })),
-        deno,
-        "unlinkat",
-        rel,
-      );
-    }
+    await assertFailsLikeDeno(
+      root,
+      dir,
+      ["missing", "file/x", "loop/x", "dangling/x"],
+      (abs) => Deno.removeSync(abs),
+      "unlinkat",
+      (p, dirFd) => unlinkSync(p, { dirFd: dirFd as Dir }),
+      (p, dirFd) => unlink(p, { dirFd: dirFd as Dir }),
+    );
     // Deno.remove deletes empty directories; unlink refuses every directory
     // (Linux reports EISDIR), as Python's os.remove does.
     Deno.mkdirSync(`${root}/empty`);
