@@ -230,7 +230,8 @@ class PoolWorker {
   readonly ctl = new Int32Array(new SharedArrayBuffer(4 * (CTL_RING + RING)));
   readonly port1: MessagePort;
   readonly worker: Worker | null = null;
-  readonly free: Arena[] = [];
+  /** Arenas whose memory this worker has been sent. */
+  readonly sent = new Set<number>();
   head = 0;
   /** Arenas posted and not yet done. */
   busy = 0;
@@ -305,6 +306,8 @@ export class CallPool {
   #workers: PoolWorker[] = [];
   #symIndex = new Map<string, number>();
   #nextArena = 0;
+  /** Arenas not in use (see #takeArena). */
+  #free: Arena[] = [];
   /** The arena being filled, and its worker's index. */
   #cur: Arena | null = null;
   #curWorker = 0;
@@ -396,14 +399,13 @@ export class CallPool {
     return w;
   }
 
-  #arenaFor(wi: number): Arena {
-    const w = this.#worker(wi);
-    let a = w.free.pop();
-    if (a === undefined) {
-      a = new Arena(this.#nextArena++);
-      w.port1.postMessage({ id: a.id, sab: a.sab });
-    }
-    return a;
+  /**
+   * An arena to fill. Arenas belong to the pool, not to a worker: a lone
+   * call that goes direct needs one but no worker, so none is started for
+   * it; a worker is sent an arena's memory the first time it is posted one.
+   */
+  #takeArena(): Arena {
+    return this.#free.pop() ?? new Arena(this.#nextArena++);
   }
 
   /** Sends the arena being filled to its worker (chunks go out as they fill). */
@@ -411,18 +413,22 @@ export class CallPool {
     const a = this.#cur;
     this.#cur = null;
     if (a === null) return;
-    const w = this.#worker(this.#curWorker);
     if (a.n === 0) {
-      w.free.push(a);
+      this.#free.push(a);
       return;
     }
-    this.#post(w, a);
+    this.#post(this.#worker(this.#curWorker), a);
   }
 
   #post(w: PoolWorker, a: Arena): void {
     if (this.#broken || w.ctl[3] === -1) {
       queueMicrotask(() => this.#done(w, a));
       return;
+    }
+    if (!w.sent.has(a.id)) {
+      // Before the arena's id can reach the worker through its ring.
+      w.sent.add(a.id);
+      w.port1.postMessage({ id: a.id, sab: a.sab });
     }
     // Hold the event loop open while this worker has work in flight.
     if (w.busy++ === 0) w.worker?.ref();
@@ -449,7 +455,7 @@ export class CallPool {
       this.#curWorker = next;
       a = null;
     }
-    if (a === null) a = this.#cur = this.#arenaFor(this.#curWorker);
+    if (a === null) a = this.#cur = this.#takeArena();
     this.#req = a.n++;
     const b = HEADER_BYTES / 8 + this.#req * REQ_F64;
     a.f64[b] = this.#symIndex.get(sym) ?? -1;
@@ -568,7 +574,7 @@ export class CallPool {
       : null;
     if (direct !== null && !this.#broken) {
       this.#cur = null;
-      this.#runDirect(this.#worker(this.#curWorker), a!, direct);
+      this.#runDirect(a!, direct);
     } else {
       this.#seal();
     }
@@ -577,14 +583,14 @@ export class CallPool {
 
   /** A lone side-effect-free request: see {@linkcode LocalLibrary.direct}. */
   #runDirect(
-    w: PoolWorker,
     a: Arena,
     fn: (...a: unknown[]) => Promise<number | bigint>,
   ): void {
     const b = HEADER_BYTES / 8;
+    // Only now, for a failure's exact errno, is a worker needed.
     const retry = () => {
       a.f64[b + 3] = NaN;
-      this.#post(w, a);
+      this.#post(this.#worker(0), a);
     };
     let p: Promise<number | bigint>;
     try {
@@ -597,7 +603,7 @@ export class CallPool {
       if (r < 0) return retry();
       a.f64[b + 3] = r;
       a.f64[b + 4] = 0;
-      this.#done(w, a);
+      this.#done(null, a);
     }, retry);
   }
 
@@ -611,12 +617,15 @@ export class CallPool {
     return args;
   }
 
-  #done(w: PoolWorker, a: Arena): void {
-    if (a.i32[1] !== 0 && --w.busy === 0) w.worker?.unref();
-    w.drain();
+  /** Completes arena `a`, run by `w` (null: went direct). */
+  #done(w: PoolWorker | null, a: Arena): void {
+    if (w !== null) {
+      if (a.i32[1] !== 0 && --w.busy === 0) w.worker?.unref();
+      w.drain();
+    }
     this.#complete(a);
     a.reset();
-    w.free.push(a);
+    this.#free.push(a);
     if (this.#inFlight === 0) this.#armIdle();
   }
 
@@ -685,6 +694,7 @@ export class CallPool {
     this.#idle = undefined;
     for (const w of this.#workers) w.stop();
     this.#workers = [];
+    this.#free = [];
   }
 }
 

@@ -173,6 +173,7 @@ Deno.test({
     const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
     const nb = Deno.dlopen(LIBC, {
       close: { ...LINUX_SYMBOLS.close, nonblocking: true },
+      statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
     });
     const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
     let direct = 0;
@@ -190,6 +191,7 @@ Deno.test({
             direct++;
             return nb.symbols.close(fd);
           },
+          statx: nb.symbols.statx as (...a: never[]) => Promise<number>,
         },
       },
       2,
@@ -200,8 +202,21 @@ Deno.test({
       pool.int(1_000_000);
       return pool.end((r) => [r.ret, r.errno]);
     };
+    // stat("/") succeeds: a lone call that needs no retry starts no worker.
+    const ok = () => {
+      pool.begin("statx", 64 + 256);
+      pool.int(-100);
+      pool.str("/");
+      pool.int(0);
+      pool.int(0xfff);
+      pool.out(256);
+      return pool.end((r) => r.ret);
+    };
     try {
+      assert.equal(await ok(), 0);
+      assert.equal(pool.workers, 0, "a direct call that succeeds needs none");
       assert.deepEqual(await call(), [-1, 9], "re-run on a worker for errno");
+      assert.equal(pool.workers, 1, "the retry started one");
       assert.equal(direct, 1, "a lone call goes direct");
       assert.deepEqual(await call(), [-1, 9]);
       assert.equal(direct, 2, "still direct after a failed direct call");
