@@ -138,6 +138,21 @@ export async function denoErrorInSubprocess(
 }
 
 /**
+ * Asserts that `e` has the class, `name` and `code` of the error Deno throws
+ * for `statement`, run in a subprocess (for situations set up outside this
+ * process's reach, such as a second file system).
+ */
+export async function assertLikeDenoIn(
+  e: any,
+  statement: string,
+): Promise<void> {
+  assert.deepEqual(
+    { cls: e.constructor.name, name: e.name, code: e.code },
+    await denoErrorInSubprocess(statement),
+  );
+}
+
+/**
  * Runs a script as user and group 65534 (nobody) via `setpriv`, so that
  * permission errors can be provoked while the tests run as root. Returns
  * its stdout, or null when that is not possible here (not root, no setpriv).
