@@ -37,6 +37,14 @@ BOOT_MARK=$CACHE/.wineboot-r$RECIPE-ready    # WINEPREFIX initialised
 C_DENO_DIR=/opt/deno-$DENO_VERSION
 C_PREFIX=/opt/wineprefix
 C_SRC=/src
+C_JSR=/jsr
+# JSR_URL=file:///abs/path/ (an offline copy of jsr.io) is made visible inside
+# the chroot; any other JSR_URL (or none) is passed through unchanged.
+JSR_DIR=
+case ${JSR_URL:-} in
+  file://*) JSR_DIR=${JSR_URL#file://} JSR_DIR=${JSR_DIR%/}
+    [ -d "$JSR_DIR" ] || die "JSR_URL names $JSR_DIR, which is not a directory" ;;
+esac
 
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap/chroot/mount)"
 mkdir -p "$CACHE"
@@ -84,6 +92,12 @@ mount_chroot() {
   mkdir -p "$ROOT$C_SRC"
   mount --bind "$PROJECT" "$ROOT$C_SRC"
   MOUNTED=1
+  # The offline copy of JSR (JSR_URL=file:///...): bound read-only into the
+  # chroot at $C_JSR, where deno.exe sees it as Z:$C_JSR.
+  if [ -n "$JSR_DIR" ]; then
+    mkdir -p "$ROOT$C_JSR"
+    mount --bind -o ro "$JSR_DIR" "$ROOT$C_JSR"
+  fi
   cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
   cp -L /etc/hosts "$ROOT/etc/hosts" 2>/dev/null || true
   mkdir -p "$ROOT/run/user/0" && chmod 700 "$ROOT/run/user/0"
@@ -203,6 +217,13 @@ while IFS='=' read -r -d '' k v; do
 done < <(env -0)
 [ -n "${CI:-}" ] && pass+=("CI=$CI")
 [ -n "${NO_COLOR:-}" ] && pass+=("NO_COLOR=$NO_COLOR")
+if [ -n "$JSR_DIR" ]; then
+  pass+=("JSR_URL=file:///Z:$C_JSR/")
+elif [ -n "${JSR_URL:-}" ]; then
+  pass+=("JSR_URL=$JSR_URL")
+fi
+# Wine's fixme/err lines would drown the test output.
+pass+=("WINEDEBUG=${WINEDEBUG:--all}")
 [ -f "$ROOT/opt/host-ca.crt" ] && pass+=('DENO_CERT=Z:\opt\host-ca.crt')
 
 log "setup done in $((SECONDS - T0))s; running: wine deno.exe test ${defaults[*]} $* (cwd $PROJECT -> Z:$C_SRC)"
