@@ -203,24 +203,38 @@ type Decoder<T> = (r: Reply) => T;
 
 class Arena {
   readonly id: number;
-  readonly sab = new SharedArrayBuffer(ARENA_BYTES);
-  readonly i32 = new Int32Array(this.sab);
-  readonly u32 = new Uint32Array(this.sab);
-  readonly f64 = new Float64Array(this.sab);
-  readonly u8 = new Uint8Array(this.sab);
+  readonly sab: SharedArrayBuffer | ArrayBuffer;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
   n = 0;
   top = DATA_START;
   readonly resolvers: ((v: unknown) => void)[] = [];
+  readonly rejecters: ((e: unknown) => void)[] = [];
   readonly decoders: Decoder<unknown>[] = [];
   readonly outs: number[] = [];
-  constructor(id: number) {
+  /**
+   * A shared arena (`id` ≥ 0) goes to the workers; a private one (`id` -1,
+   * any size, see {@linkcode CallPool.begin}) holds one request that does
+   * not fit a shared arena, run on the calling thread.
+   */
+  constructor(id: number, bytes = ARENA_BYTES) {
     this.id = id;
+    this.sab = id >= 0
+      ? new SharedArrayBuffer(bytes)
+      : new ArrayBuffer((bytes + 7) & ~7);
+    this.i32 = new Int32Array(this.sab);
+    this.u32 = new Uint32Array(this.sab);
+    this.f64 = new Float64Array(this.sab);
+    this.u8 = new Uint8Array(this.sab);
   }
   reset(): void {
     this.i32[1] = 0;
     this.n = 0;
     this.top = DATA_START;
     this.resolvers.length = 0;
+    this.rejecters.length = 0;
     this.decoders.length = 0;
     this.outs.length = 0;
   }
@@ -325,11 +339,19 @@ export class CallPool {
   #idle: number | undefined;
   #idleMs: number;
   #lastIdle = 0;
-  // One request being built (begin → args → end).
+  // One request being built (begin → args → end), into arena #tgt: the
+  // shared arena being filled, or a private one (see begin()).
+  #tgt: Arena | null = null;
   #req = 0;
   #nargs = 0;
   #kinds = 0;
   #out = -1;
+  /** Where #tgt's data stood at begin(), to take the request back out. */
+  #top0 = DATA_START;
+  /** Why the request being built cannot run (a private arena too large). */
+  #failed: unknown = null;
+  /** Symbol and task names by index, for error messages. */
+  #names: string[];
 
   /**
    * @param lib The library each worker opens.
@@ -363,8 +385,11 @@ export class CallPool {
     );
     this.#size = size ??
       Math.max(1, Math.min(2, navigator.hardwareConcurrency ?? 1));
-    [...Object.keys(lib.symbols), ...Object.keys(lib.tasks ?? {})]
-      .forEach((k, i) => this.#symIndex.set(k, i));
+    this.#names = [
+      ...Object.keys(lib.symbols),
+      ...Object.keys(lib.tasks ?? {}),
+    ];
+    this.#names.forEach((k, i) => this.#symIndex.set(k, i));
   }
 
   /** Number of workers started (for tests). */
@@ -427,8 +452,14 @@ export class CallPool {
     }
     if (!w.sent.has(a.id)) {
       // Before the arena's id can reach the worker through its ring.
+      try {
+        w.port1.postMessage({ id: a.id, sab: a.sab });
+      } catch {
+        // The worker cannot be reached: its requests run here.
+        queueMicrotask(() => this.#done(null, a));
+        return;
+      }
       w.sent.add(a.id);
-      w.port1.postMessage({ id: a.id, sab: a.sab });
     }
     // Hold the event loop open while this worker has work in flight.
     if (w.busy++ === 0) w.worker?.ref();
@@ -438,8 +469,26 @@ export class CallPool {
     else queueMicrotask(() => this.#done(w, a));
   }
 
-  /** Starts a request for `sym`; `dataBytes` is room needed for strings and output. */
+  /**
+   * Starts a request for `sym`; `dataBytes` is room needed for strings and
+   * output.
+   *
+   * Building a request is all-or-nothing: a request that was begun and not
+   * ended (its builder threw) is taken back out of the arena at the next
+   * begin() or flush, and never runs. A request that cannot fit an empty
+   * arena (a path of a million characters) is never written into one: it
+   * is built in a private buffer of its own size and run on the calling
+   * thread, exactly as the sync twin runs it (so an over-long path fails
+   * with the kernel's own `ENAMETOOLONG`). Writing past the room asked for
+   * moves the request to such a buffer too, never past an arena's end.
+   */
   begin(sym: string, dataBytes = 0): void {
+    if (this.#tgt !== null) this.#abandon();
+    this.#failed = null;
+    if (!(DATA_START + dataBytes <= ARENA_BYTES)) {
+      this.#beginPrivate(sym, dataBytes);
+      return;
+    }
     let a = this.#cur;
     if (
       a !== null &&
@@ -456,6 +505,8 @@ export class CallPool {
       a = null;
     }
     if (a === null) a = this.#cur = this.#takeArena();
+    this.#tgt = a;
+    this.#top0 = a.top;
     this.#req = a.n++;
     const b = HEADER_BYTES / 8 + this.#req * REQ_F64;
     a.f64[b] = this.#symIndex.get(sym) ?? -1;
@@ -465,8 +516,74 @@ export class CallPool {
     this.#out = -1;
   }
 
+  /** begin() for a request too large for a shared arena. */
+  #beginPrivate(sym: string, dataBytes: number): void {
+    let a: Arena;
+    try {
+      a = new Arena(-1, DATA_START + Math.max(0, dataBytes) + 8);
+    } catch (e) {
+      // Out of memory for it (or a nonsense size): the request fails alone.
+      this.#failed = e;
+      a = new Arena(-1, DATA_START + 64);
+    }
+    this.#tgt = a;
+    this.#top0 = a.top;
+    this.#req = a.n++;
+    const b = HEADER_BYTES / 8;
+    a.f64[b] = this.#symIndex.get(sym) ?? -1;
+    a.f64[b + 3] = NaN;
+    this.#nargs = 0;
+    this.#kinds = 0;
+    this.#out = -1;
+  }
+
+  /**
+   * Room for `bytes` more data in the request being built: when #tgt has
+   * too little, the request moves to a private arena with room (taken back
+   * out of the shared one). False when no such arena could be made.
+   */
+  #room(bytes: number): boolean {
+    const a = this.#tgt!;
+    if (a.top + bytes <= a.u8.length) return true;
+    if (this.#failed !== null) return false;
+    let p: Arena;
+    try {
+      const need = a.top + bytes;
+      p = new Arena(-1, need + (need >> 1));
+    } catch (e) {
+      this.#failed = e;
+      return false;
+    }
+    // Same offsets: the request's slots and data as written so far.
+    p.u8.set(a.u8.subarray(0, a.top));
+    p.top = a.top;
+    p.n = this.#req + 1;
+    if (a.id >= 0) {
+      // Out of the shared arena, which is as if it had never been begun.
+      a.n--;
+      a.top = this.#top0;
+    }
+    this.#tgt = p;
+    return true;
+  }
+
+  /** Takes a request that was begun but never ended back out of its arena. */
+  #abandon(): void {
+    const a = this.#tgt!;
+    this.#tgt = null;
+    this.#failed = null;
+    if (a.id >= 0 && a.n === this.#req + 1) {
+      a.n--;
+      a.top = this.#top0;
+    }
+  }
+
   #arg(v: number, isBuffer: boolean): void {
-    const a = this.#cur!;
+    const a = this.#tgt!;
+    if (this.#nargs >= REQ_F64 - 5) {
+      this.#failed ??= new RangeError("too many arguments");
+      return;
+    }
     if (isBuffer) this.#kinds |= 1 << this.#nargs;
     a.f64[HEADER_BYTES / 8 + this.#req * REQ_F64 + 5 + this.#nargs] = v;
     this.#nargs++;
@@ -474,7 +591,9 @@ export class CallPool {
 
   /** Replaces integer argument `i` of the request being built. */
   setInt(i: number, v: number): void {
-    this.#cur!.f64[HEADER_BYTES / 8 + this.#req * REQ_F64 + 5 + i] = v;
+    if (i >= 0 && i < this.#nargs) {
+      this.#tgt!.f64[HEADER_BYTES / 8 + this.#req * REQ_F64 + 5 + i] = v;
+    }
   }
 
   /** Adds an integer argument. */
@@ -487,10 +606,11 @@ export class CallPool {
    * with `/` written as `\` when `slashes` is true.
    */
   wstr(s: string, slashes = false): void {
-    const a = this.#cur!;
+    const n = s.length;
+    if (!this.#room(2 * n + 9)) return this.#arg(0, true);
+    const a = this.#tgt!;
     const at = a.top;
     const u8 = a.u8;
-    const n = s.length;
     for (let i = 0; i < n; i++) {
       let c = s.charCodeAt(i);
       if (slashes && c === 0x2f) c = 0x5c;
@@ -505,18 +625,19 @@ export class CallPool {
 
   /** Adds a NUL-terminated UTF-8 string argument. */
   str(s: string): void {
-    const a = this.#cur!;
+    const n = s.length;
+    if (!this.#room(3 * n + 8)) return this.#arg(0, true);
+    const a = this.#tgt!;
     const at = a.top;
     const u8 = a.u8;
     let written = 0;
-    const n = s.length;
     for (; written < n; written++) {
       const c = s.charCodeAt(written);
       if (c >= 0x80) break;
       u8[at + written] = c;
     }
     if (written < n) {
-      written = enc.encodeInto(s, u8.subarray(at, ARENA_BYTES - 1)).written;
+      written = enc.encodeInto(s, u8.subarray(at, at + 3 * n)).written;
     }
     u8[at + written] = 0;
     a.top = (at + written + 8) & ~7;
@@ -525,7 +646,11 @@ export class CallPool {
 
   /** Adds an output buffer argument of `bytes` (8-aligned) and returns its offset. */
   out(bytes: number): number {
-    const a = this.#cur!;
+    if (!this.#room(bytes + 8)) {
+      this.#arg(0, true);
+      return 0;
+    }
+    const a = this.#tgt!;
     const at = a.top;
     a.top = (at + bytes + 7) & ~7;
     this.#out = at;
@@ -535,23 +660,45 @@ export class CallPool {
 
   /** Adds an output buffer argument of `bytes` whose contents are given. */
   bytes(data: Uint8Array): void {
-    const a = this.#cur!;
+    if (!this.#room(data.length + 8)) return this.#arg(0, true);
+    const a = this.#tgt!;
     const at = a.top;
     a.u8.set(data, at);
     a.top = (at + data.length + 7) & ~7;
     this.#arg(at, true);
   }
 
-  /** Finishes the request; `decode` turns the reply into the result. */
+  /**
+   * Finishes the request; `decode` turns the reply into the result. The
+   * promise never rejects for the call's own failure (that is the reply's
+   * errno); it rejects only when the pool itself could not run the request
+   * or the decoder threw, with an error that says so.
+   */
   end<T>(decode: Decoder<T>): Promise<T> {
-    const a = this.#cur!;
-    const b = HEADER_BYTES / 8 + this.#req * REQ_F64;
+    const a = this.#tgt;
+    if (a === null) {
+      return Promise.reject(new Error("dirfd: pool end() without begin()"));
+    }
+    this.#tgt = null;
+    const req = this.#req;
+    const b = HEADER_BYTES / 8 + req * REQ_F64;
+    const failed = this.#failed;
+    if (failed !== null) {
+      this.#failed = null;
+      if (a.id >= 0 && a.n === req + 1) {
+        a.n--;
+        a.top = this.#top0;
+      }
+      return Promise.reject(this.#failure(a.f64[b], failed));
+    }
     a.f64[b + 1] = this.#kinds;
     a.f64[b + 2] = this.#nargs;
-    a.outs[this.#req] = this.#out;
-    a.decoders[this.#req] = decode as Decoder<unknown>;
-    const p = new Promise<T>((resolve) => {
-      a.resolvers[this.#req] = resolve as (v: unknown) => void;
+    if (a.id < 0) return this.#runPrivate(a, b, this.#out, decode);
+    a.outs[req] = this.#out;
+    a.decoders[req] = decode as Decoder<unknown>;
+    const p = new Promise<T>((resolve, reject) => {
+      a.resolvers[req] = resolve as (v: unknown) => void;
+      a.rejecters[req] = reject;
     });
     this.#inFlight++;
     if (!this.#flushQueued) {
@@ -561,8 +708,43 @@ export class CallPool {
     return p;
   }
 
+  /** The error a request's promise rejects with when the pool fails it. */
+  #failure(sym: number, cause: unknown): Error {
+    const name = this.#names[sym] ?? "unknown";
+    const why = cause instanceof Error ? cause.message : String(cause);
+    return new Error(`dirfd: the ${name} call failed in the pool: ${why}`, {
+      cause,
+    });
+  }
+
+  /** A request in a private arena: run here, in its own promise. */
+  #runPrivate<T>(
+    a: Arena,
+    b: number,
+    out: number,
+    decode: Decoder<T>,
+  ): Promise<T> {
+    return Promise.resolve().then(() => {
+      try {
+        this.#runLocal(a, b);
+        return decode({
+          ret: a.f64[b + 3],
+          errno: a.f64[b + 4],
+          u8: a.u8,
+          u32: a.u32,
+          i32: a.i32,
+          out,
+        });
+      } catch (e) {
+        throw this.#failure(a.f64[b], e);
+      }
+    });
+  }
+
   #flush(): void {
     this.#flushQueued = false;
+    // A request whose builder threw (begun, never ended) never goes out.
+    if (this.#tgt !== null) this.#abandon();
     const a = this.#cur;
     // Alone: the only request made since the last flush. Set only by
     // begin(), never by a post, so that neither this flush's own post nor a
@@ -590,7 +772,11 @@ export class CallPool {
     // Only now, for a failure's exact errno, is a worker needed.
     const retry = () => {
       a.f64[b + 3] = NaN;
-      this.#post(this.#worker(0), a);
+      try {
+        this.#post(this.#worker(0), a);
+      } catch {
+        this.#done(null, a); // runs it here
+      }
     };
     let p: Promise<number | bigint>;
     try {
@@ -619,14 +805,18 @@ export class CallPool {
 
   /** Completes arena `a`, run by `w` (null: went direct). */
   #done(w: PoolWorker | null, a: Arena): void {
-    if (w !== null) {
-      if (a.i32[1] !== 0 && --w.busy === 0) w.worker?.unref();
-      w.drain();
+    try {
+      if (w !== null) {
+        if (a.i32[1] !== 0 && --w.busy === 0) w.worker?.unref();
+        w.drain();
+      }
+    } finally {
+      // Settles every request of `a`, whatever happened above; never throws.
+      this.#complete(a);
+      a.reset();
+      this.#free.push(a);
+      if (this.#inFlight === 0) this.#armIdle();
     }
-    this.#complete(a);
-    a.reset();
-    this.#free.push(a);
-    if (this.#inFlight === 0) this.#armIdle();
   }
 
   /**
@@ -678,12 +868,18 @@ export class CallPool {
     };
     for (let r = 0; r < a.n; r++) {
       const b = HEADER_BYTES / 8 + r * REQ_F64;
-      // Not run by a worker (it could not start, or was never posted to).
-      if (Number.isNaN(a.f64[b + 3])) this.#runLocal(a, b);
-      reply.ret = a.f64[b + 3];
-      reply.errno = a.f64[b + 4];
-      reply.out = a.outs[r];
-      a.resolvers[r](a.decoders[r](reply));
+      // Each request settles alone: a failure here (a call the FFI refused
+      // on this thread too, a decoder that threw) rejects its own promise.
+      try {
+        // Not run by a worker (it could not start, or was never posted to).
+        if (Number.isNaN(a.f64[b + 3])) this.#runLocal(a, b);
+        reply.ret = a.f64[b + 3];
+        reply.errno = a.f64[b + 4];
+        reply.out = a.outs[r];
+        a.resolvers[r](a.decoders[r](reply));
+      } catch (e) {
+        a.rejecters[r]?.(this.#failure(a.f64[b], e));
+      }
     }
     this.#inFlight -= a.n;
   }

@@ -36,7 +36,7 @@ import { backend } from "../_backend.ts";
 import type { Backend } from "../ffi/_types.ts";
 import type { CallPool } from "../ffi/_pool.ts";
 import { MOD, withTempDir } from "./_at_util.ts";
-import { runDeno } from "./_helpers.ts";
+import { ROOT, runDeno } from "./_helpers.ts";
 
 const b = backend();
 const pooled = Deno.build.os === "linux" && b?.async !== undefined;
@@ -655,6 +655,9 @@ Deno.test({
       Deno.mkdirSync(`${root}/b`);
       const r = await runDeno([
         "run",
+        // Outside the project: its import map resolves @std/path.
+        "--config",
+        `${ROOT}deno.json`,
         "--no-prompt",
         "--allow-read",
         "--allow-write",

@@ -3,7 +3,21 @@
 // with its own errno, the process exits as soon as it is done, idle workers
 // are released.
 import assert from "node:assert/strict";
-import { lstat, readLink, readLinkSync, stat, statSync } from "../mod.ts";
+import {
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
+import {
+  lstat,
+  readLink,
+  readLinkSync,
+  stat,
+  statSync,
+  utime,
+  utimeSync,
+} from "../mod.ts";
 import { backend } from "../_backend.ts";
 import { CallPool } from "../ffi/_pool.ts";
 import { LIBC, LINUX_SYMBOLS } from "../ffi/linux.ts";
@@ -108,6 +122,10 @@ Deno.test({
       const t0 = performance.now();
       const r = await runDeno([
         "run",
+        // The script lives outside the project: its import map resolves
+        // the module's own imports (@std/path).
+        "--config",
+        `${ROOT}deno.json`,
         "--allow-ffi",
         "--allow-read",
         `${root}/one.ts`,
@@ -319,5 +337,124 @@ Deno.test({
     }
     lib.close();
     assert.equal(fds(), before, "every descriptor the tasks opened is closed");
+  },
+});
+
+Deno.test({
+  name: "no request can break the pool: bad ones fail alone, 10,000 after",
+  ignore: !linux,
+  fn: async () => {
+    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    const nb = Deno.dlopen(LIBC, {
+      statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
+    });
+    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+    const pool = new CallPool(
+      {
+        path: LIBC,
+        symbols: LINUX_SYMBOLS,
+        errno: { kind: "pointer", sym: "__errno_location" },
+      },
+      {
+        symbols: lib.symbols,
+        errno: () => errno.getInt32(0),
+        direct: {
+          statx: nb.symbols.statx as (...a: never[]) => Promise<number>,
+        },
+      },
+      2,
+    );
+    // statx(dirfd, path, 0, STATX_BASIC_STATS, out): [ret, errno].
+    const statx = (
+      path: string,
+      opts: { dirfd?: number; room?: number; decode?: () => never } = {},
+    ) => {
+      pool.begin("statx", opts.room ?? 64 + 256 + path.length * 3);
+      pool.int(opts.dirfd ?? -100);
+      pool.str(path);
+      pool.int(0);
+      pool.int(0xfff);
+      pool.out(256);
+      return pool.end(
+        opts.decode ?? ((r) => [r.ret, r.ret < 0 ? r.errno : 0]),
+      );
+    };
+    const long = "a".repeat(1_000_000);
+    // Every kind of bad request, each of which used to corrupt the arena it
+    // was in or throw where no promise could catch it.
+    const hostile = async () => {
+      // A decoder that throws: its own promise rejects, clearly.
+      const e1 = await assertRejects(() =>
+        statx("/", {
+          decode: () => {
+            throw new Error("boom");
+          },
+        }), Error);
+      assertMatch(e1.message, /statx.*boom/);
+      // Larger than an arena, said up front or not: run as the sync call is,
+      // with the kernel's ENAMETOOLONG (36).
+      assertEquals(await statx(long), [-1, 36]);
+      assertEquals(await statx(long, { room: 0 }), [-1, 36]);
+      // A builder that throws halfway (begun, never ended).
+      assertThrows(() => {
+        pool.begin("statx", 400);
+        pool.int(-100);
+        pool.str("/half-built");
+        throw new Error("the caller's own bug");
+      });
+      // An argument the FFI refuses (-0 for an i32) on every thread.
+      const e2 = await assertRejects(() => statx("/", { dirfd: -0 }), Error);
+      assertMatch(e2.message, /statx.*Invalid FFI/);
+    };
+    const n = Deno.build.arch === "aarch64" ? 2_000 : 10_000;
+    const batch = 500;
+    try {
+      let done = 0;
+      while (done < n) {
+        const hostileRun = hostile();
+        const calls = Array.from(
+          { length: batch },
+          (_, i) => statx(i % 3 === 0 ? "/no/such/dirfd" : "/"),
+        );
+        // A lone call too, which goes direct (and is retried when it fails).
+        const rs = [...await Promise.all(calls), await statx("/")];
+        await hostileRun;
+        for (let i = 0; i < batch; i++) {
+          assertEquals(rs[i], i % 3 === 0 ? [-1, 2] : [0, 0], `call ${i}`);
+        }
+        assertEquals(rs[batch], [0, 0]);
+        done += batch + 1;
+      }
+      assertEquals(pool.inFlight, 0);
+    } finally {
+      pool.close();
+      lib.close();
+      nb.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "an over-long path fails as the sync twin does, and the pool goes on",
+  ignore: !linux,
+  fn: async () => {
+    const long = "a".repeat(1_000_000);
+    const sync = thrown(() => utimeSync(long, 0, 0)) as Error & {
+      errno: number;
+    };
+    const async = await assertRejects(() => utime(long, 0, 0), Error) as
+      & Error
+      & {
+        errno: number;
+      };
+    assertEquals(async.constructor, sync.constructor);
+    assertEquals(async.errno, sync.errno);
+    assertEquals(async.message, sync.message);
+    assertEquals((await stat("/")).isDirectory, true);
+    const many = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => i % 10 ? stat("/") : stat(long)),
+    ).catch((e) => e);
+    assert.ok(many instanceof Error, "the long ones reject");
+    assertEquals((await stat("/")).isDirectory, true);
   },
 });
