@@ -3,14 +3,26 @@
  * Argument checks shared by every operation. All of them run before any
  * system call and throw `TypeError` (or `BadResource` for a closed Dir).
  *
+ * Every argument is converted once, at entry, into a local value, and that
+ * value (never the argument or option read again) is what is audited,
+ * validated and used: an option's getter runs once, a `Dir` is kept as the
+ * object it was (to be pinned while an async call runs). A URL is read
+ * through `URL.prototype`'s own getters, so a subclass cannot answer
+ * differently twice. `-0` is normalised to `0` wherever an integer is taken
+ * (descriptors, modes, ids, lengths, device numbers): it means 0, and the
+ * FFI refuses `-0` for an integer parameter.
+ *
  * @module
  */
-import { Dir } from "./dir.ts";
-import { closedDir } from "./_errors.ts";
+import { type Dir, isDir, openFdOf } from "./dir.ts";
 
 /** A path: a string or a `file:` URL. */
 export type PathLike = string | URL;
-/** A descriptor: a raw integer or a {@linkcode Dir}. */
+/**
+ * A descriptor: a raw integer or a {@linkcode Dir}. Every integer argument
+ * (descriptor, mode, id, length) takes `-0` as `0`; each argument and option
+ * is read once, when the call is made.
+ */
 export type FdLike = number | Dir;
 
 const isWindows = Deno.build.os === "windows";
@@ -43,11 +55,36 @@ function badPathString(p: string, fn: string, arg: string): TypeError {
 export function toPath(value: unknown, fn: string, arg = "path"): string {
   if (typeof value === "string") return checkPathString(value, fn, arg);
   if (value instanceof URL) {
-    return checkPathString(fileUrlToPath(value, fn, arg), fn, arg);
+    return checkPathString(fileUrlToPath(ownUrl(value), fn, arg), fn, arg);
   }
   throw new TypeError(
     `${fn}: ${arg} must be a string or a file: URL, not ${describe(value)}`,
   );
+}
+
+const urlGetter = (k: string) =>
+  Object.getOwnPropertyDescriptor(URL.prototype, k)!.get!;
+const URL_PROTOCOL = urlGetter("protocol");
+const URL_PATHNAME = urlGetter("pathname");
+const URL_HOSTNAME = urlGetter("hostname");
+
+/**
+ * The parts of a URL as the URL itself holds them, each read once through
+ * `URL.prototype`'s getters (a subclass or proxy cannot change them; a proxy
+ * is refused).
+ */
+function ownUrl(
+  url: URL,
+): { protocol: string; pathname: string; hostname: string } {
+  try {
+    return {
+      protocol: URL_PROTOCOL.call(url),
+      pathname: URL_PATHNAME.call(url),
+      hostname: URL_HOSTNAME.call(url),
+    };
+  } catch {
+    throw new TypeError("path must be a string or a file: URL");
+  }
 }
 
 /**
@@ -56,14 +93,15 @@ export function toPath(value: unknown, fn: string, arg = "path"): string {
  * different one.
  */
 export function fileUrlToPath(
-  url: URL,
+  url: Pick<URL, "protocol" | "pathname" | "hostname">,
   fn: string,
   arg: string,
   windows = isWindows,
 ): string {
-  if (url.protocol !== "file:") {
+  const protocol = url.protocol;
+  if (protocol !== "file:") {
     throw new TypeError(
-      `${fn}: ${arg} must be a file: URL, not a ${url.protocol} URL`,
+      `${fn}: ${arg} must be a file: URL, not a ${protocol} URL`,
     );
   }
   const raw = url.pathname;
@@ -80,42 +118,87 @@ export function fileUrlToPath(
       `${fn}: ${arg} URL has percent-escapes that are not valid UTF-8`,
     );
   }
+  const host = url.hostname;
   if (!windows) {
-    if (url.hostname !== "" && url.hostname !== "localhost") {
+    if (host !== "" && host !== "localhost") {
       throw new TypeError(`${fn}: ${arg} URL host must be empty or localhost`);
     }
     return p;
   }
   p = p.replaceAll("/", "\\");
-  if (url.hostname !== "") return `\\\\${url.hostname}${p}`;
+  if (host !== "") return `\\\\${host}${p}`;
   if (/^\\[A-Za-z]:/.test(p)) return p.slice(1);
   throw new TypeError(`${fn}: ${arg} URL must be absolute (a drive or a host)`);
 }
 
 /** Whether a value is given in place of a path as a descriptor. */
 export function isFdLike(value: unknown): value is FdLike {
-  return typeof value === "number" || value instanceof Dir;
+  return typeof value === "number" || isDir(value);
 }
 
-/** Converts a descriptor argument to its number, or throws. */
+/** Converts a descriptor argument to its number (`-0` is 0), or throws. */
 export function toFd(value: unknown, fn: string, arg = "fd"): number {
   if (typeof value === "number") {
     if (Number.isInteger(value) && value >= 0 && value <= 0x7fffffff) {
-      return value;
+      return value | 0;
     }
     throw new TypeError(
       `${fn}: ${arg} must be a non-negative integer descriptor, not ${value}`,
     );
   }
-  if (value instanceof Dir) {
-    if (value.closed) throw closedDir(fn);
-    return value.fd;
-  }
+  if (isDir(value)) return openFdOf(value, fn);
   throw new TypeError(
     `${fn}: ${arg} must be a descriptor (number or Dir), not ${
       describe(value)
     }`,
   );
+}
+
+/**
+ * A descriptor argument converted once: a number (checked, `-0` made 0), or
+ * the open {@linkcode Dir} itself, to be pinned while a call uses it.
+ */
+export type FdArg = number | Dir;
+
+/** Converts a descriptor argument once into an {@linkcode FdArg}, or throws. */
+export function toFdArg(value: unknown, fn: string, arg = "fd"): FdArg {
+  if (isDir(value)) {
+    openFdOf(value, fn);
+    return value;
+  }
+  return toFd(value, fn, arg);
+}
+
+/** An optional `dirFd` as an {@linkcode FdArg}; `undefined` when absent. */
+export function toDirFdArg(
+  value: unknown,
+  fn: string,
+  arg = "dirFd",
+): FdArg | undefined {
+  return value === undefined || value === null
+    ? undefined
+    : toFdArg(value, fn, arg);
+}
+
+/**
+ * The number of a converted descriptor. A `Dir` must still be open: this is
+ * read again after the audit hooks ran (a hook may close it), so that the
+ * number a call uses is the one audited, of the same open directory.
+ */
+export function fdOfArg(x: FdArg, fn: string): number;
+export function fdOfArg(x: FdArg | undefined, fn: string): number | undefined;
+export function fdOfArg(x: FdArg | undefined, fn: string): number | undefined {
+  return x === undefined || typeof x === "number" ? x : openFdOf(x, fn);
+}
+
+/**
+ * After the audit hooks ran: each `Dir` among the converted descriptors is
+ * still open (a hook that closed one aborts the call with `BadResource`, so
+ * no call runs on a number the hook may have handed to another file).
+ */
+export function stillOpen(fn: string, a?: FdArg, b?: FdArg): void {
+  if (a !== undefined && typeof a !== "number") openFdOf(a, fn);
+  if (b !== undefined && typeof b !== "number") openFdOf(b, fn);
 }
 
 /** An optional `dirFd` (or `srcDirFd`…): `undefined` when absent, else its number. */
@@ -185,7 +268,7 @@ export function toMode(value: unknown, fn: string, max = 0o7777): number {
     typeof value === "number" && Number.isInteger(value) && value >= 0 &&
     value <= max
   ) {
-    return value;
+    return value | 0;
   }
   throw new TypeError(
     `${fn}: mode must be an integer from 0 to 0o${max.toString(8)}, not ${
@@ -211,13 +294,13 @@ export function toDevice(value: unknown, fn: string): bigint {
   );
 }
 
-/** A user or group id; `-1` means "leave unchanged". */
+/** A user or group id; `-1` means "leave unchanged" (`-0` is 0). */
 export function toId(value: unknown, fn: string, arg: string): number {
   if (
     typeof value === "number" && Number.isInteger(value) && value >= -1 &&
-    value <= 0xfffffffe && !Object.is(value, -0)
+    value <= 0xfffffffe
   ) {
-    return value;
+    return value + 0;
   }
   throw new TypeError(
     `${fn}: ${arg} must be -1 or an integer from 0 to 4294967294, not ${

@@ -9,7 +9,7 @@
  * @module
  */
 import { toFd } from "./_args.ts";
-import { acquire, Dir, release } from "./dir.ts";
+import { acquire, isDir, release } from "./dir.ts";
 
 /**
  * Runs `call` with the descriptor of `value` (a number or a `Dir`, checked as
@@ -22,7 +22,7 @@ export function withFd<T>(
   arg: string,
   call: (fd: number) => Promise<T> | T,
 ): Promise<T> {
-  if (!(value instanceof Dir)) {
+  if (!isDir(value)) {
     return Promise.resolve(call(toFd(value, fn, arg)));
   }
   const fd = value[acquire](fn);

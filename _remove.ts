@@ -8,8 +8,10 @@
  */
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  stillOpen,
+  toDirFdArg,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -34,12 +36,17 @@ function check(
   path: PathLike,
   options: { dirFd?: FdLike } | undefined,
 ) {
-  const o = toOptions(options, k.fn);
+  // The option read once, into the value audited, checked and used.
+  const { dirFd: dirOpt } = toOptions(options, k.fn);
   const p = toPath(path, k.fn);
-  const dirFd = toDirFd(o.dirFd, k.fn);
+  const given = toDirFdArg(dirOpt, k.fn);
+  const dirFd = fdOfArg(given, k.fn);
   if (dirFd !== undefined && !caps.dirFd) throw notSupported(k.fn, "dirFd");
-  if (hooks.length !== 0) audit(k.event, [path, dirFd ?? -1]);
-  return { p, dirFd, given: o.dirFd };
+  if (hooks.length !== 0) {
+    audit(k.event, [path, dirFd ?? -1]);
+    stillOpen(k.fn, given);
+  }
+  return { p, dirFd, given };
 }
 
 /**

@@ -1,9 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
   toBool,
-  toDirFd,
+  toDirFdArg,
   toFollow,
   toOptions,
   toPath,
@@ -46,7 +47,7 @@ function toAccessMode(mode: unknown): number {
     typeof mode === "number" && Number.isInteger(mode) && mode >= 0 &&
     mode <= 7
   ) {
-    return mode;
+    return mode | 0;
   }
   throw new TypeError(
     "access: mode must be F_OK or a combination of R_OK, W_OK and X_OK",
@@ -116,16 +117,19 @@ function check(
   options: AccessOptions | undefined,
 ) {
   const o = toOptions(options, "access");
+  // Each option read once, into the values checked and used.
+  const { dirFd: dirOpt, followSymlinks, effectiveIds: eff } = o;
   const p = toPath(path, "access");
   const m = toAccessMode(mode);
-  const dirFd = toDirFd(o.dirFd, "access");
-  const follow = toFollow(o.followSymlinks, "access");
-  const effectiveIds = toBool(o.effectiveIds, "access", "effectiveIds");
+  const given = toDirFdArg(dirOpt, "access");
+  const dirFd = fdOfArg(given, "access");
+  const follow = toFollow(followSymlinks, "access");
+  const effectiveIds = toBool(eff, "access", "effectiveIds");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("access", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("access", "followSymlinks");
   }
-  return { p, m, dirFd, given: o.dirFd, follow, effectiveIds };
+  return { p, m, dirFd, given, follow, effectiveIds };
 }
 
 /** Without `faccessat`, only existence can be answered. */

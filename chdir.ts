@@ -1,5 +1,12 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
+import {
+  type FdLike,
+  fdOfArg,
+  isFdLike,
+  type PathLike,
+  toFd,
+  toPath,
+} from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
@@ -38,7 +45,10 @@ export function chdir(path: PathLike | FdLike): void {
   if (isFdLike(path)) {
     const fd = toFd(path, "chdir");
     if (!CAPS.fd) throw notSupported("chdir", "fd");
-    if (hooks.length !== 0) audit("os.chdir", [fd]);
+    if (hooks.length !== 0) {
+      audit("os.chdir", [fd]);
+      fdOfArg(path, "chdir"); // a hook may not have closed a Dir
+    }
     const b = backend()!;
     const r = b.fchdir(fd);
     if (r < 0) throw systemError(b, r, "fchdir");

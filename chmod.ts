@@ -2,11 +2,14 @@
 import {
   dirFdAndFd,
   fdAndFollow,
+  type FdArg,
   type FdLike,
+  fdOfArg,
   isFdLike,
   type PathLike,
-  toDirFd,
-  toFd,
+  stillOpen,
+  toDirFdArg,
+  toFdArg,
   toFollow,
   toMode,
   toOptions,
@@ -95,7 +98,7 @@ export function chmodSync(
 
 /** What {@linkcode check} returns: a descriptor, or a path and its options. */
 type Checked =
-  | { p: undefined; fd: number; m: number }
+  | { p: undefined; fd: number; fdArg: FdArg; m: number }
   | {
     p: string;
     m: number;
@@ -110,26 +113,36 @@ function check(
   mode: number,
   options: ChmodOptions | undefined,
 ): Checked {
-  const o = toOptions(options, "chmod");
+  // Each option read once, into the values audited, checked and used; a
+  // wrong type is refused whatever `path` is.
+  const { dirFd: dirOpt, followSymlinks } = toOptions(options, "chmod");
+  const follow = toFollow(followSymlinks, "chmod");
   if (isFdLike(path)) {
-    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("chmod");
-    if (o.followSymlinks === false) throw fdAndFollow("chmod");
-    const fd = toFd(path, "chmod");
+    if (dirOpt !== undefined && dirOpt !== null) throw dirFdAndFd("chmod");
+    if (!follow) throw fdAndFollow("chmod");
+    const fdArg = toFdArg(path, "chmod");
+    const fd = fdOfArg(fdArg, "chmod");
     const m = toMode(mode, "chmod");
     if (!CAPS.fd) throw notSupported("chmod", "fd");
-    if (hooks.length !== 0) audit("os.chmod", [fd, m, -1]);
-    return { p: undefined, fd, m };
+    if (hooks.length !== 0) {
+      audit("os.chmod", [fd, m, -1]);
+      stillOpen("chmod", fdArg);
+    }
+    return { p: undefined, fd, fdArg, m };
   }
   const p = toPath(path, "chmod");
   const m = toMode(mode, "chmod");
-  const dirFd = toDirFd(o.dirFd, "chmod");
-  const follow = toFollow(o.followSymlinks, "chmod");
+  const given = toDirFdArg(dirOpt, "chmod");
+  const dirFd = fdOfArg(given, "chmod");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("chmod", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("chmod", "followSymlinks");
   }
-  if (hooks.length !== 0) audit("os.chmod", [path, m, dirFd ?? -1]);
-  return { p, m, dirFd, given: o.dirFd, follow };
+  if (hooks.length !== 0) {
+    audit("os.chmod", [path, m, dirFd ?? -1]);
+    stillOpen("chmod", given);
+  }
+  return { p, m, dirFd, given, follow };
 }
 
 /**
@@ -167,7 +180,7 @@ export async function chmod(
     const b = backend()!;
     const { m } = c;
     const r = await withFd(
-      path,
+      c.fdArg,
       "chmod",
       "fd",
       (fd) => b.async?.fchmod?.(fd, m) ?? b.fchmod!(fd, m),

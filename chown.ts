@@ -2,11 +2,14 @@
 import {
   dirFdAndFd,
   fdAndFollow,
+  type FdArg,
   type FdLike,
+  fdOfArg,
   isFdLike,
   type PathLike,
-  toDirFd,
-  toFd,
+  stillOpen,
+  toDirFdArg,
+  toFdArg,
   toFollow,
   toId,
   toOptions,
@@ -92,7 +95,7 @@ export function chownSync(
 
 /** What {@linkcode check} returns: a descriptor, or a path and its options. */
 type Checked =
-  | { p: undefined; fd: number; u: number; g: number }
+  | { p: undefined; fd: number; fdArg: FdArg; u: number; g: number }
   | {
     p: string;
     u: number;
@@ -109,30 +112,38 @@ function check(
   gid: number,
   options: ChownOptions | undefined,
 ): Checked {
-  const o = toOptions(options, "chown");
+  // Each option read once, into the values audited, checked and used; a
+  // wrong type is refused whatever `path` is.
+  const { dirFd: dirOpt, followSymlinks } = toOptions(options, "chown");
+  const follow = toFollow(followSymlinks, "chown");
   if (isFdLike(path)) {
-    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("chown");
-    if (o.followSymlinks === false) throw fdAndFollow("chown");
-    const fd = toFd(path, "chown");
+    if (dirOpt !== undefined && dirOpt !== null) throw dirFdAndFd("chown");
+    if (!follow) throw fdAndFollow("chown");
+    const fdArg = toFdArg(path, "chown");
+    const fd = fdOfArg(fdArg, "chown");
     const u = toId(uid, "chown", "uid");
     const g = toId(gid, "chown", "gid");
     if (!CAPS.fd) throw notSupported("chown", "fd");
-    if (hooks.length !== 0) audit("os.chown", [fd, u >>> 0, g >>> 0, -1]);
-    return { p: undefined, fd, u, g };
+    if (hooks.length !== 0) {
+      audit("os.chown", [fd, u >>> 0, g >>> 0, -1]);
+      stillOpen("chown", fdArg);
+    }
+    return { p: undefined, fd, fdArg, u, g };
   }
   const p = toPath(path, "chown");
   const u = toId(uid, "chown", "uid");
   const g = toId(gid, "chown", "gid");
-  const dirFd = toDirFd(o.dirFd, "chown");
-  const follow = toFollow(o.followSymlinks, "chown");
+  const given = toDirFdArg(dirOpt, "chown");
+  const dirFd = fdOfArg(given, "chown");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("chown", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("chown", "followSymlinks");
   }
   if (hooks.length !== 0) {
     audit("os.chown", [path, u >>> 0, g >>> 0, dirFd ?? -1]);
+    stillOpen("chown", given);
   }
-  return { p, u, g, dirFd, given: o.dirFd, follow };
+  return { p, u, g, dirFd, given, follow };
 }
 
 /**
@@ -170,7 +181,7 @@ export async function chown(
     const b = backend()!;
     const { u, g } = c;
     const r = await withFd(
-      path,
+      c.fdArg,
       "chown",
       "fd",
       (fd) => b.async?.fchown?.(fd, u, g) ?? b.fchown!(fd, u, g),

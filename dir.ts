@@ -9,6 +9,8 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 });
 
 const token = Symbol("dirfd.Dir");
+let brand: (v: unknown) => boolean;
+let fdOf: (d: Dir, fn: string) => number;
 
 /** Internal: pins the descriptor for an operation in flight; returns it. */
 export const acquire: unique symbol = Symbol("dirfd.Dir.acquire");
@@ -34,6 +36,13 @@ export const release: unique symbol = Symbol("dirfd.Dir.release");
  * ```
  */
 export class Dir implements Disposable, AsyncDisposable {
+  static {
+    brand = (v) => typeof v === "object" && v !== null && #fd in v;
+    fdOf = (d, fn) => {
+      if (d.#closed) throw closedDir(fn);
+      return d.#fd;
+    };
+  }
   #fd: number;
   #closed = false;
   #users = 0;
@@ -124,6 +133,23 @@ export class Dir implements Disposable, AsyncDisposable {
       ? `Dir { closed, path: ${JSON.stringify(this.path)} }`
       : `Dir { fd: ${this.#fd}, path: ${JSON.stringify(this.path)} }`;
   }
+}
+
+/**
+ * Internal: whether `value` is a real {@linkcode Dir} (a brand check: a
+ * proxy of one, or an object with `Dir.prototype` as its prototype, is not).
+ */
+export function isDir(value: unknown): value is Dir {
+  return brand(value);
+}
+
+/**
+ * Internal: the descriptor of an open `Dir`, read from the object itself
+ * (not through getters a prototype change could replace); throws
+ * `BadResource` when it is closed.
+ */
+export function openFdOf(dir: Dir, fn: string): number {
+  return fdOf(dir, fn);
 }
 
 /** Internal: wraps a freshly opened descriptor. */

@@ -1,8 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  stillOpen,
+  toDirFdArg,
   toFollow,
   toOptions,
   toPath,
@@ -98,12 +100,16 @@ function check(
   dst: PathLike,
   options: LinkOptions | undefined,
 ) {
+  // Each option read once, into the values audited, checked and used.
   const o = toOptions(options, "link");
+  const { srcDirFd: srcOpt, dstDirFd: dstOpt } = o;
   const s = toPath(src, "link", "src");
   const d = toPath(dst, "link", "dst");
-  const srcDirFd = toDirFd(o.srcDirFd, "link", "srcDirFd");
-  const dstDirFd = toDirFd(o.dstDirFd, "link", "dstDirFd");
-  const follow = toFollow(o.followSymlinks, "link");
+  const srcGiven = toDirFdArg(srcOpt, "link", "srcDirFd");
+  const dstGiven = toDirFdArg(dstOpt, "link", "dstDirFd");
+  const srcDirFd = fdOfArg(srcGiven, "link");
+  const dstDirFd = fdOfArg(dstGiven, "link");
+  const follow = toFollow(o.followSymlinks, "link"); // read once
   if ((srcDirFd !== undefined || dstDirFd !== undefined) && !CAPS.dirFd) {
     throw notSupported(
       "link",
@@ -115,6 +121,7 @@ function check(
   }
   if (hooks.length !== 0) {
     audit("os.link", [src, dst, srcDirFd ?? -1, dstDirFd ?? -1]);
+    stillOpen("link", srcGiven, dstGiven);
   }
   return {
     s,
@@ -122,8 +129,8 @@ function check(
     srcDirFd,
     dstDirFd,
     follow,
-    srcGiven: o.srcDirFd,
-    dstGiven: o.dstDirFd,
+    srcGiven,
+    dstGiven,
   };
 }
 

@@ -1,8 +1,9 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  toDirFdArg,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -46,9 +47,10 @@ export interface LstatOptions {
  * ```
  */
 export function lstatSync(path: PathLike, options?: LstatOptions): FileInfo {
-  const o = toOptions(options, "lstat");
+  const { dirFd } = toOptions(options, "lstat");
   const p = toPath(path, "lstat");
-  return statPath("lstat", p, toDirFd(o.dirFd, "lstat"), false, CAPS);
+  const dirArg = toDirFdArg(dirFd, "lstat");
+  return statPath("lstat", p, fdOfArg(dirArg, "lstat"), false, CAPS);
 }
 
 /**
@@ -76,10 +78,10 @@ export async function lstat(
   path: PathLike,
   options?: LstatOptions,
 ): Promise<FileInfo> {
-  const o = toOptions(options, "lstat");
+  const { dirFd } = toOptions(options, "lstat");
   const p = toPath(path, "lstat");
-  toDirFd(o.dirFd, "lstat");
-  return await statPathAsync("lstat", p, o.dirFd, false, CAPS);
+  const dirArg = toDirFdArg(dirFd, "lstat");
+  return await statPathAsync("lstat", p, dirArg, false, CAPS);
 }
 
 const CAPS = declareCapabilities([lstat, lstatSync], {

@@ -1,8 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  stillOpen,
+  toDirFdArg,
   toMode,
   toOptions,
   toPath,
@@ -66,13 +68,18 @@ export function mkdirSync(path: PathLike, options?: MkdirOptions): void {
 
 /** Argument and capability checks, then the audit event. */
 function check(path: PathLike, options: MkdirOptions | undefined) {
-  const o = toOptions(options, "mkdir");
+  // Each option read once, into the values audited, checked and used.
+  const { mode: modeOpt, dirFd: dirOpt } = toOptions(options, "mkdir");
   const p = toPath(path, "mkdir");
-  const mode = o.mode === undefined ? 0o777 : toMode(o.mode, "mkdir");
-  const dirFd = toDirFd(o.dirFd, "mkdir");
+  const mode = modeOpt === undefined ? 0o777 : toMode(modeOpt, "mkdir");
+  const given = toDirFdArg(dirOpt, "mkdir");
+  const dirFd = fdOfArg(given, "mkdir");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("mkdir", "dirFd");
-  if (hooks.length !== 0) audit("os.mkdir", [path, mode, dirFd ?? -1]);
-  return { p, mode, dirFd, given: o.dirFd };
+  if (hooks.length !== 0) {
+    audit("os.mkdir", [path, mode, dirFd ?? -1]);
+    stillOpen("mkdir", given);
+  }
+  return { p, mode, dirFd, given };
 }
 
 /**

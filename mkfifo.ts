@@ -1,8 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  stillOpen,
+  toDirFdArg,
   toMode,
   toOptions,
   toPath,
@@ -66,16 +68,21 @@ export function mkfifoSync(path: PathLike, options?: MkfifoOptions): void {
 
 /** Argument and capability checks, then the audit event. */
 function check(path: PathLike, options: MkfifoOptions | undefined) {
-  const o = toOptions(options, "mkfifo");
+  // Each option read once, into the values audited, checked and used.
+  const { mode: modeOpt, dirFd: dirOpt } = toOptions(options, "mkfifo");
   const p = toPath(path, "mkfifo");
-  const mode = o.mode === undefined ? 0o666 : toMode(o.mode, "mkfifo");
-  const dirFd = toDirFd(o.dirFd, "mkfifo");
+  const mode = modeOpt === undefined ? 0o666 : toMode(modeOpt, "mkfifo");
+  const given = toDirFdArg(dirOpt, "mkfifo");
+  const dirFd = fdOfArg(given, "mkfifo");
   if (typeof backend()?.mkfifoAt !== "function") {
     throw notSupported("mkfifo", "mkfifoat");
   }
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("mkfifo", "dirFd");
-  if (hooks.length !== 0) audit("os.mkfifo", [path, mode, dirFd ?? -1]);
-  return { p, mode, dirFd, given: o.dirFd };
+  if (hooks.length !== 0) {
+    audit("os.mkfifo", [path, mode, dirFd ?? -1]);
+    stillOpen("mkfifo", given);
+  }
+  return { p, mode, dirFd, given };
 }
 
 /**

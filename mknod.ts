@@ -1,9 +1,11 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
+  stillOpen,
   toDevice,
-  toDirFd,
+  toDirFdArg,
   toMode,
   toOptions,
   toPath,
@@ -76,19 +78,29 @@ export function mknodSync(path: PathLike, options?: MknodOptions): void {
 
 /** Argument and capability checks, then the audit event. */
 function check(path: PathLike, options: MknodOptions | undefined) {
-  const o = toOptions(options, "mknod");
+  // Each option read once, into the values audited, checked and used.
+  const { mode: modeOpt, device: devOpt, dirFd: dirOpt } = toOptions(
+    options,
+    "mknod",
+  );
   const p = toPath(path, "mknod");
-  const mode = o.mode === undefined ? 0o600 : toMode(o.mode, "mknod", 0o177777);
-  const device = o.device === undefined ? 0n : toDevice(o.device, "mknod");
-  const dirFd = toDirFd(o.dirFd, "mknod");
+  const mode = modeOpt === undefined
+    ? 0o600
+    : toMode(modeOpt, "mknod", 0o177777);
+  const device = devOpt === undefined ? 0n : toDevice(devOpt, "mknod");
+  const given = toDirFdArg(dirOpt, "mknod");
+  const dirFd = fdOfArg(given, "mknod");
   if (typeof backend()?.mknodAt !== "function") {
     throw notSupported("mknod", "mknodat");
   }
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("mknod", "dirFd");
   if (hooks.length !== 0) {
-    audit("os.mknod", [path, mode, o.device ?? 0, dirFd ?? -1]);
+    // The device as given (a number or bigint), -0 as 0.
+    const dev = typeof devOpt === "number" ? devOpt + 0 : devOpt ?? 0;
+    audit("os.mknod", [path, mode, dev, dirFd ?? -1]);
+    stillOpen("mknod", given);
   }
-  return { p, mode, device, dirFd, given: o.dirFd };
+  return { p, mode, device, dirFd, given };
 }
 
 /**

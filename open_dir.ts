@@ -1,8 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  stillOpen,
+  toDirFdArg,
   toFollow,
   toOptions,
   toPath,
@@ -67,10 +69,12 @@ export function openDirSync(path: PathLike, options?: OpenDirOptions): Dir {
 
 /** Argument and capability checks, then the audit event. */
 function check(path: PathLike, options: OpenDirOptions | undefined) {
-  const o = toOptions(options, "openDir");
+  // Each option read once, into the values audited, checked and used.
+  const { dirFd: dirOpt, followSymlinks } = toOptions(options, "openDir");
   const p = toPath(path, "openDir");
-  const dirFd = toDirFd(o.dirFd, "openDir");
-  const follow = toFollow(o.followSymlinks, "openDir");
+  const given = toDirFdArg(dirOpt, "openDir");
+  const dirFd = fdOfArg(given, "openDir");
+  const follow = toFollow(followSymlinks, "openDir");
   const b = backend();
   if (b === null) throw notSupported("openDir", "a directory descriptor");
   if (dirFd !== undefined && !CAPS.dirFd) {
@@ -79,8 +83,11 @@ function check(path: PathLike, options: OpenDirOptions | undefined) {
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("openDir", "followSymlinks");
   }
-  if (hooks.length !== 0) audit("open", [path, null, b.openDirFlags(follow)]);
-  return { b, p, dirFd, follow, given: o.dirFd };
+  if (hooks.length !== 0) {
+    audit("open", [path, null, b.openDirFlags(follow)]);
+    stillOpen("openDir", given);
+  }
+  return { b, p, dirFd, follow, given };
 }
 
 /**

@@ -1,5 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
+import {
+  type FdLike,
+  fdOfArg,
+  isFdLike,
+  type PathLike,
+  stillOpen,
+  toFdArg,
+  toPath,
+} from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
@@ -13,7 +21,7 @@ import {
   performAsync,
   SyncDriver,
 } from "./_drive.ts";
-import { acquire, Dir, newDir, release } from "./dir.ts";
+import { acquire, type Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
 
 /**
@@ -119,10 +127,14 @@ interface Start {
 function start(path: PathLike | FdLike): Start {
   const b = backend();
   if (isFdLike(path)) {
-    const fd = toFd(path, "readDir");
+    const fdArg = toFdArg(path, "readDir");
+    const fd = fdOfArg(fdArg, "readDir");
     if (!CAPS.fd) throw notSupported("readDir", "fd");
-    if (hooks.length !== 0) audit("os.scandir", [fd]);
-    const given = path instanceof Dir ? path : null;
+    if (hooks.length !== 0) {
+      audit("os.scandir", [fd]);
+      stillOpen("readDir", fdArg);
+    }
+    const given = typeof fdArg === "number" ? null : fdArg;
     return {
       b: b!,
       open: new Call("dupDir", [fd]),

@@ -1,8 +1,9 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  toDirFdArg,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -60,13 +61,14 @@ export function readLinkSync(
 }
 
 function check(path: PathLike, options: ReadLinkOptions | undefined) {
-  const o = toOptions(options, "readLink");
+  const { dirFd: dirOpt } = toOptions(options, "readLink");
   const p = toPath(path, "readLink");
-  const dirFd = toDirFd(o.dirFd, "readLink");
+  const given = toDirFdArg(dirOpt, "readLink");
+  const dirFd = fdOfArg(given, "readLink");
   if (dirFd !== undefined && !CAPS.dirFd) {
     throw notSupported("readLink", "dirFd");
   }
-  return { p, dirFd, given: o.dirFd };
+  return { p, dirFd, given };
 }
 
 function result(b: Backend, r: string | number, p: string): string {

@@ -1,8 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  stillOpen,
+  toDirFdArg,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -81,11 +83,15 @@ function check(
   dst: PathLike,
   options: RenameOptions | undefined,
 ) {
+  // Each option read once, into the values audited, checked and used.
   const o = toOptions(options, "rename");
+  const { srcDirFd: srcOpt, dstDirFd: dstOpt } = o;
   const s = toPath(src, "rename", "src");
   const d = toPath(dst, "rename", "dst");
-  const srcDirFd = toDirFd(o.srcDirFd, "rename", "srcDirFd");
-  const dstDirFd = toDirFd(o.dstDirFd, "rename", "dstDirFd");
+  const srcGiven = toDirFdArg(srcOpt, "rename", "srcDirFd");
+  const dstGiven = toDirFdArg(dstOpt, "rename", "dstDirFd");
+  const srcDirFd = fdOfArg(srcGiven, "rename");
+  const dstDirFd = fdOfArg(dstGiven, "rename");
   if ((srcDirFd !== undefined || dstDirFd !== undefined) && !CAPS.dirFd) {
     throw notSupported(
       "rename",
@@ -94,14 +100,15 @@ function check(
   }
   if (hooks.length !== 0) {
     audit("os.rename", [src, dst, srcDirFd ?? -1, dstDirFd ?? -1]);
+    stillOpen("rename", srcGiven, dstGiven);
   }
   return {
     s,
     d,
     srcDirFd,
     dstDirFd,
-    srcGiven: o.srcDirFd,
-    dstGiven: o.dstDirFd,
+    srcGiven,
+    dstGiven,
   };
 }
 

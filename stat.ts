@@ -2,10 +2,14 @@
 import {
   dirFdAndFd,
   fdAndFollow,
+  type FdArg,
   type FdLike,
+  isFdLike,
   type PathLike,
   toDirFd,
+  toDirFdArg,
   toFd,
+  toFdArg,
   toFollow,
   toOptions,
   toPath,
@@ -14,7 +18,6 @@ import { backend } from "./_backend.ts";
 import { type Capabilities, declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { type FileInfo, fromDenoFileInfo } from "./_file_info.ts";
-import { Dir } from "./dir.ts";
 import { withDirFd, withFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode stat} and {@linkcode statSync}. */
@@ -69,10 +72,12 @@ export function statSync(
   path: PathLike | FdLike,
   options?: StatOptions,
 ): FileInfo {
-  const o = toOptions(options, "stat");
-  if (typeof path === "number" || path instanceof Dir) {
-    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
-    if (o.followSymlinks === false) throw fdAndFollow("stat");
+  // Each option read once; wrong types refused whatever `path` is.
+  const { dirFd: dirOpt, followSymlinks } = toOptions(options, "stat");
+  const follow = toFollow(followSymlinks, "stat");
+  if (isFdLike(path)) {
+    if (dirOpt !== undefined && dirOpt !== null) throw dirFdAndFd("stat");
+    if (!follow) throw fdAndFollow("stat");
     const fd = toFd(path, "stat");
     if (!CAPS.fd) throw notSupported("stat", "fd");
     const b = backend()!;
@@ -81,8 +86,7 @@ export function statSync(
     return r;
   }
   const p = toPath(path, "stat");
-  const dirFd = toDirFd(o.dirFd, "stat");
-  const follow = toFollow(o.followSymlinks, "stat");
+  const dirFd = toDirFd(dirOpt, "stat");
   return statPath("stat", p, dirFd, follow, CAPS);
 }
 
@@ -118,15 +122,16 @@ export function stat(
   // Not `async`: one promise layer less on the hot path; argument errors
   // still arrive as rejections.
   try {
-    const o = toOptions(options, "stat");
-    if (typeof path === "number" || path instanceof Dir) {
-      if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
-      if (o.followSymlinks === false) throw fdAndFollow("stat");
-      toFd(path, "stat");
+    const { dirFd: dirOpt, followSymlinks } = toOptions(options, "stat");
+    const follow = toFollow(followSymlinks, "stat");
+    if (isFdLike(path)) {
+      if (dirOpt !== undefined && dirOpt !== null) throw dirFdAndFd("stat");
+      if (!follow) throw fdAndFollow("stat");
+      const fdArg = toFdArg(path, "stat");
       if (!CAPS.fd) throw notSupported("stat", "fd");
       const b = backend()!;
       return withFd(
-        path,
+        fdArg,
         "stat",
         "fd",
         (fd) => b.async?.fstat?.(fd) ?? b.fstat(fd),
@@ -136,9 +141,8 @@ export function stat(
       });
     }
     const p = toPath(path, "stat");
-    toDirFd(o.dirFd, "stat");
-    const follow = toFollow(o.followSymlinks, "stat");
-    return statPathAsync("stat", p, o.dirFd, follow, CAPS);
+    const dirArg = toDirFdArg(dirOpt, "stat");
+    return statPathAsync("stat", p, dirArg, follow, CAPS);
   } catch (e) {
     return Promise.reject(e);
   }
@@ -162,16 +166,15 @@ export function statPath(
   return r;
 }
 
-/** The async twin of {@linkcode statPath}; `dirFd` is already type-checked. */
+/** The async twin of {@linkcode statPath}; `dirFd` is already converted. */
 export function statPathAsync(
   fn: string,
   p: string,
-  dirFd: unknown,
+  dirFd: FdArg | undefined,
   follow: boolean,
   caps: Capabilities,
 ): Promise<FileInfo> {
-  const given = dirFd !== undefined && dirFd !== null;
-  if (given && !caps.dirFd) throw notSupported(fn, "dirFd");
+  if (dirFd !== undefined && !caps.dirFd) throw notSupported(fn, "dirFd");
   const b = backend();
   if (b === null) {
     return (follow ? Deno.stat(p) : Deno.lstat(p)).then(fromDenoFileInfo);

@@ -1,5 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
+import {
+  type FdArg,
+  type FdLike,
+  fdOfArg,
+  isFdLike,
+  type PathLike,
+  toFdArg,
+  toPath,
+} from "./_args.ts";
 import { backend } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
@@ -50,11 +58,11 @@ export function statvfsSync(path: PathLike | FdLike): StatvfsResult {
 /** Argument and capability checks (there is no audit event). */
 function check(
   path: PathLike | FdLike,
-): { p: undefined; fd: number } | { p: string } {
+): { p: undefined; fd: number; fdArg: FdArg } | { p: string } {
   if (isFdLike(path)) {
-    const fd = toFd(path, "statvfs");
+    const fdArg = toFdArg(path, "statvfs");
     if (!CAPS.fd) throw notSupported("statvfs", "fd");
-    return { p: undefined, fd };
+    return { p: undefined, fd: fdOfArg(fdArg, "statvfs"), fdArg };
   }
   const p = toPath(path, "statvfs");
   if (typeof backend()?.statvfs !== "function") {
@@ -90,7 +98,7 @@ export async function statvfs(path: PathLike | FdLike): Promise<StatvfsResult> {
   const b = backend()!;
   if (c.p === undefined) {
     const r = await withFd(
-      path,
+      c.fdArg,
       "statvfs",
       "fd",
       (fd) => b.async?.fstatvfs?.(fd) ?? b.fstatvfs!(fd),

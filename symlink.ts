@@ -1,8 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
-  toDirFd,
+  stillOpen,
+  toDirFdArg,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -124,16 +126,21 @@ function check(
   path: PathLike,
   options: SymlinkOptions | undefined,
 ) {
-  const o = toOptions(options, "symlink");
+  // Each option read once, into the values audited, checked and used.
+  const { dirFd: dirOpt, targetIsDirectory } = toOptions(options, "symlink");
   const t = toPath(target, "symlink", "target");
   const p = toPath(path, "symlink");
-  const dirFd = toDirFd(o.dirFd, "symlink");
-  checkTargetIsDirectory(o.targetIsDirectory);
+  const given = toDirFdArg(dirOpt, "symlink");
+  const dirFd = fdOfArg(given, "symlink");
+  checkTargetIsDirectory(targetIsDirectory);
   if (dirFd !== undefined && !CAPS.dirFd) {
     throw notSupported("symlink", "dirFd");
   }
-  if (hooks.length !== 0) audit("os.symlink", [target, path, dirFd ?? -1]);
-  return { t, p, dirFd, given: o.dirFd, isDir: o.targetIsDirectory === true };
+  if (hooks.length !== 0) {
+    audit("os.symlink", [target, path, dirFd ?? -1]);
+    stillOpen("symlink", given);
+  }
+  return { t, p, dirFd, given, isDir: targetIsDirectory === true };
 }
 
 /**

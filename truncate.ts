@@ -1,9 +1,12 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import {
+  type FdArg,
   type FdLike,
+  fdOfArg,
   isFdLike,
   type PathLike,
-  toFd,
+  stillOpen,
+  toFdArg,
   toLength,
   toPath,
 } from "./_args.ts";
@@ -63,20 +66,31 @@ export function truncateSync(
 }
 
 /** Argument and capability checks, then the audit event. */
+/** The length as given (a number or bigint), `-0` as 0. */
+function auditLength(length: number | bigint): number | bigint {
+  return typeof length === "number" ? length + 0 : length;
+}
+
 function check(
   path: PathLike | FdLike,
   length: number | bigint,
-): { p: undefined; fd: number; len: bigint } | { p: string; len: bigint } {
+):
+  | { p: undefined; fd: number; fdArg: FdArg; len: bigint }
+  | { p: string; len: bigint } {
   if (isFdLike(path)) {
-    const fd = toFd(path, "truncate");
+    const fdArg = toFdArg(path, "truncate");
+    const fd = fdOfArg(fdArg, "truncate");
     const len = toLength(length, "truncate");
     if (!CAPS.fd) throw notSupported("truncate", "fd");
-    if (hooks.length !== 0) audit("os.truncate", [fd, length]);
-    return { p: undefined, fd, len };
+    if (hooks.length !== 0) {
+      audit("os.truncate", [fd, auditLength(length)]);
+      stillOpen("truncate", fdArg);
+    }
+    return { p: undefined, fd, fdArg, len };
   }
   const p = toPath(path, "truncate");
   const len = toLength(length, "truncate");
-  if (hooks.length !== 0) audit("os.truncate", [path, length]);
+  if (hooks.length !== 0) audit("os.truncate", [path, auditLength(length)]);
   return { p, len };
 }
 
@@ -113,7 +127,7 @@ export async function truncate(
     const b = backend()!;
     const { len } = c;
     const r = await withFd(
-      path,
+      c.fdArg,
       "truncate",
       "fd",
       (fd) => b.async?.ftruncate?.(fd, len) ?? b.ftruncate!(fd, len),

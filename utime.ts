@@ -2,12 +2,15 @@
 import {
   dirFdAndFd,
   fdAndFollow,
+  type FdArg,
   type FdLike,
+  fdOfArg,
   isFdLike,
   type PathLike,
+  stillOpen,
   type TimeLike,
-  toDirFd,
-  toFd,
+  toDirFdArg,
+  toFdArg,
   toFollow,
   toOptions,
   toPath,
@@ -148,7 +151,7 @@ function fallbackDates(t: UtimeTimes | null): [Date, Date] {
 
 /** What {@linkcode check} returns: a descriptor, or a path and its options. */
 type Checked =
-  | { p: undefined; fd: number; t: UtimeTimes | null }
+  | { p: undefined; fd: number; fdArg: FdArg; t: UtimeTimes | null }
   | {
     p: string;
     t: UtimeTimes | null;
@@ -164,30 +167,36 @@ function check(
   mtime: TimeLike | null,
   options: UtimeOptions | undefined,
 ): Checked {
-  const o = toOptions(options, "utime");
+  // Each option read once, into the values audited, checked and used; a
+  // wrong type is refused whatever `path` is.
+  const { dirFd: dirOpt, followSymlinks } = toOptions(options, "utime");
+  const follow = toFollow(followSymlinks, "utime");
   if (isFdLike(path)) {
-    if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("utime");
-    if (o.followSymlinks === false) throw fdAndFollow("utime");
-    const fd = toFd(path, "utime");
+    if (dirOpt !== undefined && dirOpt !== null) throw dirFdAndFd("utime");
+    if (!follow) throw fdAndFollow("utime");
+    const fdArg = toFdArg(path, "utime");
+    const fd = fdOfArg(fdArg, "utime");
     const t = toTimes(atime, mtime);
     if (!CAPS.fd) throw notSupported("utime", "fd");
     if (hooks.length !== 0) {
       audit("os.utime", [fd, ...auditTimes(atime, mtime, t), -1]);
+      stillOpen("utime", fdArg);
     }
-    return { p: undefined, fd, t };
+    return { p: undefined, fd, fdArg, t };
   }
   const p = toPath(path, "utime");
   const t = toTimes(atime, mtime);
-  const dirFd = toDirFd(o.dirFd, "utime");
-  const follow = toFollow(o.followSymlinks, "utime");
+  const given = toDirFdArg(dirOpt, "utime");
+  const dirFd = fdOfArg(given, "utime");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("utime", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("utime", "followSymlinks");
   }
   if (hooks.length !== 0) {
     audit("os.utime", [path, ...auditTimes(atime, mtime, t), dirFd ?? -1]);
+    stillOpen("utime", given);
   }
-  return { p, t, dirFd, given: o.dirFd, follow };
+  return { p, t, dirFd, given, follow };
 }
 
 /**
@@ -227,7 +236,7 @@ export async function utime(
     const b = backend()!;
     const { t } = c;
     const r = await withFd(
-      path,
+      c.fdArg,
       "utime",
       "fd",
       (fd) => b.async?.futimes?.(fd, t) ?? b.futimes!(fd, t),

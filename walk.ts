@@ -2,9 +2,11 @@
 import { basename, normalize, SEPARATOR } from "@std/path";
 import {
   type FdLike,
+  fdOfArg,
   type PathLike,
+  stillOpen,
   toBool,
-  toDirFd,
+  toDirFdArg,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -19,7 +21,7 @@ import {
   driveAsync,
   SyncDriver,
 } from "./_drive.ts";
-import { acquire, Dir, newDir, release } from "./dir.ts";
+import { acquire, type Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
 import { badName, kindAt, vanished } from "./read_dir.ts";
 
@@ -132,7 +134,9 @@ interface Walk {
 
 function regExps(v: unknown, arg: string): RegExp[] | undefined {
   if (v === undefined) return undefined;
-  if (Array.isArray(v) && v.every((r) => r instanceof RegExp)) return v;
+  // A copy, read once: the walk never sees the caller's array change.
+  const a = Array.isArray(v) ? Array.from(v) : null;
+  if (a !== null && a.every((r) => r instanceof RegExp)) return a;
   throw new TypeError(`walk: ${arg} must be an array of RegExps`);
 }
 
@@ -142,11 +146,13 @@ function toWalk(o: Partial<WalkOptions>): Walk {
     throw new TypeError(`walk: maxDepth must be a number, not ${String(d)}`);
   }
   let exts: string[] | undefined;
-  if (o.exts !== undefined) {
-    if (!Array.isArray(o.exts) || !o.exts.every((e) => typeof e === "string")) {
+  const given = o.exts; // each option read once, arrays copied once
+  if (given !== undefined) {
+    const e = Array.isArray(given) ? Array.from(given) : null;
+    if (e === null || !e.every((x) => typeof x === "string")) {
       throw new TypeError("walk: exts must be an array of strings");
     }
-    exts = o.exts.map((e) => e.startsWith(".") ? e : `.${e}`);
+    exts = e.map((x) => x.startsWith(".") ? x : `.${x}`);
   }
   return {
     maxDepth: d ?? Infinity,
@@ -228,12 +234,25 @@ function* openChild(
 
 /** Makes `L` the open directory `fd` (its dev and ino already recorded). */
 function enter(L: Level, fd: number, path: string, prefix: string): void {
+  // Pinned by the walk while it lists it: a caller that closes `entry.dir`
+  // closes its handle, not the descriptor the walk still reads (whose
+  // number could otherwise name another directory by the next chunk).
   L.dir = newDir(fd, path);
+  L.dir[acquire]("walk");
   L.fd = fd;
   L.path = path;
   L.prefix = prefix;
   L.count = L.i = 0;
   if (hooks.length !== 0) audit("os.scandir", [fd]);
+}
+
+/** Closes a directory of the walk and drops the walk's own pin on it. */
+function leave(dir: Dir): void {
+  try {
+    dir.close();
+  } finally {
+    dir[release]();
+  }
 }
 
 /**
@@ -245,6 +264,7 @@ function* walkCore(
   b: Backend,
   root: string,
   dirFd: number,
+  given: Dir | null,
   w: Walk,
 ): Core<WalkEntry> {
   const levels: Level[] = [];
@@ -255,7 +275,17 @@ function* walkCore(
   try {
     if (maxDepth < 0) return;
     if (hooks.length !== 0) audit("open", [root, null, b.openDirFlags(true)]);
-    const fd = yield* call("openDirAt", dirFd, root, true);
+    // A Dir given as dirFd is held from the call, and read now: closed in
+    // between, the walk throws BadResource rather than open `root` through
+    // a number that may name another directory by now. It stays pinned
+    // while the root is opened.
+    const at = given === null ? dirFd : given[acquire]("walk");
+    let fd: number;
+    try {
+      fd = yield* call("openDirAt", at, root, true);
+    } finally {
+      given?.[release]();
+    }
     if (fd < 0) throw systemError(b, fd, "openat", root);
     const rootPath = normalize(root);
     const st = yield* call("fstat", fd);
@@ -295,7 +325,7 @@ function* walkCore(
         const dir = L.dir!;
         L.dir = null;
         top--;
-        dir.close();
+        leave(dir);
         if (r < 0) throw systemError(b, r, "readdir", L.path);
         continue;
       }
@@ -368,7 +398,7 @@ function* walkCore(
     for (; top >= 0; top--) {
       const dir = levels[top].dir;
       levels[top].dir = null;
-      dir?.close();
+      if (dir !== null) leave(dir);
     }
   }
 }
@@ -386,7 +416,9 @@ interface Start {
 function start(root: PathLike, options: WalkOptions | undefined): Start {
   const o = toOptions(options, "walk");
   const p = toPath(root, "walk");
-  const dirFd = toDirFd(o.dirFd, "walk");
+  // Read once: the Dir itself is kept (see walkCore), its number audited.
+  const dirArg = toDirFdArg(o.dirFd, "walk");
+  const dirFd = fdOfArg(dirArg, "walk");
   const w = toWalk(o);
   const b = backend();
   if (b?.readDirChunk === undefined) {
@@ -395,8 +427,11 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("walk", "dirFd");
   if (hooks.length !== 0) {
     audit("os.fwalk", [root, true, null, w.follow, dirFd ?? -1]);
+    stillOpen("walk", dirArg);
   }
-  const given = o.dirFd instanceof Dir ? o.dirFd : null;
+  const given = dirArg === undefined || typeof dirArg === "number"
+    ? null
+    : dirArg;
   return { b, root: p, dirFd, given, w };
 }
 
@@ -465,8 +500,8 @@ export function walkSync(
   root: PathLike,
   options?: WalkOptions,
 ): IterableIterator<WalkEntry> & Disposable {
-  const { b, root: p, dirFd, w } = start(root, options);
-  return new SyncDriver(b, walkCore(b, p, dirFd ?? b.AT_FDCWD, w));
+  const { b, root: p, dirFd, given, w } = start(root, options);
+  return new SyncDriver(b, walkCore(b, p, dirFd ?? b.AT_FDCWD, given, w));
 }
 
 /**
@@ -517,7 +552,10 @@ export async function* walk(
   // whole walk; the walk's own directories are its own.
   given?.[acquire]("walk");
   try {
-    return yield* driveAsync(b, walkCore(b, p, dirFd ?? b.AT_FDCWD, w));
+    return yield* driveAsync(
+      b,
+      walkCore(b, p, dirFd ?? b.AT_FDCWD, given, w),
+    );
   } finally {
     given?.[release]();
   }
