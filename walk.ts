@@ -102,7 +102,8 @@ export interface WalkEntry extends Deno.DirEntry {
    * root directory itself (describe it with `statSync(entry.dir)`).
    *
    * Valid only while the entry is being handled: the walk closes it when it
-   * leaves the directory. Do not keep it.
+   * leaves the directory. Do not keep it. Closing it yourself does not
+   * change what the walk lists.
    */
   dir: Dir;
 }
@@ -455,6 +456,12 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
  * Open descriptors are bounded by the depth of the tree; all are closed when
  * iteration ends, stops early (`break`), or throws. Nothing is opened until
  * iteration starts.
+ *
+ * A {@linkcode Dir} given as `dirFd` is held from the call: closed before
+ * the first `next()`, the walk throws `Deno.errors.BadResource` rather than
+ * open the root through a number that may name another directory by then.
+ * The walk pins each directory it lists, so closing an `entry.dir` only
+ * closes that handle: the walk goes on listing the same directory.
  *
  * Requires `--allow-ffi`, which bypasses Deno's read permission checks.
  * Raises the audit event `os.fwalk` with `[root, true, null, followSymlinks,

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   addAuditHook,
+  type Dir,
   lstat,
   openDirSync,
   readDir,
@@ -9,6 +10,7 @@ import {
   stat,
   supportsFd,
 } from "../mod.ts";
+import { assertEquals, assertInstanceOf } from "@std/assert";
 import { backend } from "../_backend.ts";
 import { reprobeCapabilities } from "../_caps.ts";
 import type { CallPool } from "../ffi/_pool.ts";
@@ -471,6 +473,43 @@ Deno.test({
         assert.ok(infos.every((i) => i.isFile));
       } finally {
         clearTimeout(timer);
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "readDir(Sync) of a Dir closed and its number reused before next()",
+  ignore: backend()?.readDirChunk === undefined,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      Deno.mkdirSync(`${root}/a`);
+      Deno.writeTextFileSync(`${root}/a/a1`, "");
+      Deno.mkdirSync(`${root}/b`);
+      Deno.writeTextFileSync(`${root}/b/b1`, "");
+      for (const twin of ["readDirSync", "readDir"] as const) {
+        const a = openDirSync(`${root}/a`);
+        const n = a.fd;
+        const it = twin === "readDirSync" ? readDirSync(a) : readDir(a);
+        a.close();
+        const others: Dir[] = [];
+        while (others.length < 8 && others.at(-1)?.fd !== n) {
+          others.push(openDirSync(`${root}/b`));
+        }
+        try {
+          const got = twin === "readDirSync"
+            ? [...(it as Iterable<Deno.DirEntry>)].map((e) => e.name)
+            : await Array.fromAsync(
+              it as AsyncIterable<Deno.DirEntry>,
+              (e) => e.name,
+            ).catch((e) => e);
+          // readDirSync opened its own descriptor when called: a's entries.
+          // readDir starts at next(), on a closed Dir: BadResource. Never b's.
+          if (twin === "readDirSync") assertEquals(got, ["a1"]);
+          else assertInstanceOf(got, Deno.errors.BadResource);
+        } finally {
+          for (const d of others) d.close();
+        }
       }
     });
   },

@@ -16,7 +16,7 @@ import {
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
 import type { CallPool } from "../ffi/_pool.ts";
-import { withTempDir } from "./_helpers.ts";
+import { ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 const enabled = backend()?.readDirChunk !== undefined;
 const linux = Deno.build.os === "linux";
@@ -711,3 +711,134 @@ Deno.test({
 
 // Type-level: WalkEntry is a Deno.DirEntry plus path and dir.
 const _check: Deno.DirEntry = {} as WalkEntry;
+
+// ---- No lazy iterator on a reused descriptor (issue 16, item 3) ----
+
+/** Two sibling trees with names of their own: a/{a1,a2/a3}, b/{b1,b2}. */
+function twoTrees(root: string): void {
+  Deno.mkdirSync(`${root}/a/a2`, { recursive: true });
+  Deno.writeTextFileSync(`${root}/a/a1`, "");
+  Deno.writeTextFileSync(`${root}/a/a2/a3`, "");
+  Deno.mkdirSync(`${root}/b`);
+  Deno.writeTextFileSync(`${root}/b/b1`, "");
+  Deno.writeTextFileSync(`${root}/b/b2`, "");
+}
+
+Deno.test({
+  name: "walk(Sync) with a dirFd closed and its number reused before next()",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      twoTrees(root);
+      for (const twin of ["walkSync", "walk"] as const) {
+        const a = openDirSync(`${root}/a`);
+        const n = a.fd;
+        const it = twin === "walkSync"
+          ? walkSync(".", { dirFd: a })
+          : walk(".", { dirFd: a });
+        a.close();
+        // Reuse the number for the other tree (the lowest free number is
+        // the one just closed; a few more in case a worker took it).
+        const others: Dir[] = [];
+        while (others.length < 8 && others.at(-1)?.fd !== n) {
+          others.push(openDirSync(`${root}/b`));
+        }
+        try {
+          const got = twin === "walkSync"
+            ? (() => {
+              try {
+                return [...(it as Iterable<WalkEntry>)];
+              } catch (e) {
+                return e;
+              }
+            })()
+            : await Array.fromAsync(it as AsyncIterable<WalkEntry>).catch(
+              (e) => e,
+            );
+          // Never b's entries: the Dir was closed, so the walk refuses.
+          assert.ok(got instanceof Deno.errors.BadResource, `${twin}: ${got}`);
+        } finally {
+          for (const d of others) d.close();
+        }
+      }
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "walk(Sync): entry.dir closed by the caller never lists another directory",
+  ignore: !enabled,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      twoTrees(root);
+      const want = [".", "a1", "a2", "a2/a3"];
+      for (const twin of ["walkSync", "walk"] as const) {
+        const others: Dir[] = [];
+        const seen: string[] = [];
+        // Closes each entry's directory as soon as it can (the root's before
+        // the walk has listed it), then opens the other tree, which gets its
+        // number.
+        const onEntry = (e: WalkEntry) => {
+          seen.push(e.path);
+          if (!e.dir.closed) {
+            const n = e.dir.fd;
+            e.dir.close();
+            for (let i = 0; i < 8; i++) {
+              const d = openDirSync(`${root}/b`);
+              others.push(d);
+              if (d.fd === n) break;
+            }
+          }
+        };
+        try {
+          using dir = openDirSync(`${root}/a`);
+          if (twin === "walkSync") {
+            for (const e of walkSync(".", { dirFd: dir })) onEntry(e);
+          } else {
+            for await (const e of walk(".", { dirFd: dir })) onEntry(e);
+          }
+        } finally {
+          for (const d of others) d.close();
+        }
+        assert.deepEqual(seen.sort(), want, twin);
+      }
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "walkSync holds its dirFd Dir: garbage collection cannot close it first",
+  ignore: !enabled || !linux,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      twoTrees(root);
+      const script = `
+        import { openDirSync, walkSync } from "${ROOT}mod.ts";
+        const [root] = Deno.args;
+        // The only reference to the Dir is the walk's.
+        const it = walkSync(".", { dirFd: openDirSync(root + "/a") });
+        for (let i = 0; i < 5; i++) {
+          globalThis.gc();
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const others = [];
+        for (let i = 0; i < 8; i++) others.push(openDirSync(root + "/b"));
+        console.log(JSON.stringify([...it].map((e) => e.path).sort()));
+      `;
+      Deno.writeTextFileSync(`${root}/gc.ts`, script);
+      const r = await runDeno([
+        "run",
+        "--config",
+        `${ROOT}deno.json`,
+        "-A",
+        "--v8-flags=--expose-gc",
+        `${root}/gc.ts`,
+        root,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), [".", "a1", "a2", "a2/a3"]);
+    });
+  },
+});
