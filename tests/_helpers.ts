@@ -76,14 +76,36 @@ export async function runDeno(
   };
 }
 
-/** The open descriptors of this process (Linux). */
-export function openFds(): number {
-  // Not /proc/self/fd: Deno 2.9 wants --allow-all to read it. Ask fstat about
-  // each low descriptor instead (EBADF = 9: not open).
+/**
+ * The descriptors of this process open on `root` or anything below it
+ * (POSIX): each descriptor's device and inode, from `fstat`, matched against
+ * the tree's. Not a count of every descriptor the process has open, which
+ * also moves when Deno or the pool's workers open or close their own (a
+ * worker stopping after its idle time, the runtime's event loop, another
+ * test's clean-up): on a busy machine such a count flakes.
+ */
+export function openFdsIn(root: string): number {
   const b = backend();
-  if (b === null) throw new Error("openFds needs --allow-ffi");
+  if (b === null) throw new Error("openFdsIn needs --allow-ffi");
+  const inTree = new Set<string>();
+  const add = (p: string) => {
+    let st: Deno.FileInfo;
+    try {
+      st = Deno.lstatSync(p);
+    } catch {
+      return; // a name Deno cannot spell (not UTF-8): not one tests open
+    }
+    inTree.add(`${st.dev}:${st.ino}`);
+    if (st.isDirectory) {
+      for (const e of Deno.readDirSync(p)) add(`${p}/${e.name}`);
+    }
+  };
+  add(root);
   let n = 0;
-  for (let fd = 0; fd < 4096; fd++) if (b.fstat(fd) !== -9) n++;
+  for (let fd = 0; fd < 4096; fd++) {
+    const st = b.fstat(fd);
+    if (typeof st !== "number" && inTree.has(`${st.dev}:${st.ino}`)) n++;
+  }
   return n;
 }
 

@@ -12,7 +12,7 @@ import {
   stat,
   statSync,
 } from "../mod.ts";
-import { openFds, withTempDir } from "./_helpers.ts";
+import { openFdsIn, withTempDir } from "./_helpers.ts";
 
 const linux = Deno.build.os === "linux";
 
@@ -36,7 +36,7 @@ Deno.test({
       // Start every worker before counting descriptors: they hold their own.
       await Promise.all(Array.from({ length: 300 }, () => stat(root)));
       (await openDir(root)).close();
-      const before = openFds();
+      const before = openFdsIn(root);
       let seed = 12345;
       const rand = (n: number) => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -93,7 +93,7 @@ Deno.test({
       }
       assert.ok(checked >= 15_000, `checked ${checked}`);
       assert.ok(rejected > 0);
-      assert.equal(openFds(), before, "every descriptor closed, once");
+      assert.equal(openFdsIn(root), before, "every descriptor closed, once");
     });
   },
 });
@@ -107,7 +107,7 @@ Deno.test({
       Deno.mkdirSync(`${root}/b`);
       Deno.writeTextFileSync(`${root}/a/f`, "x");
       await stat(root); // workers hold descriptors of their own
-      const before = openFds();
+      const before = openFdsIn(root);
       for (const op of ["rename", "link"] as const) {
         const src = openDirSync(`${root}/a`), dst = openDirSync(`${root}/b`);
         const call = op === "rename"
@@ -127,7 +127,11 @@ Deno.test({
         "linked back into a",
       );
       assert.throws(() => Deno.statSync(`${root}/a/f`), Deno.errors.NotFound);
-      assert.equal(openFds(), before, "each descriptor closed once, later");
+      assert.equal(
+        openFdsIn(root),
+        before,
+        "each descriptor closed once, later",
+      );
     });
   },
 });

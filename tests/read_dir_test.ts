@@ -15,7 +15,7 @@ import { backend } from "../_backend.ts";
 import { reprobeCapabilities } from "../_caps.ts";
 import type { CallPool } from "../ffi/_pool.ts";
 import type { DirChunk } from "../ffi/_types.ts";
-import { thrown, withTempDir } from "./_helpers.ts";
+import { openFdsIn, thrown, withTempDir } from "./_helpers.ts";
 
 /** Whether readDir has async twins to run its calls off the main thread. */
 const offThread = backend()?.async?.readDirChunk !== undefined;
@@ -47,14 +47,6 @@ async function failure(fn: () => unknown): Promise<string> {
     return `${err.constructor.name} ${err.code} ${err.message}`;
   }
   return "no error";
-}
-
-/**
- * The open descriptors of this process (Linux), listed through dirfd itself:
- * Deno.readDirSync("/proc/self/fd") needs --allow-all.
- */
-function openFds(): number {
-  return [...readDirSync("/proc/self/fd")].length;
 }
 
 const linux = Deno.build.os === "linux";
@@ -129,7 +121,7 @@ Deno.test({
       const expected = sorted(Deno.readDirSync(root));
       await startPool(root);
       using dir = openDirSync(root);
-      const before = openFds();
+      const before = openFdsIn(root);
       // Stop one listing half-way, then list again: a shared offset would
       // lose the first entries.
       for (const _ of readDirSync(dir)) break;
@@ -139,7 +131,7 @@ Deno.test({
       for await (const e of readDir(dir)) viaAsync.push(e);
       assert.deepEqual(sorted(viaAsync), expected);
       assert.equal(dir.closed, false);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       // The caller's descriptor itself has not been read from: a listing of
       // it by another reader that shares its offset would start at 0 too.
       assert.deepEqual(sorted(readDirSync(dir)), expected);
@@ -154,38 +146,38 @@ Deno.test({
     await withTempDir(async (root) => {
       makeTree(root);
       await startPool(root);
-      const before = openFds();
+      const before = openFdsIn(root);
       for (const _ of readDirSync(root)) { /* to the end */ }
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       for (const _ of readDirSync(root)) break;
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       assert.throws(() => {
         for (const _ of readDirSync(root)) throw new Error("boom");
       }, /boom/);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       {
         using it = readDirSync(root);
-        assert.equal(openFds(), before + 1);
+        assert.equal(openFdsIn(root), before + 1);
         it.next();
       }
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       for await (const _ of readDir(root)) break;
       await assert.rejects(async () => {
         for await (const _ of readDir(root)) throw new Error("boom");
       }, /boom/);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       await list(root);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       {
         const it = readDir(root);
         await it.next();
-        assert.equal(openFds(), before + 1);
+        assert.equal(openFdsIn(root), before + 1);
         await it.return(undefined);
       }
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       // Async: nothing is opened before iteration starts.
       const lazy = readDir(root);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       await lazy.return(undefined);
     });
   },
@@ -230,9 +222,9 @@ Deno.test({
       const e = thrown(() => [...readDirSync(root)]);
       assert.ok(e instanceof Deno.errors.InvalidData, String(e));
       assert.match(e.message, /not valid UTF-8/);
-      const before = openFds();
+      const before = openFdsIn(root);
       assert.throws(() => [...readDirSync(root)], Deno.errors.InvalidData);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
     });
   },
 });
@@ -431,7 +423,7 @@ Deno.test({
       makeTree(root, 5);
       const expected = [...readDirSync(root)].map(plain);
       await startPool(root);
-      const before = openFds();
+      const before = openFdsIn(root);
       const dir = openDirSync(root);
       const it = readDir(dir);
       const first = it.next(); // dupDir is on its way to a worker
@@ -439,7 +431,7 @@ Deno.test({
       const got = [plain((await first).value!)];
       for await (const e of it) got.push(plain(e));
       assert.deepEqual(got, expected);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
     });
   },
 });

@@ -5,7 +5,6 @@ import {
   type Dir,
   lstatSync,
   openDirSync,
-  readDirSync,
   stat,
   statSync,
   supportsDirFd,
@@ -16,7 +15,7 @@ import {
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
 import type { CallPool } from "../ffi/_pool.ts";
-import { ROOT, runDeno, withTempDir } from "./_helpers.ts";
+import { openFdsIn, ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 const enabled = backend()?.readDirChunk !== undefined;
 const linux = Deno.build.os === "linux";
@@ -100,11 +99,6 @@ async function failure(fn: () => unknown): Promise<string> {
     return `${err.constructor.name} ${err.code} ${err.message}`;
   }
   return "no error";
-}
-
-/** Open descriptors, listed through dirfd (Deno's own call needs -A). */
-function openFds(): number {
-  return [...readDirSync("/proc/self/fd")].length;
 }
 
 const tag = (e: { path: string; isDirectory: boolean; isSymlink: boolean }) =>
@@ -476,7 +470,7 @@ Deno.test({
     await withTempDir(async (root) => {
       makeTree(root);
       await startPool(root);
-      const before = openFds();
+      const before = openFdsIn(root);
       const dir: Dir = openDirSync(root);
       const n = dir.fd;
       const expected = [...walkSync(".", { dirFd: dir })].map(shape);
@@ -491,7 +485,7 @@ Deno.test({
         got.push(shape(e));
       }
       assert.deepEqual(got, expected);
-      assert.equal(openFds(), before, "closed once the walk released it");
+      assert.equal(openFdsIn(root), before, "closed once the walk released it");
       // A closed Dir is refused, as a rejection.
       await assert.rejects(
         () => collect(".", { dirFd: dir }),
@@ -513,54 +507,56 @@ Deno.test({
       }
       Deno.writeTextFileSync(`${root}/1/2/3/4/5/leaf`, "");
       await startPool(root);
-      const before = openFds();
+      const before = openFdsIn(root);
       let most = 0;
-      for (const _ of walkSync(root)) most = Math.max(most, openFds() - before);
+      for (const _ of walkSync(root)) {
+        most = Math.max(most, openFdsIn(root) - before);
+      }
       assert.ok(most <= 6, `at most depth + 1 open (${most})`);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       most = 0;
       for await (const _ of walk(root)) {
-        most = Math.max(most, openFds() - before);
+        most = Math.max(most, openFdsIn(root) - before);
       }
       assert.ok(most <= 6 && most > 0, `async: depth + 1 open (${most})`);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       for (const e of walkSync(root)) if (e.name === "4") break;
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       assert.throws(() => {
         for (const e of walkSync(root)) {
           if (e.name === "5") throw new Error("x");
         }
       }, /x/);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       for await (const e of walk(root)) if (e.name === "3") break;
       await assert.rejects(async () => {
         for await (const e of walk(root)) {
           if (e.name === "leaf") throw new Error("y");
         }
       }, /y/);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       // An error inside the walk: a name that is not valid UTF-8, deep down.
       const made = await new Deno.Command("sh", {
         args: ["-c", `touch "$1/1/2/3/$(printf 'bad\\377')"`, "sh", root],
       }).output();
       assert.equal(made.code, 0);
       assert.throws(() => [...walkSync(root)], Deno.errors.InvalidData);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       await assert.rejects(() => collect(root), Deno.errors.InvalidData);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       // Nothing is open before iteration starts, nor after an early return.
       const it = walkSync(root);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       it.next();
       it.return!();
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       const ait = walk(root);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
       await ait.next();
       await ait.next();
-      assert.ok(openFds() > before);
+      assert.ok(openFdsIn(root) > before);
       await ait.return(undefined);
-      assert.equal(openFds(), before);
+      assert.equal(openFdsIn(root), before);
     });
   },
 });
@@ -629,13 +625,24 @@ Deno.test({
 
 // A second process swaps directories inside the tree for symlinks to a tree
 // outside it, over and over, while this one walks the tree thousands of
-// times: nothing outside may ever be yielded.
+// times: nothing outside may ever be yielded. Both sides count work, not
+// time: the attacker swaps until it has swapped MIN times and the walker
+// has written STOP (which it does once it has walked enough and seen the
+// swaps); the clock is only a generous upper bound for a stalled machine.
 const ATTACKER = `
-const [root, outside, ms] = Deno.args;
+const [root, outside, stop, min] = Deno.args;
 const victims = ["a", "a/b", "c", "c/d/e"].map((v) => root + "/" + v);
-const end = Date.now() + Number(ms);
+const deadline = Date.now() + 300_000;
 let swaps = 0;
-while (Date.now() < end) {
+const stopped = () => {
+  try {
+    Deno.lstatSync(stop);
+    return true;
+  } catch {
+    return false;
+  }
+};
+while ((swaps < Number(min) || !stopped()) && Date.now() < deadline) {
   for (const v of victims) {
     try {
       Deno.renameSync(v, v + ".away");
@@ -656,6 +663,7 @@ Deno.test({
     await withTempDir(async (base) => {
       const root = `${base}/tree`;
       const outside = `${base}/outside`;
+      const stop = `${base}/stop`;
       for (const d of ["a/b/x", "c/d/e/f"]) {
         Deno.mkdirSync(`${root}/${d}`, { recursive: true });
       }
@@ -665,16 +673,19 @@ Deno.test({
       Deno.mkdirSync(`${outside}/deeper`, { recursive: true });
       Deno.writeTextFileSync(`${outside}/MARKER_OUTSIDE`, "");
       Deno.writeTextFileSync(`${outside}/deeper/MARKER_OUTSIDE`, "");
+      // Work to do on each side: native thousands of walks, qemu
+      // (test:aarch64) fewer, the same rules.
+      const qemu = Deno.build.arch === "aarch64";
+      const WALKS = qemu ? 300 : 2000, ASYNC_WALKS = WALKS / 10;
+      const MIN_SWAPS = qemu ? 200 : 1000;
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["eval", ATTACKER, root, outside, "3000"],
+        args: ["eval", ATTACKER, root, outside, stop, String(MIN_SWAPS)],
         stdout: "piped",
         stderr: "inherit",
       }).spawn();
       const status = child.output();
       let walks = 0, entries = 0, symlinksSeen = 0, done = false;
       status.finally(() => done = true);
-      // Give the attacker a moment to start, then walk until it is done.
-      await new Promise((r) => setTimeout(r, 300));
       let asyncWalks = 0;
       const check = (e: WalkEntry) => {
         entries++;
@@ -692,17 +703,21 @@ Deno.test({
           for await (const e of walk(root)) check(e);
           asyncWalks++;
         }
+        // Enough walks, and some of them met a swap: the attacker may stop.
+        if (walks >= WALKS && asyncWalks >= ASYNC_WALKS && symlinksSeen > 0) {
+          Deno.writeTextFileSync(stop, "");
+        }
         await new Promise((r) => setTimeout(r, 0));
       }
       const out = await status;
       assert.equal(out.code, 0);
       const swaps = Number(new TextDecoder().decode(out.stdout));
-      assert.ok(swaps > 100, `attacker swapped ${swaps} times`);
-      // Floors that prove the walks raced the attacker, not a speed: native
-      // runs walk thousands of times, qemu (test:aarch64) some 600 sync and
-      // 60 async.
-      assert.ok(walks > 100, `walked ${walks} times`);
-      assert.ok(asyncWalks > 10, `walked ${asyncWalks} times (async)`);
+      assert.ok(swaps >= MIN_SWAPS, `attacker swapped ${swaps} times`);
+      assert.ok(walks >= WALKS, `walked ${walks} times`);
+      assert.ok(
+        asyncWalks >= ASYNC_WALKS,
+        `walked ${asyncWalks} times (async)`,
+      );
       assert.ok(symlinksSeen > 0, "the walks ran during the swaps");
       assert.ok(entries > 0);
     });
