@@ -146,6 +146,10 @@ Deno.test({
       // Root ignores permission bits: drop to `nobody` when we are root.
       const args = [
         "run",
+        // The script lives outside the project: its import map resolves
+        // the module's own imports (@std/path).
+        "--config",
+        `${ROOT}deno.json`,
         "--allow-ffi",
         "--allow-read",
         `${root}/probe.ts`,
@@ -165,6 +169,10 @@ Deno.test({
             NO_COLOR: "1",
             DENO_DIR: Deno.env.get("DENO_DIR") ??
               `${Deno.env.get("HOME")}/.cache/deno`,
+            // Where jsr: imports resolve (an offline copy in CI), if set.
+            ...(Deno.env.get("JSR_URL") === undefined
+              ? {}
+              : { JSR_URL: Deno.env.get("JSR_URL")! }),
           },
           stdout: "piped",
           stderr: "piped",

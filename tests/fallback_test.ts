@@ -40,6 +40,9 @@ Deno.test(
       const r = await runDeno(
         [
           "run",
+          // Outside the project: its import map resolves @std/path.
+          "--config",
+          `${ROOT}deno.json`,
           "--no-prompt",
           "--allow-read",
           "--allow-write",
