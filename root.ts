@@ -25,7 +25,7 @@ import {
   type ResolvePrimitives,
   type ResolveRequest,
   type SymlinkPolicy,
-} from "./_resolve.ts";
+} from "./ffi/_resolve.ts";
 import { acquire, Dir, dirToken, release } from "./dir.ts";
 import { withDirFd } from "./_dispatch.ts";
 import { type DirEntry, readDirSync } from "./read_dir.ts";
@@ -277,9 +277,13 @@ export class Root extends Dir {
   }
 
   #error(b: Backend, e: number, syscall: string, name: string): Error {
-    return e === ESCAPE
-      ? new PathEscapesError(name, this.path)
-      : systemError(b, e, syscall, name);
+    if (e === ESCAPE) return new PathEscapesError(name, this.path);
+    if (e === NOT_UTF8) {
+      return new Deno.errors.InvalidData(
+        `${syscall} '${name}': a symlink on the way has a target that is not valid UTF-8`,
+      );
+    }
+    return systemError(b, e, syscall, name);
   }
 
   /**
@@ -291,9 +295,14 @@ export class Root extends Dir {
    * @throws {PathEscapesError} When the name leads outside the root.
    */
   statSync(name: string): FileInfo {
-    return this.#at("stat", name, FOLLOW, (b, r) =>
-      r.info ??
-        b.statAt(r.dir, r.leaf, false), (b) => b.statVia);
+    return this.#at(
+      "stat",
+      name,
+      FOLLOW,
+      // The resolver's lstat of the leaf, when it took one, is a FileInfo.
+      (b, r) => (r.info as FileInfo | null) ?? b.statAt(r.dir, r.leaf, false),
+      (b) => b.statVia,
+    );
   }
 
   /**

@@ -22,14 +22,18 @@
  *
  * @module
  */
-import type { StatResult } from "./_file_info.ts";
 
 /** Returned (negated errno style) when a name would leave the root. */
 export const ESCAPE = -0x2_0000;
 
+/** What the resolver needs to know of an `lstat` (a `FileInfo` will do). */
+export interface LinkInfo {
+  readonly isSymlink: boolean;
+}
+
 /** What the resolver needs from a backend. */
 export interface ResolvePrimitives {
-  statAt(dirfd: number, path: string, follow: boolean): StatResult | number;
+  statAt(dirfd: number, path: string, follow: boolean): LinkInfo | number;
   openDirAt(dirfd: number, path: string, follow: boolean): number;
   readLinkAt(dirfd: number, path: string): string | number;
   close(fd: number): number;
@@ -82,7 +86,7 @@ export interface Resolved {
    * target's, which is then not a symlink); `null` when it did not, or when
    * the leaf does not exist.
    */
-  info: StatResult | null;
+  info: LinkInfo | null;
   /** The canonical components from the root to `dir`. */
   parents: string[];
 }
