@@ -25,6 +25,8 @@
 
 /** Returned (negated errno style) when a name would leave the root. */
 export const ESCAPE = -0x2_0000;
+/** Returned when, with `noXdev`, a name would cross into another device. */
+export const XDEV = -0x2_0001;
 
 /** What the resolver needs to know of an `lstat` (a `FileInfo` will do). */
 export interface LinkInfo {
@@ -38,6 +40,11 @@ export interface ResolvePrimitives {
   readLinkAt(dirfd: number, path: string): string | number;
   close(fd: number): number;
   mkdirAt?(dirfd: number, path: string, mode: number): number;
+  /**
+   * With `noXdev`: whether the directory just opened lies on another device
+   * than the root (the walk then fails with {@linkcode XDEV}).
+   */
+  crosses?(fd: number): boolean;
   /** The platform's numbers for the error codes the resolver tells apart. */
   errno: ResolveErrno;
 }
@@ -193,6 +200,7 @@ export function resolve(
     if (fd >= 0) {
       fds.push(fd);
       names.push(c);
+      if (p.crosses !== undefined && p.crosses(fd)) return fail(-0x2_0001);
       continue;
     }
     // O_NOFOLLOW|O_DIRECTORY refuses a symlink (ELOOP, or ENOTDIR on Linux):
