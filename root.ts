@@ -233,18 +233,22 @@ export class Root extends Dir {
     const fd = this[acquire](`Root.${fn}`);
     const r = resolved();
     try {
-      const e = resolve(
-        this.#prims(b),
-        fd,
-        n,
-        {
-          symlinks: this.symlinks,
-          follow: how === FOLLOW,
-          mkdirMode,
-        } satisfies ResolveRequest,
-        r,
-      );
-      if (e < 0) throw this.#error(b, e, "openat", n);
+      // One plain component (no "/", ".", ".."): the root is its directory,
+      // and only a symlink there needs the resolver. A dirFd call's cost.
+      if (!this.#plain(b, fd, n, how, r)) {
+        const e = resolve(
+          this.#prims(b),
+          fd,
+          n,
+          {
+            symlinks: this.symlinks,
+            follow: how === FOLLOW,
+            mkdirMode,
+          } satisfies ResolveRequest,
+          r,
+        );
+        if (e < 0) throw this.#error(b, e, "openat", n);
+      }
       try {
         const v = op(b, r, n);
         if (typeof v === "number" && v < 0) {
@@ -262,6 +266,24 @@ export class Root extends Dir {
     } finally {
       this[release]();
     }
+  }
+
+  /**
+   * Fills `r` for a name of one plain component without a symlink there;
+   * false when the resolver must run instead.
+   */
+  #plain(b: Backend, fd: number, n: string, how: number, r: Resolved): boolean {
+    if (n === "" || n === "." || n === ".." || n.includes("/")) return false;
+    r.dir = fd;
+    r.leaf = n;
+    if (how === FOLLOW) {
+      const st = b.statAt(fd, n, false);
+      if (typeof st === "number") {
+        if (st !== -errnos(b).ENOENT) return false;
+      } else if (st.isSymlink) return false;
+      else r.info = st;
+    }
+    return true;
   }
 
   /** Whether `name` resolves, inside the root, to nothing (ENOENT). */
