@@ -33,6 +33,22 @@ import {
 
 const AT_FDCWD = -100;
 const DIR_HANDLE = 0x44;
+/** The NT tasks, run in windows_nt_tasks_test.ts. */
+const NT_TASK_NAMES = [
+  "winNtOpen",
+  "winSetInfo",
+  "winMkdirAt",
+  "winUnlinkAt",
+  "winRenameAt",
+  "winLinkAt",
+  "winFchmod",
+  "winChmodAt",
+  "winFutimes",
+  "winUtimeAt",
+  "winAccessAt",
+  "winDupDir",
+  "winReadDirChunk",
+];
 const TASK_NAMES = [
   "winOpen",
   "winStatHandle",
@@ -361,8 +377,11 @@ function plain(r: WindowsStatResult): Record<string, unknown> {
 }
 
 Deno.test("windows tasks: every task is rebuilt from its source text alone", () => {
-  assert.deepEqual(Object.keys(WINDOWS_TASKS).sort(), [...TASK_NAMES].sort());
-  for (const name of TASK_NAMES) {
+  assert.deepEqual(
+    Object.keys(WINDOWS_TASKS).sort(),
+    [...TASK_NAMES, ...NT_TASK_NAMES].sort(),
+  );
+  for (const name of [...TASK_NAMES, ...NT_TASK_NAMES]) {
     const task = TASKS[name];
     assert.equal(typeof task, "function", name);
     assert.notEqual(task, WINDOWS_TASKS[name], `${name} is a new function`);
@@ -384,6 +403,10 @@ Deno.test("windows tasks: every task is rebuilt from its source text alone", () 
         "IO_REPARSE_TAG",
         "STAT_OUT",
         "READLINK_OUT",
+        "NT_SCRATCH",
+        "NT_FILE",
+        "NT_INFO_CLASS",
+        "NT_FLAG",
         "AT_FDCWD",
       ]
     ) {
@@ -606,7 +629,7 @@ Deno.test("windows tasks: winOpen relative to a directory handle fills OBJECT_AT
       access,
       scratch,
     );
-    assert.deepEqual(names(), ["winOpen", "NtCreateFile"]);
+    assert.deepEqual(names(), ["winOpen", "winNtOpen", "NtCreateFile"]);
     const [
       handle,
       desired,
@@ -690,6 +713,7 @@ Deno.test("windows tasks: winOpen relative maps a failing NTSTATUS through RtlNt
   assert.equal(h, -ERROR.FILE_NOT_FOUND);
   assert.deepEqual(names(), [
     "winOpen",
+    "winNtOpen",
     "NtCreateFile",
     "RtlNtStatusToDosError",
   ]);
@@ -711,7 +735,7 @@ Deno.test("windows tasks: winOpen relative without NtCreateFile is ERROR_NOT_SUP
     statOut().subarray(STAT_OUT.scratch),
   );
   assert.equal(h, -ERROR.NOT_SUPPORTED);
-  assert.deepEqual(names(), ["winOpen"]);
+  assert.deepEqual(names(), ["winOpen", "winNtOpen"]);
 });
 
 Deno.test("windows tasks: winStatHandle queries basic, standard and by-handle info, the tag only for a reparse point", () => {
