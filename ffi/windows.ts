@@ -564,6 +564,7 @@ type NtPrimitives = Pick<
   | "readDirChunk"
   | "setFallback"
   | "trace"
+  | "setPrimitive"
 >;
 
 /**
@@ -708,6 +709,29 @@ function ntPrimitives(
       }
       return traced = [];
     },
+  };
+  // Tests only: hide a primitive (and its async twin) as if ntdll lacked it.
+  const hidden: Record<string, unknown> = {};
+  const twins: Record<string, unknown> = {};
+  prims.setPrimitive = (name, on) => {
+    if (
+      !Object.hasOwn(prims, name) || name === "setFallback" ||
+      name === "trace" || name === "setPrimitive"
+    ) return false;
+    const b = backend as unknown as Record<string, unknown>;
+    const a = backend.async as Record<string, unknown> | undefined;
+    if (!on && b[name] !== undefined) {
+      hidden[name] = b[name];
+      b[name] = undefined;
+      if (a !== undefined) {
+        twins[name] = a[name];
+        a[name] = undefined;
+      }
+    } else if (on && hidden[name] !== undefined) {
+      b[name] = hidden[name];
+      if (a !== undefined) a[name] = twins[name];
+    }
+    return true;
   };
   // The async twins: the same tasks on a pool worker.
   const fallbackBits = () => fallback;

@@ -77,7 +77,10 @@ Deno.test("cli walk reports errors and bad usage", async () => {
   await withTempDir(async (root) => {
     const missing = await runDeno(["run", ...perms, cli, "walk", `${root}/x`]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /walk: .*No such file or directory/);
+    assert.match(
+      missing.stderr,
+      /walk: .*(No such file or directory|File not found|cannot find)/,
+    );
     const usage = await runDeno(["run", ...perms, cli, "walk"]);
     assert.equal(usage.code, 2);
     const bad = await runDeno(
