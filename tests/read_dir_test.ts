@@ -126,7 +126,9 @@ Deno.test("readDir (async) lists what Deno.readDir lists", async () => {
 
 Deno.test({
   name: "readDir of a descriptor leaves it open and its position untouched",
-  ignore: !supportsFd.has(readDirSync),
+  // Counts descriptors in /proc/self/fd: not Windows handles (under Wine it
+  // lists the Linux side's descriptors). Windows: family_test.ts.
+  ignore: !supportsFd.has(readDirSync) || WINDOWS,
   fn: async () => {
     await withTempDir(async (root) => {
       makeTree(root, 5);
