@@ -33,7 +33,8 @@ export interface ChmodOptions {
    * Only where the kernel can (Linux: `fchmodat2`, Linux 6.6); elsewhere it
    * throws `NotSupported` (see {@linkcode supportsFollowSymlinks}). Linux
    * file systems keep no mode on symlinks and answer `EOPNOTSUPP` for one,
-   * leaving its target untouched. Defaults to `true`.
+   * leaving its target untouched. Defaults to `true`; on Windows to `false`,
+   * as in Python 3.13 there (only the read-only attribute changes).
    */
   followSymlinks?: boolean;
 }
@@ -62,13 +63,13 @@ export interface ChmodOptions {
  * @example Make a file private through an open directory
  * ```ts
  * import { chmodSync, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/secret`, "s");
  * using dir = openDirSync(root);
  * chmodSync("secret", 0o600, { dirFd: dir });
- * assert.equal(Deno.statSync(`${root}/secret`).mode! & 0o777, 0o600);
+ * assertEquals(Deno.statSync(`${root}/secret`).mode! & 0o777, 0o600);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -116,10 +117,10 @@ function check(
   // Each option read once, into the values audited, checked and used; a
   // wrong type is refused whatever `path` is.
   const { dirFd: dirOpt, followSymlinks } = toOptions(options, "chmod");
-  const follow = toFollow(followSymlinks, "chmod");
+  const followGiven = toFollow(followSymlinks, "chmod");
   if (isFdLike(path)) {
     if (dirOpt !== undefined && dirOpt !== null) throw dirFdAndFd("chmod");
-    if (!follow) throw fdAndFollow("chmod");
+    if (!followGiven) throw fdAndFollow("chmod");
     const fdArg = toFdArg(path, "chmod");
     const fd = fdOfArg(fdArg, "chmod");
     const m = toMode(mode, "chmod");
@@ -134,6 +135,10 @@ function check(
   const m = toMode(mode, "chmod");
   const given = toDirFdArg(dirOpt, "chmod");
   const dirFd = fdOfArg(given, "chmod");
+  // Python 3.13 on Windows: followSymlinks defaults to false there.
+  const follow = followSymlinks === undefined && backend()?.name === "windows"
+    ? !CAPS.followSymlinks
+    : followGiven;
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("chmod", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("chmod", "followSymlinks");
@@ -161,12 +166,12 @@ function check(
  * @example Change the mode of an open directory
  * ```ts
  * import { chmod, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * using dir = openDirSync(root);
  * await chmod(dir, 0o750);
- * assert.equal(Deno.statSync(root).mode! & 0o777, 0o750);
+ * assertEquals(Deno.statSync(root).mode! & 0o777, 0o750);
  * Deno.removeSync(root);
  * ```
  */

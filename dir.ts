@@ -11,6 +11,8 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 const token = Symbol("dirfd.Dir");
 let brand: (v: unknown) => boolean;
 let fdOf: (d: Dir, fn: string) => number;
+/** Internal: the constructor key of `Dir` and of its subclass `Root`. */
+export const dirToken: symbol = token;
 
 /** Internal: pins the descriptor for an operation in flight; returns it. */
 export const acquire: unique symbol = Symbol("dirfd.Dir.acquire");
