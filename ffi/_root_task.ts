@@ -364,7 +364,11 @@ export function rootTask(
           : err(),
       );
     case 9: // CHOWN
-      return done(s.fchownat(d, c(leaf), a1, a2, NOFOLLOW) === 0 ? 0 : err());
+      // Ids travel as int32 words (-1: unchanged; above 2^31: negative);
+      // fchownat takes them as u32, as the sync backend passes them.
+      return done(
+        s.fchownat(d, c(leaf), a1 >>> 0, a2 >>> 0, NOFOLLOW) === 0 ? 0 : err(),
+      );
     case 10: { // UTIME: struct timespec[2] from the header's times
       const ts = new BigInt64Array(4);
       // ROOT_HEADER.times: 112.

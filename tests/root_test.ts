@@ -19,7 +19,7 @@ import {
   supportsDirFd,
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
-import { withTempDir } from "./_helpers.ts";
+import { isRoot, withTempDir } from "./_helpers.ts";
 
 const ignore = !supportsDirFd.has(openRootSync);
 // Linux without fchmodat2 (before 6.6, or qemu 7.2 in CI) has no chmod that
@@ -866,6 +866,28 @@ Deno.test({
       // The descriptor was closed once the last call ended.
       assertEquals(backend()!.fstat(fd), -9);
       await assertRejects(() => root.stat("f"), Deno.errors.BadResource);
+    });
+  },
+});
+
+Deno.test({
+  name: "Root.chown: the async twin takes every id the sync one does",
+  // Any id but one's own needs the privilege to change owners.
+  ignore: ignore || !isRoot,
+  fn: async () => {
+    await withTempDir(async (dir) => {
+      Deno.writeTextFileSync(`${dir}/f`, "");
+      using root = openRootSync(dir);
+      // -1 leaves an id unchanged; ids above 2^31 travel to the pool's task
+      // as negative int32 words (a crash of the process once).
+      for (const [u, g] of [[-1, -1], [2 ** 31, 7], [0, 2 ** 32 - 2]]) {
+        const before = Deno.statSync(`${dir}/f`);
+        await root.chown("f", u, g);
+        const after = Deno.statSync(`${dir}/f`);
+        assertEquals(after.uid, u === -1 ? before.uid : u);
+        assertEquals(after.gid, g === -1 ? before.gid : g);
+        root.chownSync("f", 0, 0);
+      }
     });
   },
 });
