@@ -160,17 +160,26 @@ function toWalk(o: Partial<WalkOptions>): Walk {
   };
 }
 
+/**
+ * Whether `path` matches `r` as `@std/fs` tests it: `String#match`, which
+ * ignores (and resets) the `lastIndex` of a global RegExp, where `test` would
+ * start from it and skip every other match.
+ */
+function matches(path: string, r: RegExp): boolean {
+  return path.match(r) !== null;
+}
+
 /** `@std/fs`'s `include`: extensions, then match, then skip. */
 function included(path: string, w: Walk): boolean {
   const { exts, match, skip } = w;
   if (exts !== undefined && !exts.some((e) => path.endsWith(e))) return false;
-  if (match !== undefined && !match.some((m) => m.test(path))) return false;
-  if (skip !== undefined && skip.some((s) => s.test(path))) return false;
+  if (match !== undefined && !match.some((m) => matches(path, m))) return false;
+  if (skip !== undefined && skip.some((s) => matches(path, s))) return false;
   return true;
 }
 
 function skipped(path: string, w: Walk): boolean {
-  return w.skip !== undefined && w.skip.some((s) => s.test(path));
+  return w.skip !== undefined && w.skip.some((s) => matches(path, s));
 }
 
 /** The level at `depth`, made on first use and reused after. */
@@ -427,10 +436,12 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
  * `onerror`; `-1` without `dirFd`), then, as Python's `fwalk` does, `open`
  * for each directory opened and `os.scandir` with its descriptor.
  *
- * Differences from `@std/fs`: paths of entries under a followed link stay
- * under the root (no canonicalization); a followed link is described by its
- * target; a directory that cannot be opened throws the `Deno.errors` class
- * (no `WalkError`).
+ * Differences from `@std/fs`, all with `followSymlinks`: paths of entries
+ * under a followed link stay under the root (no canonicalization); a followed
+ * link to a non-directory is described by its target (std yields the link as
+ * listed); a dangling link is yielded as a symlink (std throws `NotFound`); a
+ * link to a directory already on the current branch is yielded but not
+ * entered (std goes round the loop until `maxDepth`).
  *
  * @param root The directory to walk.
  * @param options {@linkcode WalkOptions}.
