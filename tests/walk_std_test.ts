@@ -146,7 +146,7 @@ function options(r: () => number, root: string): WalkOptions {
       [/a/],
       [/\d\.t/, /b/],
       [/x[0-9]$/],
-      [new RegExp(`^${root}$`)],
+      [new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`)],
       [/a/g],
     ]),
   );
