@@ -30,7 +30,8 @@ export interface ChmodOptions {
    * Only where the kernel can (Linux: `fchmodat2`, Linux 6.6); elsewhere it
    * throws `NotSupported` (see {@linkcode supportsFollowSymlinks}). Linux
    * file systems keep no mode on symlinks and answer `EOPNOTSUPP` for one,
-   * leaving its target untouched. Defaults to `true`.
+   * leaving its target untouched. Defaults to `true`; on Windows to `false`,
+   * as in Python 3.13 there (only the read-only attribute changes).
    */
   followSymlinks?: boolean;
 }
@@ -123,7 +124,10 @@ function check(
   const p = toPath(path, "chmod");
   const m = toMode(mode, "chmod");
   const dirFd = toDirFd(o.dirFd, "chmod");
-  const follow = toFollow(o.followSymlinks, "chmod");
+  // Python 3.13 on Windows: followSymlinks defaults to false there.
+  const follow = o.followSymlinks === undefined && backend()?.name === "windows"
+    ? !CAPS.followSymlinks
+    : toFollow(o.followSymlinks, "chmod");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("chmod", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("chmod", "followSymlinks");

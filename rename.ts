@@ -29,7 +29,9 @@ export interface RenameOptions {
 /**
  * Renames (moves) `src` to `dst`, like Python's `os.rename` (`renameat`).
  * An existing `dst` is replaced atomically if it is a file, or an empty
- * directory when `src` is a directory. Both paths must be on one file system.
+ * directory when `src` is a directory. On Windows, as in Python there, an
+ * existing `dst` fails with `AlreadyExists` instead; `replaceSync` replaces
+ * on every platform. Both paths must be on one file system.
  *
  * Requires `--allow-ffi` for `srcDirFd`/`dstDirFd`; without it,
  * `Deno.renameSync` is used (with `--allow-read` and `--allow-write`). With

@@ -9,6 +9,7 @@
  * @module
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
+import type { RootPlatform, RootReply } from "./_root_task.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
 export const NOT_UTF8 = -0x1_0000;
@@ -148,6 +149,15 @@ export interface Backend {
    * and `..`) or `-errno`.
    */
   readDirChunk?(fd: number, out: DirChunk): number;
+  /**
+   * Root's pool task (`ffi/_root_task.ts`): resolves a name beneath `root`
+   * and performs an operation, in one request off the main thread.
+   */
+  rootCall?(root: number, request: Uint8Array): Promise<RootReply>;
+  /** The platform facts a root request carries. */
+  readonly rootPlatform?: RootPlatform;
+  /** Decodes the raw stat buffer a root task leaves in its output. */
+  decodeStat?(raw: Uint8Array): StatResult;
   /**
    * Tests only: hide (`on: false`) or restore an optional primitive by name,
    * as if the platform lacked it. Returns false when there is no such
