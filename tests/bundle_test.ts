@@ -5,12 +5,13 @@
 // closest check of `deno compile` available here (compile cannot download its
 // base binary on these machines).
 import { assert, assertEquals } from "@std/assert";
+import { fromFileUrl } from "@std/path";
 import { backend } from "../_backend.ts";
 import { runDeno, withTempDir } from "./_helpers.ts";
 
 const MOD = new URL("../mod.ts", import.meta.url).href;
 const BACKEND = new URL("../_backend.ts", import.meta.url).href;
-const CONFIG = new URL("../deno.json", import.meta.url);
+const CONFIG = fromFileUrl(new URL("../deno.json", import.meta.url));
 
 // The program: a tree made with sync calls, walked both ways, then 1024
 // stats in one Promise.all (enough to go out in batches to the workers).
@@ -30,7 +31,7 @@ mkdirSync("a", { dirFd: dir });
 mkdirSync("a/b", { dirFd: dir });
 for (let i = 0; i < 16; i++) Deno.writeTextFileSync(root + "/tree/a/f" + i + ".ts", "x".repeat(i));
 Deno.writeTextFileSync(root + "/tree/a/b/deep.txt", "");
-const rel = (p) => p.slice(root.length);
+const rel = (p) => p.slice(root.length).replaceAll("\\\\", "/");
 const sync = [...walkSync(root + "/tree")].map((e) => rel(e.path));
 const async = [];
 for await (const e of walk(root + "/tree")) async.push(rel(e.path));
@@ -68,7 +69,7 @@ Deno.test({
         [
           "bundle",
           "--config",
-          CONFIG.pathname,
+          CONFIG,
           "--platform",
           "deno",
           "-o",
