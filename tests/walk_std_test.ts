@@ -37,8 +37,11 @@ const enabled = backend()?.readDirChunk !== undefined;
  * up front and a privilege (Wine cannot make them), and there are no FIFOs.
  */
 const links = !WINDOWS;
-/** Under qemu (aarch64) everything is ~20x slower: fewer trees. */
-const TREES = Deno.build.arch === "aarch64" ? 3 : 24;
+/**
+ * Under qemu (aarch64) everything is ~20x slower, under Wine several times:
+ * fewer trees there.
+ */
+const TREES = Deno.build.arch === "aarch64" ? 3 : WINDOWS ? 8 : 24;
 const OPTIONS_PER_TREE = Deno.build.arch === "aarch64" ? 6 : 14;
 
 /** mulberry32: a small seeded PRNG, so a failure names a reproducible seed. */
