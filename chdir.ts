@@ -41,7 +41,7 @@ export function chdir(path: PathLike | FdLike): void {
     if (hooks.length !== 0) audit("os.chdir", [fd]);
     const b = backend()!;
     const r = b.fchdir(fd);
-    if (r < 0) throw systemError(b, r, "fchdir");
+    if (r < 0) throw systemError(b, r, b.syscall.fchdir);
     return;
   }
   const p = toPath(path, "chdir");

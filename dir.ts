@@ -86,7 +86,7 @@ export class Dir implements Disposable, AsyncDisposable {
     this.#fd = -1;
     const b = backend();
     const r = b === null ? 0 : b.close(fd);
-    if (r < 0) throw systemError(b!, r, "close", this.path);
+    if (r < 0) throw systemError(b!, r, b!.syscall.close, this.path);
   }
 
   /** Internal: see {@linkcode acquire}. */

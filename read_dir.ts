@@ -1,7 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import {
@@ -74,7 +74,7 @@ function* listing(b: Backend, dir: Dir, what: string): Core<DirEntry> {
   try {
     for (;;) {
       const r = yield* call("readDirChunk", fd, chunk);
-      if (r < 0) throw systemError(b, r, "readdir", what);
+      if (r < 0) throw systemError(b, r, b.syscall.readDirChunk, what);
       if (r === 0) return;
       const { names, kinds } = chunk;
       for (let i = 0; i < chunk.count; i++) {
@@ -84,7 +84,7 @@ function* listing(b: Backend, dir: Dir, what: string): Core<DirEntry> {
           kind = yield* kindAt(fd, name);
           if (kind < 0) {
             if (vanished(b, kind)) continue;
-            throw systemError(b, kind, b.statVia, name);
+            throw systemError(b, kind, b.syscall.statAt, name);
           }
         } else if (kind === KIND.BAD_NAME) {
           throw badName("readDir", name, what);
@@ -136,7 +136,7 @@ function start(path: PathLike | FdLike): Start {
   if (hooks.length !== 0) audit("os.scandir", [path]);
   return {
     b: b!,
-    open: b?.readDirChunk === undefined
+    open: !hasPrimitive(b, "readDirChunk")
       ? null
       : new Call("openDirAt", [b.AT_FDCWD, p, true]),
     path: p,
@@ -288,6 +288,5 @@ export async function* readDir(
 }
 
 const CAPS = declareCapabilities([readDir, readDirSync], {
-  fd: (b) =>
-    typeof b?.readDirChunk === "function" && typeof b?.dupDir === "function",
+  fd: (b) => hasPrimitive(b, "readDirChunk") && hasPrimitive(b, "dupDir"),
 });

@@ -77,7 +77,7 @@ export function statSync(
     if (!CAPS.fd) throw notSupported("stat", "fd");
     const b = backend()!;
     const r = b.fstat(fd);
-    if (typeof r === "number") throw systemError(b, r, b.statVia);
+    if (typeof r === "number") throw systemError(b, r, b.syscall.fstat);
     return r;
   }
   const p = toPath(path, "stat");
@@ -129,9 +129,9 @@ export function stat(
         path,
         "stat",
         "fd",
-        (fd) => b.async?.fstat?.(fd) ?? b.fstat(fd),
+        (fd) => b.async.fstat(fd),
       ).then((r) => {
-        if (typeof r === "number") throw systemError(b, r, b.statVia);
+        if (typeof r === "number") throw systemError(b, r, b.syscall.fstat);
         return r;
       });
     }
@@ -158,7 +158,7 @@ export function statPath(
     return fromDenoFileInfo(follow ? Deno.statSync(p) : Deno.lstatSync(p));
   }
   const r = b.statAt(dirFd === undefined ? b.AT_FDCWD : dirFd, p, follow);
-  if (typeof r === "number") throw systemError(b, r, b.statVia, p);
+  if (typeof r === "number") throw systemError(b, r, b.syscall.statAt, p);
   return r;
 }
 
@@ -180,9 +180,9 @@ export function statPathAsync(
     dirFd,
     fn,
     b.AT_FDCWD,
-    (d) => b.async?.statAt?.(d, p, follow) ?? b.statAt(d, p, follow),
+    (d) => b.async.statAt(d, p, follow),
   ).then((r) => {
-    if (typeof r === "number") throw systemError(b, r, b.statVia, p);
+    if (typeof r === "number") throw systemError(b, r, b.syscall.statAt, p);
     return r;
   });
 }

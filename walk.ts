@@ -9,7 +9,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import {
@@ -199,7 +199,7 @@ function* openChild(
   const st = yield* call("statAt", parent, name, follow);
   if (typeof st === "number") {
     if (vanished(b, st)) return -1;
-    throw systemError(b, st, b.statVia, path);
+    throw systemError(b, st, b.syscall.statAt, path);
   }
   if (!st.isDirectory) return -1;
   const dev = st.dev, ino = st.ino!;
@@ -212,12 +212,14 @@ function* openChild(
   const fd = yield* call("openDirAt", parent, name, follow);
   if (fd < 0) {
     if (vanished(b, fd)) return -1;
-    throw systemError(b, fd, "openat", path);
+    throw systemError(b, fd, b.syscall.openDirAt, path);
   }
   const now = yield* call("fstat", fd);
   if (typeof now === "number" || now.dev !== dev || now.ino !== ino) {
     b.close(fd);
-    if (typeof now === "number") throw systemError(b, now, b.statVia, path);
+    if (typeof now === "number") {
+      throw systemError(b, now, b.syscall.statAt, path);
+    }
     return -1;
   }
   const L = level(levels, top + 1);
@@ -256,12 +258,12 @@ function* walkCore(
     if (maxDepth < 0) return;
     if (hooks.length !== 0) audit("open", [root, null, b.openDirFlags(true)]);
     const fd = yield* call("openDirAt", dirFd, root, true);
-    if (fd < 0) throw systemError(b, fd, "openat", root);
+    if (fd < 0) throw systemError(b, fd, b.syscall.openDirAt, root);
     const rootPath = normalize(root);
     const st = yield* call("fstat", fd);
     if (typeof st === "number") {
       b.close(fd);
-      throw systemError(b, st, b.statVia, root);
+      throw systemError(b, st, b.syscall.statAt, root);
     }
     const prefix = rootPath === "."
       ? ""
@@ -296,7 +298,7 @@ function* walkCore(
         L.dir = null;
         top--;
         dir.close();
-        if (r < 0) throw systemError(b, r, "readdir", L.path);
+        if (r < 0) throw systemError(b, r, b.syscall.readDirChunk, L.path);
         continue;
       }
       const i = L.i++;
@@ -306,7 +308,7 @@ function* walkCore(
         kind = yield* kindAt(L.fd, name);
         if (kind < 0) {
           if (vanished(b, kind)) continue;
-          throw systemError(b, kind, b.statVia, L.prefix + name);
+          throw systemError(b, kind, b.syscall.statAt, L.prefix + name);
         }
       } else if (kind === KIND.BAD_NAME) {
         throw badName("walk", name, L.path);
@@ -389,7 +391,7 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
   const dirFd = toDirFd(o.dirFd, "walk");
   const w = toWalk(o);
   const b = backend();
-  if (b?.readDirChunk === undefined) {
+  if (!hasPrimitive(b, "readDirChunk")) {
     throw notSupported("walk", "a directory descriptor");
   }
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("walk", "dirFd");
@@ -524,5 +526,5 @@ export async function* walk(
 }
 
 const CAPS = declareCapabilities([walk, walkSync], {
-  dirFd: (b) => typeof b?.readDirChunk === "function",
+  dirFd: (b) => hasPrimitive(b, "readDirChunk"),
 });

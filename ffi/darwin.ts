@@ -30,24 +30,25 @@
  */
 import { StatResult } from "../_file_info.ts";
 import {
-  CString,
   DT,
   errnoReader,
   i64,
   POSIX_SYMBOLS,
   posixBackend,
   type PosixConstants,
+  type PosixParts,
   type StatPrimitives,
   u64,
 } from "./_posix.ts";
-import { type Backend, type DirChunk, KIND } from "./_types.ts";
+import { type DirChunk, KIND } from "./_types.ts";
 import {
   type ErrnoSource,
   type PoolLibrary,
   type PoolTask,
   strBytes,
 } from "./_pool.ts";
-import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
+import type { StatRequests } from "./_posix_async.ts";
+import type { Description } from "./_posix_at.ts";
 
 /** The system library every macOS process has (libc is part of it). */
 export const LIBSYSTEM = "/usr/lib/libSystem.B.dylib";
@@ -699,30 +700,30 @@ export function darwinBackend(
   s: DarwinLibrary,
   errno: () => number,
   poolLib: PoolLibrary | null = null,
-): Backend {
-  const path = new CString();
+): PosixParts {
   const stat = darwinStat(s.fstatat, s.fstat, errno);
-  const fchmodat = s.fchmodat;
-  // The DIR each listing left open, by descriptor, shared by both twins.
+  // The DIR each listing left open, by descriptor, shared by both forms.
   const dirs = new Map<number, number>();
   const readDirChunk = darwinDirReader(s, dirs);
-  const has = { fstatat: true, readdir: readDirChunk !== undefined };
-  const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
-    fchmodat!(dirfd, p, mode, AT.SYMLINK_NOFOLLOW) === 0 ? 0 : -errno();
-  const backend = posixBackend(
-    "darwin",
-    s,
-    DARWIN_CONSTANTS,
+  const lib = poolLib === null || readDirChunk === undefined ? poolLib : {
+    ...poolLib,
+    tasks: { ...poolLib.tasks, darwinReadChunk },
+  };
+  const backend = posixBackend({
+    name: "darwin",
+    symbols: s,
+    table: darwinSymbols(),
+    constants: DARWIN_CONSTANTS,
     errno,
-    ERRNO_NAMES,
+    errnoNames: ERRNO_NAMES,
     stat,
-    path,
-    has,
-    {
-      ...(fchmodat !== null ? { lchmodAt } : {}),
-      ...(readDirChunk !== undefined ? { readDirChunk } : {}),
-    },
-  );
+    has: { fstatat: true, readdir: readDirChunk !== undefined },
+    more: { lchmodAt: LCHMOD_AT },
+    readDirChunk,
+    pool: lib === null
+      ? null
+      : { lib, local: { symbols: s, errno }, stat: DARWIN_STAT_REQUESTS },
+  });
   if (readDirChunk !== undefined) {
     const closeFd = backend.close;
     backend.close = (fd) => {
@@ -730,31 +731,9 @@ export function darwinBackend(
       return closeFd(fd);
     };
   }
-  if (poolLib === null) return backend;
-  const lib = readDirChunk === undefined ? poolLib : {
-    ...poolLib,
-    tasks: { ...poolLib.tasks, darwinReadChunk },
-  };
-  const async = posixAsync(
-    lib,
-    { symbols: s, errno },
-    DARWIN_CONSTANTS,
-    DARWIN_STAT_REQUESTS,
-  );
-  if (fchmodat !== null) {
-    // The twin of `lchmodAt`: the same fchmodat call, on a worker.
-    async.lchmodAt = (dirfd, p, mode) => {
-      const pool = async.pool();
-      pool.begin("fchmodat", strBytes(p));
-      pool.int(dirfd);
-      pool.str(p);
-      pool.int(mode);
-      pool.int(AT.SYMLINK_NOFOLLOW);
-      return pool.end(zeroOrErrno);
-    };
-  }
-  if (readDirChunk !== undefined) {
-    // The twin of `readDirChunk`: the same task on a worker, its records
+  const async = backend.async;
+  if (readDirChunk !== undefined && async !== undefined) {
+    // The async `readDirChunk`: the same task on a worker, its records
     // copied out of the arena (shared memory, which TextDecoder refuses)
     // and decoded here.
     const size = READ_CHUNK.size;
@@ -779,11 +758,22 @@ export function darwinBackend(
       });
     };
   }
-  return Object.assign(backend, { async });
+  return backend;
 }
 
+/**
+ * chmod without following a final symlink: `fchmodat` with
+ * `AT_SYMLINK_NOFOLLOW` changes a symlink's own mode on macOS (the `lchmod`
+ * that CPython's `supports_follow_symlinks` counts for `chmod`).
+ */
+export const LCHMOD_AT: Description = {
+  symbol: "fchmodat",
+  args: ["int", "path", "int"],
+  flags: ["AT_SYMLINK_NOFOLLOW"],
+};
+
 /** Opens libSystem and builds the macOS backend, or returns null if it cannot. */
-export function openDarwin(): Backend | null {
+export function openDarwin(): PosixParts | null {
   // The workers of the async twins open the very table bound here.
   const pool = darwinPoolLibrary();
   let lib: Deno.DynamicLibrary<DarwinSymbols>;

@@ -18,7 +18,9 @@
  *
  * @module
  */
-import type { AsyncBackend, Backend } from "./_types.ts";
+import type { BackendParts, ErrorClass } from "./_types.ts";
+import { registerSeams, type SymlinkCall } from "./_seams.ts";
+import { windowsErrorClassFor } from "./_error_classes.ts";
 import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
 import {
   READLINK_OUT,
@@ -44,6 +46,7 @@ import {
   needsLongPath,
   ntRelativeName,
   stripVerbatim,
+  SYMLINK_PRIVILEGE_HINT,
   symlinkTypeFlag,
   WINDOWS_ERROR_NAMES,
   type WindowsStatResult,
@@ -160,26 +163,12 @@ export const FSCTL_GET_REPARSE_POINT = 0x000900a8;
 /** `FormatMessageW` flags: `FROM_SYSTEM | IGNORE_INSERTS`. */
 const FORMAT_MESSAGE = 0x1000 | 0x200;
 
-/** The arguments of the last `CreateSymbolicLinkW` calls of one `symlink`. */
-export interface SymlinkCall {
-  /** The link path as passed (after path conversion). */
-  link: string;
-  /** The target as passed (exactly as given). */
-  target: string;
-  /** The path whose type decided the link type. */
-  probe: string;
-  /** The flags of every attempt, in order. */
-  attempts: number[];
-  /** The final Windows error code; 0 on success. */
-  error: number;
-}
+export type { SymlinkCall } from "./_seams.ts";
 
 /** The Windows backend, with what tests may inspect. */
-export interface WindowsBackend extends Backend {
+export interface WindowsBackend extends BackendParts {
   /** Wine's version (`wine_get_version`), or null on real Windows. */
   readonly wine: string | null;
-  /** Tests only: the `CreateSymbolicLinkW` calls of the last `symlinkAt`. */
-  lastSymlinkCall: SymlinkCall | null;
 }
 
 /** A reusable NUL-terminated UTF-16 buffer. */
@@ -259,6 +248,8 @@ export function openWindows(): WindowsBackend | null {
   const descriptions = new Map<number, string>();
   const AT_FDCWD = -100;
   const err = () => -s.GetLastError();
+  let lastSymlinkCall: SymlinkCall | null = null;
+  const setLastSymlinkCall = (c: SymlinkCall) => lastSymlinkCall = c;
 
   /** The name a Win32 call gets for `p`: `\\?\` and absolute when long. */
   const win32Name = (p: string): string => {
@@ -340,8 +331,9 @@ export function openWindows(): WindowsBackend | null {
       readLinkAtDirFd: false,
     },
     statVia: "CreateFileW",
+    // Names errors report where they are not the POSIX call's (SYSCALL).
+    syscall: { symlinkAt: "CreateSymbolicLinkW" },
     wine,
-    lastSymlinkCall: null,
     statAt: (dirfd, p, follow) => statPath(dirfd, p, follow),
     fstat: (fd) => statHandle(fd),
     openDirFlags: (follow) =>
@@ -372,13 +364,13 @@ export function openWindows(): WindowsBackend | null {
         (flags) =>
           s.CreateSymbolicLinkW(link, t, flags) !== 0 ? 0 : s.GetLastError(),
       );
-      backend.lastSymlinkCall = {
+      setLastSymlinkCall({
         link: readWide(link, link.indexOf(0)),
         target,
         probe,
         attempts: r.attempts,
         error: r.error,
-      };
+      });
       return -r.error;
     },
     readLinkAt(dirfd, p) {
@@ -419,14 +411,24 @@ export function openWindows(): WindowsBackend | null {
       return d;
     },
     errnoName: (code) => WINDOWS_ERROR_NAMES[code],
+    errorClass: (code, syscall): ErrorClass =>
+      code === ERROR.PRIVILEGE_NOT_HELD && syscall === "CreateSymbolicLinkW"
+        ? Deno.errors.PermissionDenied
+        : windowsErrorClassFor(code),
+    // ERROR_PRIVILEGE_NOT_HELD from a symlink: how to get the privilege.
+    hint: (code, syscall) =>
+      code === ERROR.PRIVILEGE_NOT_HELD && syscall === "CreateSymbolicLinkW"
+        ? SYMLINK_PRIVILEGE_HINT
+        : undefined,
   };
+  registerSeams(backend, { lastSymlinkCall: () => lastSymlinkCall });
   const async = windowsAsync(backend, env, {
     path: "kernel32.dll",
     symbols: KERNEL32_SYMBOLS,
     errno: { kind: "call", sym: "GetLastError" },
     tasks: WINDOWS_TASKS,
     more: nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : [],
-  }, { route, win32Name, decodeStat });
+  }, { route, win32Name, decodeStat, setLastSymlinkCall });
   return Object.assign(backend, { async });
 }
 
@@ -435,6 +437,7 @@ interface WindowsPaths {
   route(dirfd: number, p: string): [number, string] | number;
   win32Name(p: string): string;
   decodeStat(w: Uint32Array, o: number): WindowsStatResult;
+  setLastSymlinkCall(c: SymlinkCall): void;
 }
 
 /**
@@ -447,8 +450,8 @@ function windowsAsync(
   backend: WindowsBackend,
   env: Record<string, unknown>,
   lib: PoolLibrary,
-  { route, win32Name, decodeStat }: WindowsPaths,
-): AsyncBackend & { pool(): CallPool } {
+  { route, win32Name, decodeStat, setLastSymlinkCall }: WindowsPaths,
+): NonNullable<BackendParts["async"]> & { pool(): CallPool } {
   let pool: CallPool | null = null;
   const getPool = () =>
     pool ??= new CallPool(lib, {
@@ -547,13 +550,13 @@ function windowsAsync(
         pool.int(flags);
         return pool.end((r) => r.ret !== 0 ? 0 : r.errno);
       });
-      backend.lastSymlinkCall = {
+      setLastSymlinkCall({
         link: link.replaceAll("/", "\\"),
         target,
         probe,
         attempts: r.attempts,
         error: r.error,
-      };
+      });
       return -r.error;
     },
   };

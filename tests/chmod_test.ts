@@ -9,7 +9,7 @@ import {
   supportsFollowSymlinks,
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
-import { reprobeCapabilities } from "../_caps.ts";
+import { reprobeCapabilities, setPrimitive } from "../_testing.ts";
 import {
   assertCode,
   assertLikeDeno,
@@ -96,7 +96,7 @@ Deno.test({
 Deno.test("chmod: without fchmodat2, followSymlinks: false is NotSupported", async () => {
   const b = backend()!;
   const had = typeof b.lchmodAt === "function";
-  b.setPrimitive!("lchmodAt", false);
+  setPrimitive("lchmodAt", false);
   reprobeCapabilities();
   try {
     assert.ok(!supportsFollowSymlinks.has(chmod));
@@ -122,7 +122,7 @@ Deno.test("chmod: without fchmodat2, followSymlinks: false is NotSupported", asy
       assert.equal(mode(`${root}/f`), 0o600);
     });
   } finally {
-    if (had) b.setPrimitive!("lchmodAt", true);
+    if (had) setPrimitive("lchmodAt", true);
     reprobeCapabilities();
   }
   assert.equal(supportsFollowSymlinks.has(chmod), had);

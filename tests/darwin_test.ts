@@ -8,7 +8,8 @@
 // On Linux, the async twins (readDirChunk's task included) also run on a
 // real worker pool over glibc. (The dlopen itself only runs on a Mac.)
 import assert from "node:assert/strict";
-import { errorClassFor, systemError } from "../_errors.ts";
+import { systemError } from "../_errors.ts";
+import { errorClassFor } from "../ffi/_error_classes.ts";
 import {
   AT,
   DARWIN_CONSTANTS,
@@ -950,8 +951,12 @@ Deno.test("darwin: no readDirChunk without the dirent symbols", () => {
 
 /** A backend whose only job is naming errors (for systemError). */
 function fakeBackend(): Backend {
+  // The macOS backend's own error naming and classes, over stand-in symbols.
+  const real = darwinBackend(recordingLib().s, () => 0);
   return {
-    errnoName: (n: number) => ERRNO_NAMES[n],
+    errnoName: real.errnoName,
+    errorClass: real.errorClass,
+    hint: real.hint,
     describe: (n: number) => `desc ${n}`,
   } as unknown as Backend;
 }

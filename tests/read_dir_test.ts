@@ -10,7 +10,7 @@ import {
   supportsFd,
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
-import { reprobeCapabilities } from "../_caps.ts";
+import { reprobeCapabilities, setPrimitive } from "../_testing.ts";
 import type { CallPool } from "../ffi/_pool.ts";
 import type { DirChunk } from "../ffi/_types.ts";
 import { thrown, withTempDir } from "./_helpers.ts";
@@ -285,13 +285,12 @@ Deno.test("readDir raises os.scandir with the path or the descriptor", async () 
 
 Deno.test({
   name: "supportsFd has readDir; without the primitive, paths fall back",
-  ignore: backend()?.setPrimitive === undefined,
+  ignore: backend() === null,
   fn: async () => {
     assert.ok(supportsFd.has(readDir) && supportsFd.has(readDirSync));
-    const b = backend()!;
     await withTempDir((root) => {
       makeTree(root, 3);
-      assert.ok(b.setPrimitive!("readDirChunk", false));
+      assert.ok(setPrimitive("readDirChunk", false));
       reprobeCapabilities();
       try {
         assert.ok(!supportsFd.has(readDirSync));
@@ -302,7 +301,7 @@ Deno.test({
         using dir = openDirSync(root);
         assert.throws(() => readDirSync(dir), Deno.errors.NotSupported);
       } finally {
-        b.setPrimitive!("readDirChunk", true);
+        setPrimitive("readDirChunk", true);
         reprobeCapabilities();
       }
       assert.ok(supportsFd.has(readDirSync));
