@@ -15,6 +15,7 @@ import {
 } from "./_drive.ts";
 import { acquire, Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
+import { badName, kindAt, vanished } from "./_listing.ts";
 
 /**
  * An entry of a directory listing: the same shape as `Deno.DirEntry`.
@@ -24,43 +25,6 @@ import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
  * reported as a symlink (`isSymlink`), never as what it points to.
  */
 export type DirEntry = Deno.DirEntry;
-
-/** Whether a failed lookup means "the entry is gone" (skipped, not thrown). */
-export function vanished(b: Backend, err: number): boolean {
-  const code = b.errnoName(-err);
-  return code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP";
-}
-
-/**
- * The kind of entry `name` in the open directory `fd` from an `lstat`, for
- * file systems that leave `d_type` unknown; a negative error code on failure.
- * A core step (see `_drive.ts`): `yield* kindAt(fd, name)`.
- */
-export function* kindAt(
-  fd: number,
-  name: string,
-): Generator<Call, number, unknown> {
-  const st = yield* call("statAt", fd, name, false);
-  if (typeof st === "number") return st;
-  return st.isFile
-    ? KIND.FILE
-    : st.isDirectory
-    ? KIND.DIR
-    : st.isSymlink
-    ? KIND.SYMLINK
-    : KIND.OTHER;
-}
-
-/** The error for a name that is not valid UTF-8. */
-export function badName(fn: string, lossy: string, dir: string): Error {
-  const e = new Deno.errors.InvalidData(
-    `${fn}: an entry name in '${dir}' is not valid UTF-8: ${
-      JSON.stringify(lossy)
-    }`,
-  );
-  (e as { code?: string }).code = "EILSEQ";
-  return e;
-}
 
 /**
  * The core of both twins (see `_drive.ts`): the entries of one open

@@ -21,7 +21,7 @@ import {
 } from "./_drive.ts";
 import { acquire, Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
-import { badName, kindAt, vanished } from "./read_dir.ts";
+import { badName, kindAt, vanished, walkEntry } from "./_listing.ts";
 
 /** Options for {@linkcode walk} and {@linkcode walkSync}, after `@std/fs`'s. */
 export interface WalkOptions {
@@ -276,14 +276,14 @@ function* walkCore(
     enter(L, fd, rootPath, prefix);
     top = 0;
     if (dirs && (!filtered || included(rootPath, w))) {
-      yield {
-        path: rootPath,
-        name: basename(rootPath) || rootPath,
-        isFile: false,
-        isDirectory: true,
-        isSymlink: false,
-        dir: L.dir!,
-      };
+      yield walkEntry(
+        rootPath,
+        basename(rootPath) || rootPath,
+        false,
+        true,
+        false,
+        L.dir!,
+      );
     }
     if (maxDepth < 1 || (filtered && skipped(rootPath, w))) return;
     while (top >= 0) {
@@ -321,14 +321,7 @@ function* walkCore(
         const t = follow ? yield* call("statAt", L.fd, name, true) : -1;
         if (typeof t === "number") {
           if (symlinks && (!filtered || included(path, w))) {
-            yield {
-              path,
-              name,
-              isFile: false,
-              isDirectory: false,
-              isSymlink: true,
-              dir: L.dir!,
-            };
+            yield walkEntry(path, name, false, false, true, L.dir!);
           }
           continue;
         }
@@ -338,27 +331,13 @@ function* walkCore(
       }
       if (!isDirectory) {
         if (files && (!filtered || included(path, w))) {
-          yield {
-            path,
-            name,
-            isFile,
-            isDirectory,
-            isSymlink: false,
-            dir: L.dir!,
-          };
+          yield walkEntry(path, name, isFile, isDirectory, false, L.dir!);
         }
         continue;
       }
       if (filtered && skipped(path, w)) continue;
       if (dirs && (!filtered || included(path, w))) {
-        yield {
-          path,
-          name,
-          isFile,
-          isDirectory,
-          isSymlink: false,
-          dir: L.dir!,
-        };
+        yield walkEntry(path, name, isFile, isDirectory, false, L.dir!);
       }
       if (top + 1 >= maxDepth) continue;
       const child = yield* openChild(b, levels, top, name, path, followed);
