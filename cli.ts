@@ -35,23 +35,33 @@ import {
   symlinkSync,
   walkSync,
 } from "./mod.ts";
+import { parseArgs } from "@std/cli/parse-args";
+import { format as formatBytes } from "@std/fmt/bytes";
+import { bold, cyan, setColorEnabled } from "@std/fmt/colors";
 import { backend } from "./_backend.ts";
 import { FILE_INFO_KEYS, type FileInfo } from "./_file_info.ts";
 
-type Command = (args: string[], out: (line: string) => void) =>
-  | number
-  | Promise<number>;
+/** Writes one line of output. */
+type Out = (line: string) => void;
 
-const USAGE = `usage: dirfd <command> [args]
+/** Parsed flags of one command, by name. */
+type Flags = Record<string, unknown>;
 
-commands:
-  caps                             capability sets and the active backend
-  stat [--no-follow] [--json] PATH…  describe files (like stat(1))
-  bench [N]                        N lstats of one file: dirfd vs Deno.lstatSync
-  tour                             dirfd at work in a temporary directory
-  walk [--follow] [--max-depth N] [--json] ROOT
-                                   list a tree through descriptors (like find -P)
-  help                             this text`;
+/** One command: its usage, its flags, and what it does. */
+interface Command {
+  /** `name [flags] ARGS`, shown by `--help` and on bad usage. */
+  readonly usage: string;
+  /** One line saying what the command does. */
+  readonly summary: string;
+  /** Flags without a value. */
+  readonly boolean?: readonly string[];
+  /** Flags with a value. */
+  readonly string?: readonly string[];
+  /** How many positional arguments it takes: `[min, max]`. */
+  readonly args: readonly [number, number];
+  /** Runs the command; returns the exit status. */
+  run(flags: Flags, args: string[], out: Out): number | Promise<number>;
+}
 
 function names(set: ReadonlySet<{ name: string }>): string {
   return [...set].map((f) => f.name).filter((n) => !n.endsWith("Sync"))
@@ -67,7 +77,7 @@ export function backendName(): string {
   return `${b.name} (${Deno.build.arch}, stat via ${b.statVia})`;
 }
 
-function caps(_args: string[], out: (line: string) => void): number {
+function caps(_f: Flags, _args: string[], out: Out): number {
   out(`backend:                ${backendName()}`);
   out(`supportsDirFd:          ${names(supportsDirFd)}`);
   out(`supportsFd:             ${names(supportsFd)}`);
@@ -87,14 +97,9 @@ function typeOf(info: FileInfo): string {
   return "unknown";
 }
 
-function statCmd(args: string[], out: (line: string) => void): number {
-  const follow = !args.includes("--no-follow");
-  const json = args.includes("--json");
-  const paths = args.filter((a) => !a.startsWith("--"));
-  if (paths.length === 0) {
-    console.error("stat: missing PATH\n" + USAGE);
-    return 2;
-  }
+function statCmd(flags: Flags, paths: string[], out: Out): number {
+  const follow = !flags["no-follow"];
+  const json = flags.json === true;
   let status = 0;
   for (const p of paths) {
     try {
@@ -113,9 +118,11 @@ function statCmd(args: string[], out: (line: string) => void): number {
         const mode = info.mode === null
           ? "-"
           : (info.mode & 0o7777).toString(8).padStart(4, "0");
-        out(`  File: ${p}`);
+        out(`  File: ${heading(p)}`);
         out(
-          `  Size: ${info.size}\tBlocks: ${info.blocks}\tIO Block: ${info.blksize}\t${
+          `  Size: ${info.size} (${
+            formatBytes(info.size, { binary: true })
+          })\tBlocks: ${info.blocks}\tIO Block: ${info.blksize}\t${
             typeOf(info)
           }`,
         );
@@ -167,11 +174,10 @@ function throughput(
   out(`  (${n} calls each; a quick look — see \`deno task bench\`)`);
 }
 
-function bench(args: string[], out: (line: string) => void): number {
+function bench(_f: Flags, args: string[], out: Out): number {
   const n = Number(args[0] ?? 200_000);
   if (!Number.isInteger(n) || n <= 0) {
-    console.error("bench: N must be a positive integer");
-    return 2;
+    return usageError("bench", "N must be a positive integer");
   }
   if (backend() === null) {
     console.error("bench: needs --allow-ffi");
@@ -187,8 +193,8 @@ function bench(args: string[], out: (line: string) => void): number {
   return 0;
 }
 
-function tour(_args: string[], out: (line: string) => void): number {
-  out(`dirfd tour — backend: ${backendName()}`);
+function tour(_f: Flags, _args: string[], out: Out): number {
+  out(heading(`dirfd tour — backend: ${backendName()}`));
   if (backend() === null) {
     out("Run with --allow-ffi to see descriptors at work.");
     return 1;
@@ -239,7 +245,7 @@ function tour(_args: string[], out: (line: string) => void): number {
     out(`\n4. Capability sets (like Python's os.supports_*):`);
     out(`   supportsDirFd.has(statSync) = ${supportsDirFd.has(statSync)}`);
     out(`   supportsFd.has(chdir) = ${supportsFd.has(chdir)}`);
-    caps([], (l) => out(`   ${l}`));
+    caps({}, [], (l) => out(`   ${l}`));
 
     out(`\n5. Stat throughput against Deno.lstatSync:`);
     Deno.writeTextFileSync(`${root}/file.txt`, "x");
@@ -251,30 +257,17 @@ function tour(_args: string[], out: (line: string) => void): number {
   return 0;
 }
 
-function walkCmd(args: string[], out: (line: string) => void): number {
-  let follow = false, json = false, maxDepth = Infinity;
-  const roots: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--follow") follow = true;
-    else if (a === "--json") json = true;
-    else if (a === "--max-depth") {
-      maxDepth = Number(args[++i]);
-      if (!Number.isInteger(maxDepth) || maxDepth < 0) {
-        console.error("walk: --max-depth needs a non-negative integer");
-        return 2;
-      }
-    } else if (a.startsWith("--")) {
-      console.error(`walk: unknown option '${a}'\n${USAGE}`);
-      return 2;
-    } else roots.push(a);
-  }
-  if (roots.length !== 1) {
-    console.error(`walk: expected one ROOT\n${USAGE}`);
-    return 2;
+function walkCmd(flags: Flags, [root]: string[], out: Out): number {
+  const follow = flags.follow === true, json = flags.json === true;
+  let maxDepth = Infinity;
+  if (flags["max-depth"] !== undefined) {
+    maxDepth = Number(flags["max-depth"]);
+    if (!Number.isInteger(maxDepth) || maxDepth < 0) {
+      return usageError("walk", "--max-depth needs a non-negative integer");
+    }
   }
   try {
-    for (const e of walkSync(roots[0], { followSymlinks: follow, maxDepth })) {
+    for (const e of walkSync(root, { followSymlinks: follow, maxDepth })) {
       out(
         json
           ? JSON.stringify({
@@ -294,17 +287,79 @@ function walkCmd(args: string[], out: (line: string) => void): number {
   return 0;
 }
 
-/** The commands by name; each returns the process exit status. */
-export const commands: Record<string, Command> = {
-  caps,
-  stat: statCmd,
-  bench,
-  tour,
-  walk: walkCmd,
+/** The commands by name. */
+export const commands: Readonly<Record<string, Command>> = {
+  caps: {
+    usage: "caps",
+    summary: "capability sets and the active backend",
+    args: [0, 0],
+    run: caps,
+  },
+  stat: {
+    usage: "stat [--no-follow] [--json] PATH...",
+    summary: "describe files (like stat(1))",
+    boolean: ["no-follow", "json"],
+    args: [1, Infinity],
+    run: statCmd,
+  },
+  bench: {
+    usage: "bench [N]",
+    summary: "N lstats of one file: dirfd vs Deno.lstatSync",
+    args: [0, 1],
+    run: bench,
+  },
+  tour: {
+    usage: "tour",
+    summary: "dirfd at work in a temporary directory",
+    args: [0, 0],
+    run: tour,
+  },
+  walk: {
+    usage: "walk [--follow] [--max-depth N] [--json] ROOT",
+    summary: "list a tree through descriptors (like find -P)",
+    boolean: ["follow", "json"],
+    string: ["max-depth"],
+    args: [1, 1],
+    run: walkCmd,
+  },
 };
 
+/** The usage text of the whole tool. */
+function usage(): string {
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
+  const lines = Object.values(commands).map((c) =>
+    `  ${c.usage.padEnd(width)}  ${c.summary}`
+  );
+  return [
+    "usage: dirfd <command> [flags] [args]",
+    "",
+    "commands:",
+    ...lines,
+    `  ${"help".padEnd(width)}  this text (and \`<command> --help\`)`,
+  ].join("\n");
+}
+
+/** The usage text of one command. */
+function commandUsage(name: string): string {
+  const c = commands[name];
+  return `usage: dirfd ${c.usage}\n\n${c.summary}`;
+}
+
+/** Prints `message` and the command's usage to stderr; returns 2. */
+function usageError(name: string, message: string): number {
+  console.error(`${name}: ${message}\n${commandUsage(name)}`);
+  return 2;
+}
+
+/** A heading, bold and coloured when colours are on. */
+function heading(text: string): string {
+  return bold(cyan(text));
+}
+
 /**
- * Runs the command line `args` and returns the exit status.
+ * Runs the command line `args` and returns the exit status. Colours are used
+ * only when output goes to `console.log` on a terminal and `NO_COLOR` is not
+ * set.
  *
  * @param args The arguments after the program name.
  * @param out Where output lines go (default: `console.log`).
@@ -312,19 +367,56 @@ export const commands: Record<string, Command> = {
  */
 export async function main(
   args: string[],
-  out: (line: string) => void = console.log,
+  out: Out = console.log,
 ): Promise<number> {
+  setColorEnabled(
+    out === console.log && !Deno.noColor && Deno.stdout.isTerminal(),
+  );
   const [name, ...rest] = args;
-  if (name === undefined || name === "help" || name === "--help") {
-    out(USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  const cmd = commands[name];
-  if (cmd === undefined) {
-    console.error(`dirfd: unknown command '${name}'\n${USAGE}`);
+  if (name === undefined) {
+    console.error(usage());
     return 2;
   }
-  return await cmd(rest, out);
+  if (name === "help" || name === "--help" || name === "-h") {
+    out(usage());
+    return 0;
+  }
+  const cmd = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (cmd === undefined) {
+    console.error(`dirfd: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  let unknown: string | undefined;
+  const flags = parseArgs(rest, {
+    boolean: ["help", ...(cmd.boolean ?? [])],
+    // "_": positional arguments stay strings ("007" is a path, not 7).
+    string: ["_", ...(cmd.string ?? [])],
+    alias: { h: "help" },
+    unknown: (arg) => {
+      if (!arg.startsWith("-") || arg === "-") return true;
+      unknown ??= arg;
+      return false;
+    },
+  });
+  if (flags.help) {
+    out(commandUsage(name));
+    return 0;
+  }
+  if (unknown !== undefined) {
+    return usageError(name, `unknown flag '${unknown}'`);
+  }
+  for (const s of cmd.string ?? []) {
+    if (flags[s] === "" && !rest.some((a) => a.startsWith(`--${s}=`))) {
+      return usageError(name, `--${s} needs a value`);
+    }
+  }
+  const positional = flags._.map(String);
+  const [min, max] = cmd.args;
+  if (positional.length < min) return usageError(name, "missing argument");
+  if (positional.length > max) {
+    return usageError(name, `unexpected argument '${positional[max]}'`);
+  }
+  return await cmd.run(flags, positional, out);
 }
 
 if (import.meta.main) {

@@ -62,5 +62,18 @@ export { mknod, type MknodOptions, mknodSync } from "./mknod.ts";
 export { statvfs, statvfsSync } from "./statvfs.ts";
 export { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
 export { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
+export {
+  openRoot,
+  type OpenRootOptions,
+  openRootSync,
+  PathEscapesError,
+  Root,
+  type RootFollowOptions,
+  type RootMkdirOptions,
+  type RootRemoveOptions,
+  type RootSymlinkOptions,
+  type RootWalkOptions,
+  type SymlinkPolicy,
+} from "./root.ts";
 export { addAuditHook, type AuditHook } from "./audit.ts";
 export { supportsDirFd, supportsFd, supportsFollowSymlinks } from "./_caps.ts";

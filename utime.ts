@@ -50,7 +50,7 @@ function toTimes(atime: unknown, mtime: unknown): UtimeTimes | null {
 }
 
 /** Python's `times` and `ns` audit arguments for what the caller passed. */
-function auditTimes(
+export function auditTimes(
   atime: TimeLike | null,
   mtime: TimeLike | null,
   t: UtimeTimes | null,

@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import { basename, normalize } from "node:path";
+import { basename, normalize, SEPARATOR } from "@std/path";
 import {
   type FdLike,
   type PathLike,
@@ -267,9 +267,9 @@ function* walkCore(
     }
     const prefix = rootPath === "."
       ? ""
-      : rootPath.endsWith("/")
+      : rootPath.endsWith(SEPARATOR)
       ? rootPath
-      : `${rootPath}/`;
+      : rootPath + SEPARATOR;
     let L = level(levels, 0);
     L.dev = st.dev;
     L.ino = st.ino!;
@@ -343,7 +343,7 @@ function* walkCore(
       const child = yield* openChild(b, levels, top, name, path, followed);
       if (child < 0) continue;
       top++;
-      enter(levels[top], child, path, `${path}/`);
+      enter(levels[top], child, path, path + SEPARATOR);
     }
   } finally {
     for (; top >= 0; top--) {
