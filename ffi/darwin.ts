@@ -69,16 +69,24 @@ export function darwinSymbols(arch: string = Deno.build.arch) {
     ...POSIX_SYMBOLS,
     // int *__error(void): the calling thread's errno (<sys/errno.h>).
     __error: { parameters: [], result: "pointer" },
-    // int fstatat(int, const char *, struct stat *, int) __DARWIN_INODE64
+    // __DARWIN_INODE64
     fstatat: {
       name: `fstatat${sfx}`,
-      parameters: ["i32", "buffer", "buffer", "i32"],
+      parameters: [
+        "i32", // int fd
+        "buffer", // const char *path
+        "buffer", // struct stat *buf
+        "i32", // int flag
+      ],
       result: "i32",
     },
-    // int fstat(int, struct stat *) __DARWIN_INODE64
+    // __DARWIN_INODE64
     fstat: {
       name: `fstat${sfx}`,
-      parameters: ["i32", "buffer"],
+      parameters: [
+        "i32", // int fildes
+        "buffer", // struct stat *buf
+      ],
       result: "i32",
     },
     // Directory reading (getdirentries64 is private): DIR *fdopendir(int)
@@ -86,18 +94,26 @@ export function darwinSymbols(arch: string = Deno.build.arch) {
     // int closedir(DIR *) __DARWIN_ALIAS (no suffix on 64-bit), int dup(int).
     fdopendir: {
       name: `fdopendir${sfx}`,
-      parameters: ["i32"],
-      result: "pointer",
+      parameters: ["i32" /* int fd */],
+      result: "pointer", // DIR *
       optional: true,
     },
     readdir: {
       name: `readdir${sfx}`,
-      parameters: ["pointer"],
-      result: "pointer",
+      parameters: ["pointer" /* DIR *dirp */],
+      result: "pointer", // struct dirent *
       optional: true,
     },
-    closedir: { parameters: ["pointer"], result: "i32", optional: true },
-    dup: { parameters: ["i32"], result: "i32", optional: true },
+    closedir: {
+      parameters: ["pointer" /* DIR *dirp */],
+      result: "i32",
+      optional: true,
+    },
+    dup: {
+      parameters: ["i32" /* int fildes */],
+      result: "i32",
+      optional: true,
+    },
   } as const satisfies Deno.ForeignLibraryInterface;
 }
 
@@ -476,7 +492,7 @@ export const READ_CHUNK = {
  * or `-errno` (EINVAL, 22, when `size` cannot hold one record).
  */
 export function darwinReadChunk(
-  s: any,
+  s: DarwinTaskSymbols,
   fd: number,
   dirp: number,
   out: Uint8Array,
@@ -495,7 +511,7 @@ export function darwinReadChunk(
     return -22; // EINVAL
   }
   const errno = new Int32Array(
-    Deno.UnsafePointerView.getArrayBuffer(s.__error(), 4),
+    Deno.UnsafePointerView.getArrayBuffer(s.__error()!, 4),
   );
   let dir;
   if (dirp === 0) {
@@ -592,8 +608,9 @@ export function darwinDirReader(
   if (
     fdopendir === null || readdir === null || closedir === null || dup === null
   ) return undefined;
-  // What a task sees on this thread: the symbols, and the tasks by name.
-  const env = { ...s, darwinReadChunk };
+  // What a task sees on this thread: the symbols (those it calls checked
+  // above), and the tasks by name.
+  const env = { ...s, darwinReadChunk } as unknown as DarwinTaskSymbols;
   const buf = new Uint8Array(READ_CHUNK.size);
   const view = new DataView(buf.buffer);
   return (fd, out) => {
@@ -627,11 +644,21 @@ function closeDirOf(
 /** The bound libSystem functions. */
 export type DarwinLibrary = Deno.StaticForeignLibraryInterface<DarwinSymbols>;
 
+/**
+ * What a macOS pool task calls: the bound functions, every optional one
+ * resolved (a task is only registered when they are).
+ */
+export type DarwinTaskSymbols = {
+  readonly [K in keyof DarwinLibrary]: NonNullable<DarwinLibrary[K]>;
+};
+
 /** How a thread reads its errno on macOS: `int *__error(void)`. */
 const DARWIN_ERRNO: ErrnoSource = { kind: "pointer", sym: "__error" };
 
 /** The pool tasks of the macOS backend, by name: what its workers run. */
-export const DARWIN_TASKS: Record<string, PoolTask> = { darwinReadChunk };
+export const DARWIN_TASKS: Record<string, PoolTask<DarwinTaskSymbols>> = {
+  darwinReadChunk,
+};
 
 /**
  * The library the async twins' workers open: libSystem with exactly the

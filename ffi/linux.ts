@@ -37,14 +37,26 @@ export const LIBC = "libc.so.6";
 /** libc symbols for Linux; optional ones may be missing on older glibc. */
 export const LINUX_SYMBOLS = {
   ...POSIX_SYMBOLS,
+  // int *__errno_location(void): the calling thread's errno.
   __errno_location: { parameters: [], result: "pointer" },
   statx: {
-    parameters: ["i32", "buffer", "i32", "u32", "buffer"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "i32", // int flags
+      "u32", // unsigned int mask
+      "buffer", // struct statx *statxbuf
+    ],
     result: "i32",
     optional: true,
   },
   fstatat: {
-    parameters: ["i32", "buffer", "buffer", "i32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "buffer", // struct stat *statbuf
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
@@ -52,13 +64,23 @@ export const LINUX_SYMBOLS = {
   // Linux variadic integer and pointer arguments travel exactly like fixed
   // ones, so a fixed signature is sound there. Used for fchmodat2 only.
   syscall: {
-    parameters: ["i64", "i64", "buffer", "i64", "i64"],
+    parameters: [
+      "i64", // long number (__NR_fchmodat2)
+      "i64", // int dirfd
+      "buffer", // const char *path
+      "i64", // mode_t mode
+      "i64", // unsigned int flags
+    ],
     result: "i64",
     optional: true,
   },
-  // ssize_t getdents64(int, void *, size_t): exported by glibc >= 2.30.
+  // Exported by glibc >= 2.30.
   getdents64: {
-    parameters: ["i32", "buffer", "usize"],
+    parameters: [
+      "i32", // int fd
+      "buffer", // void *dirp
+      "usize", // size_t count
+    ],
     result: "isize",
     optional: true,
   },

@@ -615,7 +615,13 @@ const needsFfi = {
 /** The task rebuilt from its source text, as a pool worker rebuilds it. */
 const readChunkTask = new Function(
   "return (" + darwinReadChunk.toString() + ");",
-)() as typeof darwinReadChunk;
+)() as (
+  s: DarwinLibrary,
+  fd: number,
+  dirp: number,
+  out: Uint8Array,
+  size: number,
+) => number;
 
 /** The records `n` fixtures make, names of assorted lengths, then `.`/`..`. */
 function manyRecords(n: number): Uint8Array[] {
