@@ -25,7 +25,8 @@ import {
   type ResolvePrimitives,
   type ResolveRequest,
   type SymlinkPolicy,
-} from "./_resolve.ts";
+  XDEV,
+} from "./ffi/_resolve.ts";
 import { acquire, Dir, dirToken, release } from "./dir.ts";
 import { withDirFd } from "./_dispatch.ts";
 import { type DirEntry, readDirSync } from "./read_dir.ts";
@@ -226,7 +227,7 @@ export class Root extends Dir {
     const r = resolved();
     try {
       const e = resolve(
-        prims(b),
+        this.#prims(b),
         fd,
         n,
         {
@@ -238,16 +239,6 @@ export class Root extends Dir {
       );
       if (e < 0) throw this.#error(b, e, "openat", n);
       try {
-        if (this.#dev >= 0 && r.dir !== fd) {
-          const st = b.fstat(r.dir);
-          if (typeof st !== "number" && st.dev !== this.#dev) {
-            throw new PathEscapesError(
-              n,
-              this.path,
-              "crosses a mount point in",
-            );
-          }
-        }
         const v = op(b, r, n);
         if (typeof v === "number" && v < 0) {
           throw this.#error(
@@ -276,10 +267,31 @@ export class Root extends Dir {
     }
   }
 
+  /** The resolver's primitives; with `noXdev`, a device check too. */
+  #prims(b: Backend): ResolvePrimitives {
+    const base = prims(b);
+    if (this.#dev < 0) return base;
+    const dev = this.#dev;
+    return {
+      ...base,
+      crosses(fd) {
+        const st = b.fstat(fd);
+        return typeof st === "number" || st.dev !== dev;
+      },
+    };
+  }
+
   #error(b: Backend, e: number, syscall: string, name: string): Error {
-    return e === ESCAPE
-      ? new PathEscapesError(name, this.path)
-      : systemError(b, e, syscall, name);
+    if (e === ESCAPE) return new PathEscapesError(name, this.path);
+    if (e === XDEV) {
+      return new PathEscapesError(name, this.path, "crosses a mount point in");
+    }
+    if (e === NOT_UTF8) {
+      return new Deno.errors.InvalidData(
+        `${syscall} '${name}': a symlink on the way has a target that is not valid UTF-8`,
+      );
+    }
+    return systemError(b, e, syscall, name);
   }
 
   /**
@@ -291,9 +303,14 @@ export class Root extends Dir {
    * @throws {PathEscapesError} When the name leads outside the root.
    */
   statSync(name: string): FileInfo {
-    return this.#at("stat", name, FOLLOW, (b, r) =>
-      r.info ??
-        b.statAt(r.dir, r.leaf, false), (b) => b.statVia);
+    return this.#at(
+      "stat",
+      name,
+      FOLLOW,
+      // The resolver's lstat of the leaf, when it took one, is a FileInfo.
+      (b, r) => (r.info as FileInfo | null) ?? b.statAt(r.dir, r.leaf, false),
+      (b) => b.statVia,
+    );
   }
 
   /**

@@ -749,3 +749,42 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "Root: noXdev refuses to walk into a mount point",
+  ignore,
+  async fn(t) {
+    await withTempDir(async (T) => {
+      const R = `${T}/R`;
+      build(R, ["m/", "d/f"], R);
+      // A tmpfs mounted inside the root (needs root; CI runs as root).
+      const mount = await new Deno.Command("mount", {
+        args: ["-t", "tmpfs", "tmpfs", `${R}/m`],
+        stderr: "null",
+      }).output().catch(() => null);
+      if (mount === null || !mount.success) {
+        await t.step({
+          name: "skipped: cannot mount a tmpfs here (not root)",
+          ignore: true,
+          fn() {},
+        });
+        return;
+      }
+      try {
+        Deno.writeTextFileSync(`${R}/m/x`, "x");
+        using plain = openRootSync(R);
+        assertEquals(plain.statSync("m/x").size, 1);
+        using strict = openRootSync(R, { noXdev: true });
+        assertEquals(strict.noXdev, true);
+        assertEquals(strict.statSync("d/f").size, 3);
+        assertEquals(strict.statSync("m").isDirectory, true); // the mount point itself
+        const e = assertThrows(() => strict.statSync("m/x"), PathEscapesError);
+        assert(e.message.includes("crosses a mount point"), e.message);
+        assertThrows(() => strict.statSync("m/../d/f"), PathEscapesError);
+        assertThrows(() => strict.mkdirSync("m/y"), PathEscapesError);
+      } finally {
+        await new Deno.Command("umount", { args: [`${R}/m`] }).output();
+      }
+    });
+  },
+});

@@ -22,18 +22,29 @@
  *
  * @module
  */
-import type { StatResult } from "./_file_info.ts";
 
 /** Returned (negated errno style) when a name would leave the root. */
 export const ESCAPE = -0x2_0000;
+/** Returned when, with `noXdev`, a name would cross into another device. */
+export const XDEV = -0x2_0001;
+
+/** What the resolver needs to know of an `lstat` (a `FileInfo` will do). */
+export interface LinkInfo {
+  readonly isSymlink: boolean;
+}
 
 /** What the resolver needs from a backend. */
 export interface ResolvePrimitives {
-  statAt(dirfd: number, path: string, follow: boolean): StatResult | number;
+  statAt(dirfd: number, path: string, follow: boolean): LinkInfo | number;
   openDirAt(dirfd: number, path: string, follow: boolean): number;
   readLinkAt(dirfd: number, path: string): string | number;
   close(fd: number): number;
   mkdirAt?(dirfd: number, path: string, mode: number): number;
+  /**
+   * With `noXdev`: whether the directory just opened lies on another device
+   * than the root (the walk then fails with {@linkcode XDEV}).
+   */
+  crosses?(fd: number): boolean;
   /** The platform's numbers for the error codes the resolver tells apart. */
   errno: ResolveErrno;
 }
@@ -82,7 +93,7 @@ export interface Resolved {
    * target's, which is then not a symlink); `null` when it did not, or when
    * the leaf does not exist.
    */
-  info: StatResult | null;
+  info: LinkInfo | null;
   /** The canonical components from the root to `dir`. */
   parents: string[];
 }
@@ -189,6 +200,7 @@ export function resolve(
     if (fd >= 0) {
       fds.push(fd);
       names.push(c);
+      if (p.crosses !== undefined && p.crosses(fd)) return fail(-0x2_0001);
       continue;
     }
     // O_NOFOLLOW|O_DIRECTORY refuses a symlink (ELOOP, or ENOTDIR on Linux):
