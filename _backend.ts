@@ -34,3 +34,13 @@ export function backendWith<K extends OptionalName>(
   if (!hasPrimitive(b, name)) throw notSupported(fn, what);
   return b;
 }
+
+/**
+ * The backend, for a call whose capability check already passed (it needs
+ * one); should there be none, the `NotSupported` error that check throws.
+ */
+export function backendFor(fn: string, what: string): Backend {
+  const b = backend();
+  if (b === null) throw notSupported(fn, what);
+  return b;
+}

@@ -10,7 +10,7 @@ import {
   toOptions,
   toPath,
 } from "./_args.ts";
-import { backend } from "./_backend.ts";
+import { backendFor } from "./_backend.ts";
 import { statPath, statPathAsync } from "./_stat.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
@@ -76,7 +76,7 @@ export function statSync(
     if (o.followSymlinks === false) throw fdAndFollow("stat");
     const fd = toFd(path, "stat");
     if (!CAPS.fd) throw notSupported("stat", "fd");
-    const b = backend()!;
+    const b = backendFor("stat", "fd");
     const r = b.fstat(fd);
     if (typeof r === "number") throw systemError(b, r, b.syscall.fstat);
     return r;
@@ -125,7 +125,7 @@ export function stat(
       if (o.followSymlinks === false) throw fdAndFollow("stat");
       toFd(path, "stat");
       if (!CAPS.fd) throw notSupported("stat", "fd");
-      const b = backend()!;
+      const b = backendFor("stat", "fd");
       return withFd(
         path,
         "stat",
