@@ -30,7 +30,8 @@ export interface ChmodOptions {
    * Only where the kernel can (Linux: `fchmodat2`, Linux 6.6); elsewhere it
    * throws `NotSupported` (see {@linkcode supportsFollowSymlinks}). Linux
    * file systems keep no mode on symlinks and answer `EOPNOTSUPP` for one,
-   * leaving its target untouched. Defaults to `true`.
+   * leaving its target untouched. Defaults to `true`; on Windows to `false`,
+   * as in Python 3.13 there (only the read-only attribute changes).
    */
   followSymlinks?: boolean;
 }
@@ -59,13 +60,13 @@ export interface ChmodOptions {
  * @example Make a file private through an open directory
  * ```ts
  * import { chmodSync, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/secret`, "s");
  * using dir = openDirSync(root);
  * chmodSync("secret", 0o600, { dirFd: dir });
- * assert.equal(Deno.statSync(`${root}/secret`).mode! & 0o777, 0o600);
+ * assertEquals(Deno.statSync(`${root}/secret`).mode! & 0o777, 0o600);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -124,7 +125,10 @@ function check(
   const p = toPath(path, "chmod");
   const m = toMode(mode, "chmod");
   const dirFd = toDirFd(o.dirFd, "chmod");
-  const follow = toFollow(o.followSymlinks, "chmod");
+  // Python 3.13 on Windows: followSymlinks defaults to false there.
+  const follow = o.followSymlinks === undefined && backend()?.name === "windows"
+    ? !CAPS.followSymlinks
+    : toFollow(o.followSymlinks, "chmod");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("chmod", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("chmod", "followSymlinks");
@@ -149,12 +153,12 @@ function check(
  * @example Change the mode of an open directory
  * ```ts
  * import { chmod, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * using dir = openDirSync(root);
  * await chmod(dir, 0o750);
- * assert.equal(Deno.statSync(root).mode! & 0o777, 0o750);
+ * assertEquals(Deno.statSync(root).mode! & 0o777, 0o750);
  * Deno.removeSync(root);
  * ```
  */

@@ -15,13 +15,13 @@
  * @example Stat files relative to a directory that cannot be swapped away
  * ```ts
  * import { openDirSync, statSync, supportsDirFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/data.txt`, "42");
  * if (supportsDirFd.has(statSync)) {
  *   using dir = openDirSync(root, { followSymlinks: false });
- *   assert.equal(statSync("data.txt", { dirFd: dir }).size, 2);
+ *   assertEquals(statSync("data.txt", { dirFd: dir }).size, 2);
  * }
  * Deno.removeSync(root, { recursive: true });
  * ```
@@ -43,6 +43,7 @@ export { mkdir, type MkdirOptions, mkdirSync } from "./mkdir.ts";
 export { unlink, type UnlinkOptions, unlinkSync } from "./unlink.ts";
 export { rmdir, type RmdirOptions, rmdirSync } from "./rmdir.ts";
 export { rename, type RenameOptions, renameSync } from "./rename.ts";
+export { replace, type ReplaceOptions, replaceSync } from "./replace.ts";
 export { link, type LinkOptions, linkSync } from "./link.ts";
 export { chmod, type ChmodOptions, chmodSync } from "./chmod.ts";
 export { chown, type ChownOptions, chownSync } from "./chown.ts";

@@ -29,7 +29,9 @@ export interface RenameOptions {
 /**
  * Renames (moves) `src` to `dst`, like Python's `os.rename` (`renameat`).
  * An existing `dst` is replaced atomically if it is a file, or an empty
- * directory when `src` is a directory. Both paths must be on one file system.
+ * directory when `src` is a directory. On Windows, as in Python there, an
+ * existing `dst` fails with `AlreadyExists` instead; `replaceSync` replaces
+ * on every platform. Both paths must be on one file system.
  *
  * Requires `--allow-ffi` for `srcDirFd`/`dstDirFd`; without it,
  * `Deno.renameSync` is used (with `--allow-read` and `--allow-write`). With
@@ -50,7 +52,7 @@ export interface RenameOptions {
  * @example Move a file between two open directories
  * ```ts
  * import { openDirSync, renameSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${root}/in`);
@@ -59,7 +61,7 @@ export interface RenameOptions {
  * using from = openDirSync(`${root}/in`);
  * using to = openDirSync(`${root}/out`);
  * renameSync("job", "job.done", { srcDirFd: from, dstDirFd: to });
- * assert.equal(Deno.readTextFileSync(`${root}/out/job.done`), "1");
+ * assertEquals(Deno.readTextFileSync(`${root}/out/job.done`), "1");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -121,13 +123,13 @@ function check(
  * @example Replace a file atomically
  * ```ts
  * import { rename } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/config`, "old");
  * Deno.writeTextFileSync(`${root}/config.tmp`, "new");
  * await rename(`${root}/config.tmp`, `${root}/config`);
- * assert.equal(Deno.readTextFileSync(`${root}/config`), "new");
+ * assertEquals(Deno.readTextFileSync(`${root}/config`), "new");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

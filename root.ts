@@ -29,9 +29,16 @@ import {
 } from "./ffi/_resolve.ts";
 import { acquire, Dir, dirToken, release } from "./dir.ts";
 import { withDirFd } from "./_dispatch.ts";
-import { type DirEntry, readDirSync } from "./read_dir.ts";
+import { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
 import { auditTimes } from "./utime.ts";
-import { type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
+import { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
+import {
+  ROOT_OP,
+  type RootReply,
+  type RootRequest,
+  rootRequestBytes,
+  writeRootRequest,
+} from "./ffi/_root_task.ts";
 import { type Backend, NOT_UTF8, type UtimeTimes } from "./ffi/_types.ts";
 
 export type { SymlinkPolicy };
@@ -226,18 +233,22 @@ export class Root extends Dir {
     const fd = this[acquire](`Root.${fn}`);
     const r = resolved();
     try {
-      const e = resolve(
-        this.#prims(b),
-        fd,
-        n,
-        {
-          symlinks: this.symlinks,
-          follow: how === FOLLOW,
-          mkdirMode,
-        } satisfies ResolveRequest,
-        r,
-      );
-      if (e < 0) throw this.#error(b, e, "openat", n);
+      // One plain component (no "/", ".", ".."): the root is its directory,
+      // and only a symlink there needs the resolver. A dirFd call's cost.
+      if (!this.#plain(b, fd, n, how, r)) {
+        const e = resolve(
+          this.#prims(b),
+          fd,
+          n,
+          {
+            symlinks: this.symlinks,
+            follow: how === FOLLOW,
+            mkdirMode,
+          } satisfies ResolveRequest,
+          r,
+        );
+        if (e < 0) throw this.#error(b, e, "openat", n);
+      }
       try {
         const v = op(b, r, n);
         if (typeof v === "number" && v < 0) {
@@ -255,6 +266,24 @@ export class Root extends Dir {
     } finally {
       this[release]();
     }
+  }
+
+  /**
+   * Fills `r` for a name of one plain component without a symlink there;
+   * false when the resolver must run instead.
+   */
+  #plain(b: Backend, fd: number, n: string, how: number, r: Resolved): boolean {
+    if (n === "" || n === "." || n === ".." || n.includes("/")) return false;
+    r.dir = fd;
+    r.leaf = n;
+    if (how === FOLLOW) {
+      const st = b.statAt(fd, n, false);
+      if (typeof st === "number") {
+        if (st !== -errnos(b).ENOENT) return false;
+      } else if (st.isSymlink) return false;
+      else r.info = st;
+    }
+    return true;
   }
 
   /** Whether `name` resolves, inside the root, to nothing (ENOENT). */
@@ -704,21 +733,496 @@ export class Root extends Dir {
     name = ".",
     options?: RootWalkOptions,
   ): IterableIterator<WalkEntry> {
-    const o = toOptions(options, "Root.walk") as WalkOptions;
-    if (o.followSymlinks !== undefined || o.dirFd !== undefined) {
-      throw new TypeError(
-        "Root.walk: followSymlinks and dirFd are not options of a Root's walk",
-      );
-    }
+    const o = walkOptions(options);
     const base = this.realPathSync(name);
     using dir = this.openRootSync(name);
     for (
       const e of walkSync(".", { ...o, dirFd: dir, followSymlinks: false })
     ) {
-      yield base === "."
-        ? e
-        : { ...e, path: e.path === "." ? base : `${base}/${e.path}` };
+      yield rebase(base, e);
     }
+  }
+
+  // ------------------------------------------------------------------ async
+  //
+  // Each async method is one pool request: the task of ffi/_root_task.ts
+  // resolves the name (with the same resolver as the sync methods) and
+  // performs the operation on the worker, so the event loop never waits for
+  // a syscall and a call costs one hand-off however many components it has.
+
+  /** Runs one root task request; throws its failure as an error. */
+  async #call(
+    fn: string,
+    n: string,
+    op: number,
+    how: number,
+    extra: Partial<RootRequest>,
+    syscall: string,
+  ): Promise<RootReply> {
+    const b = need(fn);
+    const fd = this[acquire](`Root.${fn}`);
+    try {
+      const req: RootRequest = {
+        op,
+        policy: POLICY[this.symlinks],
+        follow: how === FOLLOW,
+        mkdirMode: -1,
+        a1: 0,
+        a2: 0,
+        name1: n,
+        noXdev: this.noXdev,
+        ...extra,
+      };
+      const io = new Uint8Array(rootRequestBytes(req));
+      const used = writeRootRequest(io, b.rootPlatform!, req);
+      const r = await b.rootCall!(fd, io.subarray(0, used));
+      if (r.ret < 0) throw this.#error(b, r.ret, syscall, n);
+      return r;
+    } finally {
+      this[release]();
+    }
+  }
+
+  /**
+   * The async twin of {@linkcode Root.statSync}: resolved and stat'ed in one
+   * request off the main thread.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of its `FileInfo`.
+   */
+  async stat(name: string): Promise<FileInfo> {
+    const n = rootName(name, "Root.stat");
+    const r = await this.#call("stat", n, ROOT_OP.STAT, FOLLOW, {}, "statx");
+    return need("stat").decodeStat!(r.out);
+  }
+
+  /**
+   * The async twin of {@linkcode Root.lstatSync}.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of its `FileInfo` (a final link itself).
+   */
+  async lstat(name: string): Promise<FileInfo> {
+    const n = rootName(name, "Root.lstat");
+    const r = await this.#call("lstat", n, ROOT_OP.STAT, NOFOLLOW, {}, "statx");
+    return need("lstat").decodeStat!(r.out);
+  }
+
+  /**
+   * The async twin of {@linkcode Root.readLinkSync}.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of the link's target.
+   */
+  async readLink(name: string): Promise<string> {
+    const n = rootName(name, "Root.readLink");
+    const r = await this.#call(
+      "readLink",
+      n,
+      ROOT_OP.READLINK,
+      NOFOLLOW,
+      {},
+      "readlinkat",
+    );
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(
+        r.out.subarray(0, r.ret),
+      );
+    } catch {
+      return notUtf8(name);
+    }
+  }
+
+  /**
+   * The async twin of {@linkcode Root.mkdirSync}.
+   *
+   * @param name A name relative to the root.
+   * @param options `mode` (0 to 0o777) and `recursive`.
+   * @returns A promise that resolves once the directory exists.
+   */
+  async mkdir(name: string, options?: RootMkdirOptions): Promise<void> {
+    const o = toOptions(options, "Root.mkdir");
+    const mode = o.mode === undefined
+      ? 0o777
+      : toMode(o.mode, "Root.mkdir", 0o777);
+    const recursive = toBool(o.recursive, "Root.mkdir", "recursive");
+    const n = stripSlashes(rootName(name, "Root.mkdir"));
+    if (hooks.length !== 0) audit("os.mkdir", [name, mode, this.fd]);
+    const r = await this.#call("mkdir", n, ROOT_OP.MKDIR, NOFOLLOW, {
+      a1: mode,
+      mkdirMode: recursive ? mode : -1,
+    }, "mkdirat");
+    if (r.ret === 1 && !(await this.stat(n)).isDirectory) {
+      const b = need("mkdir");
+      throw systemError(b, -errnos(b).EEXIST, "mkdirat", n);
+    }
+  }
+
+  /**
+   * The async twin of {@linkcode Root.removeSync}. With `recursive`, the
+   * directory's parent is resolved in one request and the tree beneath is
+   * removed level by level through descriptors, each call off the main
+   * thread.
+   *
+   * @param name A name relative to the root (not the root itself).
+   * @param options `recursive`.
+   * @returns A promise that resolves once the name is gone.
+   */
+  async remove(name: string, options?: RootRemoveOptions): Promise<void> {
+    const o = toOptions(options, "Root.remove");
+    const recursive = toBool(o.recursive, "Root.remove", "recursive");
+    const given = rootName(name, "Root.remove");
+    const n = stripSlashes(given);
+    if (hooks.length !== 0) audit("os.remove", [name, this.fd]);
+    if (n !== given) {
+      // "name/": a directory inside the root, and not a link to one.
+      let absent = false;
+      try {
+        await this.stat(given);
+      } catch (e) {
+        if (!(recursive && e instanceof Deno.errors.NotFound)) throw e;
+        absent = true;
+      }
+      if (absent) return;
+      if (!(await this.lstat(n)).isDirectory) {
+        const b = need("remove");
+        throw systemError(b, -errnos(b).ENOTDIR, "unlinkat", n);
+      }
+    }
+    if (!recursive) {
+      await this.#call("remove", n, ROOT_OP.REMOVE, NOFOLLOW, {}, "unlinkat");
+      return;
+    }
+    const r = await this.#call(
+      "remove",
+      n,
+      ROOT_OP.PARENT,
+      NOFOLLOW,
+      {},
+      "openat",
+    );
+    const b = need("remove");
+    const parent = r.ret;
+    try {
+      const leaf = cString(r.out);
+      if (leaf === ".") throw systemError(b, -errnos(b).EINVAL, "unlinkat", n);
+      const e = await removeAllAsync(b, parent, leaf);
+      if (e < 0) throw systemError(b, e, "unlinkat", n);
+    } finally {
+      b.close(parent);
+    }
+  }
+
+  /**
+   * The async twin of {@linkcode Root.renameSync}.
+   *
+   * @param from A name relative to the root.
+   * @param to A name relative to the root.
+   * @returns A promise that resolves once renamed.
+   */
+  async rename(from: string, to: string): Promise<void> {
+    const src = rootName(from, "Root.rename");
+    const dst = rootName(to, "Root.rename");
+    if (hooks.length !== 0) audit("os.rename", [from, to, this.fd, this.fd]);
+    await this.#call("rename", src, ROOT_OP.RENAME, NOFOLLOW, {
+      name2: dst,
+    }, "renameat");
+  }
+
+  /**
+   * The async twin of {@linkcode Root.linkSync}.
+   *
+   * @param from An existing name relative to the root.
+   * @param to The new name relative to the root.
+   * @returns A promise that resolves once linked.
+   */
+  async link(from: string, to: string): Promise<void> {
+    const src = rootName(from, "Root.link");
+    const dst = rootName(to, "Root.link");
+    if (hooks.length !== 0) audit("os.link", [from, to, this.fd, this.fd]);
+    await this.#call("link", src, ROOT_OP.LINK, NOFOLLOW, {
+      name2: dst,
+    }, "linkat");
+  }
+
+  /**
+   * The async twin of {@linkcode Root.symlinkSync}.
+   *
+   * @param target The link's contents.
+   * @param name The new link, relative to the root.
+   * @param options `targetIsDirectory` (Windows only).
+   * @returns A promise that resolves once the link exists.
+   */
+  async symlink(
+    target: string,
+    name: string,
+    options?: RootSymlinkOptions,
+  ): Promise<void> {
+    const o = toOptions(options, "Root.symlink");
+    const t = toPath(target, "Root.symlink", "target");
+    toBool(o.targetIsDirectory, "Root.symlink", "targetIsDirectory");
+    const n = rootName(name, "Root.symlink");
+    if (hooks.length !== 0) audit("os.symlink", [t, name, this.fd]);
+    await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
+      name2: t,
+    }, "symlinkat");
+  }
+
+  /**
+   * The async twin of {@linkcode Root.chmodSync}.
+   *
+   * @param name A name relative to the root.
+   * @param mode Permission bits, 0 to 0o7777.
+   * @param options `followSymlinks`.
+   * @returns A promise that resolves once changed.
+   */
+  async chmod(
+    name: string,
+    mode: number,
+    options?: RootFollowOptions,
+  ): Promise<void> {
+    const o = toOptions(options, "Root.chmod");
+    const m = toMode(mode, "Root.chmod");
+    const follow = toBool(
+      o.followSymlinks,
+      "Root.chmod",
+      "followSymlinks",
+      true,
+    );
+    const n = rootName(name, "Root.chmod");
+    if (hooks.length !== 0) audit("os.chmod", [name, m, this.fd]);
+    const b = need("chmod");
+    if (b.rootPlatform!.nrFchmodat2 === 0 || b.lchmodAt === undefined) {
+      // No chmod that refuses a link on the worker either: the sync path
+      // knows how to change a directory safely, and refuses a file.
+      return this.chmodSync(n, m, { followSymlinks: follow });
+    }
+    await this.#call("chmod", n, ROOT_OP.CHMOD, follow ? FOLLOW : NOFOLLOW, {
+      a1: m,
+    }, "fchmodat2");
+  }
+
+  /**
+   * The async twin of {@linkcode Root.chownSync}.
+   *
+   * @param name A name relative to the root.
+   * @param uid The new owner, or -1.
+   * @param gid The new group, or -1.
+   * @param options `followSymlinks`.
+   * @returns A promise that resolves once changed.
+   */
+  async chown(
+    name: string,
+    uid: number,
+    gid: number,
+    options?: RootFollowOptions,
+  ): Promise<void> {
+    const o = toOptions(options, "Root.chown");
+    const u = toId(uid, "Root.chown", "uid");
+    const g = toId(gid, "Root.chown", "gid");
+    const follow = toBool(
+      o.followSymlinks,
+      "Root.chown",
+      "followSymlinks",
+      true,
+    );
+    const n = rootName(name, "Root.chown");
+    if (hooks.length !== 0) audit("os.chown", [name, u, g, this.fd]);
+    await this.#call("chown", n, ROOT_OP.CHOWN, follow ? FOLLOW : NOFOLLOW, {
+      a1: u,
+      a2: g,
+    }, "fchownat");
+  }
+
+  /**
+   * The async twin of {@linkcode Root.utimeSync}.
+   *
+   * @param name A name relative to the root.
+   * @param atime The access time.
+   * @param mtime The modification time.
+   * @param options `followSymlinks`.
+   * @returns A promise that resolves once changed.
+   */
+  async utime(
+    name: string,
+    atime: TimeLike,
+    mtime: TimeLike,
+    options?: RootFollowOptions,
+  ): Promise<void> {
+    const o = toOptions(options, "Root.utime");
+    const [as, an] = toTimespec(atime, "Root.utime", "atime");
+    const [ms, mn] = toTimespec(mtime, "Root.utime", "mtime");
+    const follow = toBool(
+      o.followSymlinks,
+      "Root.utime",
+      "followSymlinks",
+      true,
+    );
+    const n = rootName(name, "Root.utime");
+    if (hooks.length !== 0) {
+      const times = {
+        atimeSec: as,
+        atimeNsec: an,
+        mtimeSec: ms,
+        mtimeNsec: mn,
+      };
+      audit("os.utime", [name, ...auditTimes(atime, mtime, times), this.fd]);
+    }
+    await this.#call("utime", n, ROOT_OP.UTIME, follow ? FOLLOW : NOFOLLOW, {
+      times: [as, an, ms, mn],
+    }, "utimensat");
+  }
+
+  /**
+   * The async twin of {@linkcode Root.realPathSync}.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of the canonical name.
+   */
+  async realPath(name: string): Promise<string> {
+    const n = rootName(name, "Root.realPath");
+    const r = await this.#call(
+      "realPath",
+      n,
+      ROOT_OP.REALPATH,
+      FOLLOW,
+      {},
+      "statx",
+    );
+    return new TextDecoder().decode(r.out.subarray(0, r.ret));
+  }
+
+  /**
+   * The async twin of {@linkcode Root.openRootSync}.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of the new Root.
+   */
+  async openRoot(name: string): Promise<Root> {
+    const n = rootName(name, "Root.openRoot");
+    const r = await this.#call(
+      "openRoot",
+      n,
+      ROOT_OP.OPENDIR,
+      FOLLOW,
+      {},
+      "openat",
+    );
+    return new Root(
+      dirToken,
+      r.ret,
+      joinName(this.path, n),
+      this.symlinks,
+      this.#dev,
+    );
+  }
+
+  /**
+   * The async twin of {@linkcode Root.readDirSync}: nothing happens until
+   * iteration starts.
+   *
+   * @param name A name relative to the root.
+   * @returns The entries, as an async iterable.
+   */
+  async *readDir(name = "."): AsyncGenerator<DirEntry, undefined> {
+    await using dir = await this.openRoot(name);
+    yield* readDir(dir);
+  }
+
+  /**
+   * The async twin of {@linkcode Root.walkSync}: nothing happens until
+   * iteration starts.
+   *
+   * @param name A name relative to the root.
+   * @param options The options of {@linkcode walk}, without
+   * `followSymlinks` and `dirFd`.
+   * @returns The entries, as an async iterable.
+   */
+  async *walk(
+    name = ".",
+    options?: RootWalkOptions,
+  ): AsyncGenerator<WalkEntry, undefined> {
+    const o = walkOptions(options);
+    const base = await this.realPath(name);
+    await using dir = await this.openRoot(name);
+    for await (
+      const e of walk(".", { ...o, dirFd: dir, followSymlinks: false })
+    ) {
+      yield rebase(base, e);
+    }
+  }
+}
+
+/** A Root's walk options: those of walk, but never `followSymlinks`/`dirFd`. */
+function walkOptions(options: RootWalkOptions | undefined): WalkOptions {
+  const o = toOptions(options, "Root.walk") as WalkOptions;
+  if (o.followSymlinks !== undefined || o.dirFd !== undefined) {
+    throw new TypeError(
+      "Root.walk: followSymlinks and dirFd are not options of a Root's walk",
+    );
+  }
+  return o;
+}
+
+/** A walk entry under `base` (a name relative to the root). */
+function rebase(base: string, e: WalkEntry): WalkEntry {
+  if (base === ".") return e;
+  return { ...e, path: e.path === "." ? base : `${base}/${e.path}` };
+}
+
+/** The NUL-terminated UTF-8 string at the start of `buf`. */
+function cString(buf: Uint8Array): string {
+  const end = buf.indexOf(0);
+  return new TextDecoder().decode(buf.subarray(0, end < 0 ? buf.length : end));
+}
+
+const POLICY = { beneath: 0, inRoot: 1, none: 2 } as const;
+
+/**
+ * {@linkcode removeAll} with each call off the main thread (the backend's
+ * async primitives), relative to the descriptors it holds.
+ */
+async function removeAllAsync(
+  b: Backend,
+  dir: number,
+  leaf: string,
+): Promise<number> {
+  const E = errnos(b);
+  const a = b.async!;
+  const unlink = (d: number, n: string, isDir: boolean) =>
+    a.unlinkAt?.(d, n, isDir) ?? Promise.resolve(b.unlinkAt!(d, n, isDir));
+  for (let attempt = 0;; attempt++) {
+    let r = await unlink(dir, leaf, false);
+    if (r === -E.EISDIR || r === -E.EPERM) {
+      const d = await unlink(dir, leaf, true);
+      r = d === -E.ENOTDIR ? r : d;
+    }
+    if (r === 0 || r === -E.ENOENT) return 0;
+    if (r !== -E.ENOTEMPTY && r !== -E.EEXIST) return r;
+    const fd = await (a.openDirAt?.(dir, leaf, false) ??
+      Promise.resolve(b.openDirAt(dir, leaf, false)));
+    if (fd < 0) {
+      if (fd === -E.ENOTDIR || fd === -E.ELOOP || fd === -E.ENOENT) continue;
+      return fd;
+    }
+    try {
+      const chunk = { count: 0, names: [] as string[], kinds: [] as number[] };
+      const names: string[] = [];
+      for (;;) {
+        const n = await (a.readDirChunk?.(fd, chunk) ??
+          Promise.resolve(b.readDirChunk!(fd, chunk)));
+        if (n < 0) return n;
+        if (n === 0) break;
+        for (let i = 0; i < chunk.count; i++) names.push(chunk.names[i]);
+      }
+      for (const name of names) {
+        const e = await removeAllAsync(b, fd, name);
+        if (e < 0) return e;
+      }
+    } finally {
+      b.close(fd);
+    }
+    if (attempt > 64) return -E.ENOTEMPTY;
   }
 }
 
@@ -980,7 +1484,6 @@ function toPolicy(value: unknown): SymlinkPolicy {
 }
 
 const CAPS = declareCapabilities([openRoot, openRootSync], {
-  dirFd: (b) =>
-    b !== null && b.has.openDirAtDirFd !== false &&
-    typeof b.mkdirAt === "function" && typeof b.unlinkAt === "function",
+  // Where the backend has the root task (Linux and macOS).
+  dirFd: (b) => typeof b?.rootCall === "function",
 });

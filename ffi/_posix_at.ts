@@ -92,6 +92,8 @@ export const AT_PRIMITIVES: Readonly<
     args: ["int", "path", { on: "AT_REMOVEDIR" }],
   },
   renameAt: { symbol: "renameat", args: ["int", "path", "int", "path"] },
+  // renameat replaces an existing target: os.replace is os.rename here.
+  replaceAt: { symbol: "renameat", args: ["int", "path", "int", "path"] },
   linkAt: {
     symbol: "linkat",
     args: ["int", "path", "int", "path", { on: "AT_SYMLINK_FOLLOW" }],

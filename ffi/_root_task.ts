@@ -49,13 +49,14 @@ export const ROOT_OP = {
  * The request header, 32-bit words (then times, then strings):
  * op, policy, follow, mkdirMode, a1, a2, statx, modeOffset, modeSize,
  * dirFlags, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, 8 errno numbers, nrFchmodat2,
- * name1, name2 (byte offsets); times (4 × i64) at byte 104; strings from 136.
+ * name1, name2 (byte offsets), noXdev, devOffset, devSize; times (4 × i64)
+ * at byte 112; strings from 144.
  * The output goes to a second buffer of {@linkcode ROOT_OUT_BYTES}.
  */
 export const ROOT_HEADER = {
-  words: 26,
-  times: 104,
-  strings: 136,
+  words: 28,
+  times: 112,
+  strings: 144,
 } as const;
 
 /** Platform facts a request carries (from the backend's own constants). */
@@ -70,6 +71,9 @@ export interface RootPlatform {
   errno: readonly number[];
   /** `__NR_fchmodat2`, or 0 where there is none. */
   nrFchmodat2: number;
+  /** Where the device number lies in the stat buffer, and its size. */
+  devOffset: number;
+  devSize: number;
 }
 
 /** A request's arguments. */
@@ -82,8 +86,18 @@ export interface RootRequest {
   a2: number;
   name1: string;
   name2?: string;
-  /** atime s, atime ns, mtime s, mtime ns (UTIME), or `null` for now. */
-  times?: [bigint, number, bigint, number] | null;
+  /** atime s, atime ns, mtime s, mtime ns (UTIME). */
+  times?: [bigint, number, bigint, number];
+  /** Refuse to enter a directory on another device than the root. */
+  noXdev: boolean;
+}
+
+/** What a root request returns: its result and a copy of its output. */
+export interface RootReply {
+  /** ≥ 0 on success; a negative errno, `ESCAPE`, `XDEV` or `NOT_UTF8`. */
+  ret: number;
+  /** The output buffer ({@linkcode ROOT_OUT_BYTES}). */
+  out: Uint8Array;
 }
 
 /** Bytes of a request's output buffer (a link target, or a stat buffer). */
@@ -249,6 +263,27 @@ export function rootTask(
   } catch {
     return -0x1_0000;
   }
+  // noXdev: the root's device bytes, compared with each directory entered.
+  let crosses: ((fd: number) => boolean) | undefined;
+  if (word(25) === 1) {
+    const devAt = word(26), devSize = word(27);
+    const fst = (fd: number) =>
+      (useStatx
+        ? s.statx(fd, c(""), 0x1000, /* AT_EMPTY_PATH */ 0xfff, st)
+        : s.fstat != null
+        ? s.fstat(fd, st)
+        : s.fstatat(fd, c(""), st, 0x1000 /* AT_EMPTY_PATH (Linux) */)) === 0;
+    if (!fst(root)) return err();
+    const rootDev = st.slice(devAt, devAt + devSize);
+    crosses = (fd) => {
+      if (!fst(fd)) return true;
+      for (let i = 0; i < devSize; i++) {
+        if (st[devAt + i] !== rootDev[i]) return true;
+      }
+      return false;
+    };
+  }
+  (p as Record<string, unknown>).crosses = crosses;
   const req = {
     symlinks: ["beneath", "inRoot", "none"][word(1)],
     follow: word(2) === 1,
@@ -332,7 +367,8 @@ export function rootTask(
       return done(s.fchownat(d, c(leaf), a1, a2, NOFOLLOW) === 0 ? 0 : err());
     case 10: { // UTIME: struct timespec[2] from the header's times
       const ts = new BigInt64Array(4);
-      for (let i = 0; i < 4; i++) ts[i] = v.getBigInt64(104 + 8 * i, true);
+      // ROOT_HEADER.times: 112.
+      for (let i = 0; i < 4; i++) ts[i] = v.getBigInt64(112 + 8 * i, true);
       const tsb = new Uint8Array(ts.buffer);
       return done(
         s.utimensat(d, c(leaf), tsb, NOFOLLOW) === 0 ? 0 : err(),

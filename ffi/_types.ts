@@ -9,6 +9,7 @@
  * @module
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
+import type { RootPlatform, RootReply } from "./_root_task.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
 export const NOT_UTF8 = -0x1_0000;
@@ -55,6 +56,18 @@ export interface OptionalPrimitives {
   unlinkAt(dirfd: number, path: string, dir: boolean): number;
   /** `renameat`; 0 or `-errno`. */
   renameAt(
+    srcDirfd: number,
+    src: string,
+    dstDirfd: number,
+    dst: string,
+  ): number;
+  /**
+   * `renameat` that replaces an existing target (Python's `os.replace`); 0
+   * or `-errno`. POSIX's `renameat` always does; on Windows
+   * {@linkcode OptionalPrimitives.renameAt} does not (Python's `os.rename`:
+   * ERROR_ALREADY_EXISTS).
+   */
+  replaceAt(
     srcDirfd: number,
     src: string,
     dstDirfd: number,
@@ -215,9 +228,30 @@ export interface BackendInfo {
   hint(errno: number, syscall: string): string | undefined;
 }
 
+/**
+ * What a backend offers a `Root` beyond the primitives: one pool request
+ * that resolves a name beneath the root and operates on it
+ * (`ffi/_root_task.ts`), where the backend has it.
+ */
+export interface RootSupport {
+  /**
+   * Root's pool task (`ffi/_root_task.ts`): resolves a name beneath `root`
+   * and performs an operation, in one request off the main thread.
+   */
+  rootCall?(root: number, request: Uint8Array): Promise<RootReply>;
+  /** The platform facts a root request carries. */
+  readonly rootPlatform?: RootPlatform;
+  /** Decodes the raw stat buffer a root task leaves in its output. */
+  decodeStat?(raw: Uint8Array): StatResult;
+}
+
 /** An open platform library with the primitives dirfd needs. */
 export interface Backend
-  extends BackendInfo, CorePrimitives, Partial<OptionalPrimitives> {
+  extends
+    BackendInfo,
+    RootSupport,
+    CorePrimitives,
+    Partial<OptionalPrimitives> {
   /**
    * The async form of every primitive this backend has (the loader fills in
    * those a backend does not run off the main thread).
@@ -265,6 +299,7 @@ export const SYSCALL: Readonly<Record<PrimitiveName, string>> = {
   mkdirAt: "mkdirat",
   unlinkAt: "unlinkat",
   renameAt: "renameat",
+  replaceAt: "renameat",
   linkAt: "linkat",
   chmodAt: "fchmodat",
   lchmodAt: "fchmodat",

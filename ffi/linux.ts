@@ -16,6 +16,7 @@ import {
   CString,
   type DirentLayout,
   direntReader,
+  dirFlags,
   errnoReader,
   i64,
   parseDirents,
@@ -30,6 +31,7 @@ import {
 import { type LocalLibrary, type PoolLibrary, strBytes } from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
 import type { Description } from "./_posix_at.ts";
+import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 
 /** The C library every glibc system has. */
 export const LIBC = "libc.so.6";
@@ -396,6 +398,8 @@ export const LINUX_POOL: PoolLibrary = {
   path: LIBC,
   symbols: LINUX_SYMBOLS,
   errno: { kind: "pointer", sym: "__errno_location" },
+  // Root's resolve-and-operate request (`_root_posix.ts`).
+  tasks: ROOT_TASKS,
 };
 
 /**
@@ -606,6 +610,39 @@ export function linuxBackend(
         return r.ret;
       });
     };
+  }
+  if (async !== undefined) {
+    // Root's pool task, over the same pool (see `_root_posix.ts`).
+    const byName = Object.fromEntries(
+      Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)]),
+    );
+    attachRoot(backend, {
+      pool: () => async.pool(),
+      platform: () => {
+        const statx = active.via === "statx";
+        return {
+          statx,
+          // stx_mode (u16 @28) and stx_dev_major/minor (2 × u32 @136), or
+          // st_mode (u32) and st_dev (u64 @0) of the architecture's layout.
+          modeOffset: statx ? 28 : layout.mode * 4,
+          modeSize: statx ? 2 : 4,
+          devOffset: statx ? 136 : layout.dev * 4,
+          devSize: 8,
+          dirFlags: dirFlags(c, false),
+          AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+          AT_REMOVEDIR: AT.REMOVEDIR,
+          errno: ROOT_ERRNO_NAMES.map((n) => byName[n]),
+          nrFchmodat2: fchmodat2Works ? Number(NR_FCHMODAT2) : 0,
+        };
+      },
+      decodeStat: (raw) => {
+        const w = new Uint32Array(raw.buffer, raw.byteOffset, 64);
+        const i = new Int32Array(raw.buffer, raw.byteOffset, 64);
+        return active.via === "statx"
+          ? decodeStatx(w, i)
+          : decodeStat(layout, w, i);
+      },
+    });
   }
   return backend;
 }

@@ -1,6 +1,6 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Shared test helpers: temporary trees, FileInfo parity, subprocesses.
-import assert from "node:assert/strict";
+import { assertEquals, fail } from "@std/assert";
 import { backend } from "../_backend.ts";
 
 /** Runs `fn` with a fresh temporary directory (real path), removed afterwards. */
@@ -31,7 +31,7 @@ export function assertSameInfo(
     if (skip.includes(k)) continue;
     const a = mine[k], b = deno[k];
     const norm = (v: unknown) => v instanceof Date ? v.getTime() : v;
-    assert.deepEqual(norm(a), norm(b), `${what}: field ${k}`);
+    assertEquals(norm(a), norm(b), `${what}: field ${k}`);
   }
 }
 
@@ -129,7 +129,7 @@ export function thrown(fn: () => unknown): Error {
   } catch (e) {
     return e as Error;
   }
-  assert.fail("expected an exception");
+  fail("expected an exception");
 }
 
 /**
@@ -139,3 +139,47 @@ export function thrown(fn: () => unknown): Error {
 export const posixOnly: { ignore: boolean } = {
   ignore: Deno.build.os === "windows",
 };
+
+/**
+ * Whether this process can make symlinks that the file system then shows:
+ * always on POSIX; on Windows only with the privilege (Developer Mode or an
+ * elevated process), and never under Wine, whose `CreateSymbolicLinkW` is a
+ * stub that creates nothing. Tests gate what needs links on it.
+ */
+export const SYMLINKS: boolean = (() => {
+  if (Deno.build.os !== "windows") return true;
+  const dir = Deno.makeTempDirSync({ prefix: "dirfd_probe_" });
+  try {
+    Deno.writeTextFileSync(`${dir}\\t`, "");
+    Deno.symlinkSync("t", `${dir}\\l`, { type: "file" });
+    return Deno.lstatSync(`${dir}\\l`).isSymlink;
+  } catch {
+    return false;
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+})();
+
+/**
+ * `Deno.test(name, needsSymlinks, fn)`: skipped where {@linkcode SYMLINKS}
+ * is false (under Wine; on Windows without the symlink privilege).
+ */
+export const needsSymlinks: { ignore: boolean } = { ignore: !SYMLINKS };
+
+/**
+ * `Deno.symlinkSync` where links can be made ({@linkcode SYMLINKS}; on
+ * Windows typed by `type`, which Deno requires for a missing target), else
+ * nothing: fixtures keep their files and directories everywhere.
+ */
+export function symlinkIfAble(
+  target: string,
+  path: string,
+  type: "file" | "dir" = "file",
+): boolean {
+  if (!SYMLINKS) return false;
+  Deno.symlinkSync(target, path, { type });
+  return true;
+}
+
+/** Whether this is Windows (real or under Wine). */
+export const WINDOWS: boolean = Deno.build.os === "windows";

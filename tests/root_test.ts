@@ -7,7 +7,9 @@ import {
   assertEquals,
   assertInstanceOf,
   assertNotEquals,
+  assertRejects,
   assertThrows,
+  fail,
 } from "@std/assert";
 import {
   openRoot,
@@ -231,6 +233,18 @@ const ERRORS = {
   FilesystemLoop: Deno.errors.FilesystemLoop,
 } as const;
 
+/**
+ * Calls the Root method `m` — its async form when `A`, else `mSync` — so one
+ * table runs both twins. Iterables come back as they are (Array.fromAsync
+ * takes either kind).
+ */
+// deno-lint-ignore no-explicit-any
+function call(root: Root, A: boolean, m: string, ...args: unknown[]): any {
+  // deno-lint-ignore no-explicit-any
+  const r = root as any;
+  return A ? r[m](...args) : r[`${m}Sync`](...args);
+}
+
 /** Whether the outcome is a failure of resolution. */
 function failure(o: Outcome): o is keyof typeof ERRORS {
   return o in ERRORS;
@@ -268,11 +282,11 @@ function makeTarget(R: string, c: Case, as: "file" | "dir" = "file"): void {
  * Runs `op` in a fresh world for case `c`: when resolution fails, expects
  * the case's error and an untouched tree; else calls `check`.
  */
-function run(
+async function run(
   c: Case,
   method: string,
   setup: (R: string) => void,
-  op: (root: Root, name: string, R: string) => void,
+  op: (root: Root, name: string, R: string) => unknown,
   check: (R: string, T: string) => void,
   expectFailure = failure(c.target),
   expectError?: new (...a: never[]) => Error,
@@ -284,12 +298,15 @@ function run(
     using root = openRootSync(R);
     if (expectFailure) {
       const before = snapshot(T);
-      const e = assertThrows(
-        () => op(root, name, R),
-        Error,
-        undefined,
-        `${c.name}: ${method}(${JSON.stringify(c.open)})`,
-      );
+      let e: unknown;
+      try {
+        await op(root, name, R);
+      } catch (x) {
+        e = x;
+      }
+      if (e === undefined) {
+        fail(`${c.name}: ${method}(${JSON.stringify(c.open)}) did not throw`);
+      }
       const want = expectError ??
         (failure(c.target) ? ERRORS[c.target] : undefined);
       if (want !== undefined) {
@@ -303,7 +320,7 @@ function run(
       return;
     }
     const outside = Deno.readTextFileSync(`${T}/secret`);
-    op(root, name, R);
+    await op(root, name, R);
     check(R, T);
     assertEquals(Deno.readTextFileSync(`${T}/secret`), outside);
     assertEquals(Deno.lstatSync(`${T}/secret`).mode! & 0o777, 0o644);
@@ -313,161 +330,173 @@ function run(
 }
 
 for (const c of CASES) {
-  Deno.test({
-    name: `Root table: ${c.name} (${JSON.stringify(c.open)})`,
-    ignore,
-    fn() {
-      const T = (R: string) => `${R}/${c.target}`;
-      run(c, "stat", (R) => makeTarget(R, c), (root, n) => {
-        const info = root.statSync(n);
-        assertEquals(info.size, 6);
-      }, () => {});
-      run(c, "realPath", (R) => makeTarget(R, c), (root, n) => {
-        assertEquals(root.realPathSync(n), c.target);
-      }, () => {});
-      run(
-        c,
-        "utime",
-        (R) => makeTarget(R, c),
-        (root, n) => root.utimeSync(n, 1000, 2_000),
-        (R) => assertEquals(Deno.statSync(T(R)).mtime?.getTime(), 2_000_000),
-      );
-      run(
-        c,
-        "readDir",
-        (R) => makeTarget(R, c, "dir"),
-        (root, n) =>
-          assertEquals([...root.readDirSync(n)].map((e) => e.name), [
-            "found",
-          ]),
-        () => {},
-      );
-      run(
-        c,
-        "openRoot",
-        (R) => makeTarget(R, c, "dir"),
-        (root, n) => {
-          using sub = root.openRootSync(n);
-          assertEquals(sub.statSync("found").isFile, true);
-        },
-        () => {},
-      );
-      run(
-        c,
-        "walk",
-        (R) => makeTarget(R, c, "dir"),
-        (root, n) => {
-          const paths = [...root.walkSync(n)].map((e) => e.path);
-          assertEquals(paths, [c.target, `${c.target}/found`]);
-        },
-        () => {},
-      );
-      if (chmodFiles) {
-        run(
+  for (const A of [false, true]) {
+    Deno.test({
+      name: `Root table${A ? " (async)" : ""}: ${c.name} (${
+        JSON.stringify(c.open)
+      })`,
+      ignore,
+      async fn() {
+        const T = (R: string) => `${R}/${c.target}`;
+        await run(c, "stat", (R) => makeTarget(R, c), async (root, n) => {
+          const info = await call(root, A, "stat", n);
+          assertEquals(info.size, 6);
+        }, () => {});
+        await run(c, "realPath", (R) => makeTarget(R, c), async (root, n) => {
+          assertEquals(await call(root, A, "realPath", n), c.target);
+        }, () => {});
+        await run(
           c,
-          "chmod",
+          "utime",
           (R) => makeTarget(R, c),
-          (root, n) => root.chmodSync(n, 0o600),
-          (R) => assertEquals(Deno.statSync(T(R)).mode! & 0o777, 0o600),
+          (root, n) => call(root, A, "utime", n, 1000, 2_000),
+          (R) => assertEquals(Deno.statSync(T(R)).mtime?.getTime(), 2_000_000),
         );
-      }
-      // The last component itself: lstat, readLink, remove, rename and link
-      // act on a final link even when it points out; mkdir and symlink
-      // refuse it (it exists).
-      const onLink = c.ltarget !== undefined;
-      const linkOk = onLink || !failure(c.target);
-      run(
-        c,
-        "lstat",
-        (R) => makeTarget(R, c),
-        (root, n) => {
-          assertEquals(root.lstatSync(n).isSymlink, onLink);
-        },
-        () => {},
-        !linkOk,
-      );
-      if (onLink) {
-        run(
+        await run(
           c,
-          "readLink",
+          "readDir",
+          (R) => makeTarget(R, c, "dir"),
+          async (root, n) =>
+            assertEquals(
+              (await Array.fromAsync<{ name: string }>(
+                call(root, A, "readDir", n),
+              ))
+                .map((e) => e.name),
+              [
+                "found",
+              ],
+            ),
           () => {},
-          (root, n, R) => {
-            const want = c.tree.find((e) => e.startsWith(`${c.ltarget}=>`))!
-              .split("=>")[1].replace("$ABS", R);
-            assertEquals(root.readLinkSync(n), want);
+        );
+        await run(
+          c,
+          "openRoot",
+          (R) => makeTarget(R, c, "dir"),
+          async (root, n) => {
+            using sub = await call(root, A, "openRoot", n);
+            assertEquals(sub.statSync("found").isFile, true);
           },
           () => {},
-          false,
         );
-      }
-      run(
-        c,
-        "remove",
-        (R) => makeTarget(R, c),
-        (root, n) => root.removeSync(n),
-        (R) => {
-          const gone = onLink ? c.ltarget! : c.target;
-          assertThrows(() => Deno.lstatSync(`${R}/${gone}`));
-          if (onLink && !failure(c.target)) {
-            assertEquals(Deno.readTextFileSync(T(R)), "target");
-          }
-        },
-        !linkOk,
-      );
-      run(
-        c,
-        "rename from",
-        (R) => makeTarget(R, c),
-        (root, n) => root.renameSync(n, "moved"),
-        (R) => {
-          assertEquals(Deno.lstatSync(`${R}/moved`).isSymlink, onLink);
-        },
-        !linkOk,
-      );
-      run(
-        c,
-        "rename to",
-        (R) => Deno.writeTextFileSync(`${R}/src`, "src"),
-        (root, n) => root.renameSync("src", n),
-        (R) => {
-          const at = onLink ? c.ltarget! : c.target;
-          assertEquals(Deno.readTextFileSync(`${R}/${at}`), "src");
-        },
-        !linkOk,
-      );
-      run(
-        c,
-        "link from",
-        (R) => makeTarget(R, c),
-        (root, n) => root.linkSync(n, "hard"),
-        (R) => {
-          assertEquals(Deno.lstatSync(`${R}/hard`).isSymlink, onLink);
-        },
-        !linkOk,
-      );
-      run(
-        c,
-        "mkdir",
-        () => {},
-        (root, n) => root.mkdirSync(n),
-        (R) => assert(Deno.statSync(T(R)).isDirectory),
-        onLink || failure(c.target),
-        // mkdir never goes through a link: "link" and "link/" exist.
-        c.tree.some((e) => e.startsWith(`${c.open.replace(/\/+$/, "")}=>`))
-          ? Deno.errors.AlreadyExists
-          : undefined,
-      );
-      run(
-        c,
-        "symlink",
-        () => {},
-        (root, n) => root.symlinkSync("anything", n),
-        (R) => assertEquals(Deno.readLinkSync(T(R)), "anything"),
-        onLink || failure(c.target),
-        onLink ? Deno.errors.AlreadyExists : undefined,
-      );
-    },
-  });
+        await run(
+          c,
+          "walk",
+          (R) => makeTarget(R, c, "dir"),
+          async (root, n) => {
+            const paths = (await Array.fromAsync<{ path: string }>(
+              call(root, A, "walk", n),
+            )).map((e) => e.path);
+            assertEquals(paths, [c.target, `${c.target}/found`]);
+          },
+          () => {},
+        );
+        if (chmodFiles) {
+          await run(
+            c,
+            "chmod",
+            (R) => makeTarget(R, c),
+            (root, n) => call(root, A, "chmod", n, 0o600),
+            (R) => assertEquals(Deno.statSync(T(R)).mode! & 0o777, 0o600),
+          );
+        }
+        // The last component itself: lstat, readLink, remove, rename and link
+        // act on a final link even when it points out; mkdir and symlink
+        // refuse it (it exists).
+        const onLink = c.ltarget !== undefined;
+        const linkOk = onLink || !failure(c.target);
+        await run(
+          c,
+          "lstat",
+          (R) => makeTarget(R, c),
+          async (root, n) => {
+            assertEquals((await call(root, A, "lstat", n)).isSymlink, onLink);
+          },
+          () => {},
+          !linkOk,
+        );
+        if (onLink) {
+          await run(
+            c,
+            "readLink",
+            () => {},
+            async (root, n, R) => {
+              const want = c.tree.find((e) => e.startsWith(`${c.ltarget}=>`))!
+                .split("=>")[1].replace("$ABS", R);
+              assertEquals(await call(root, A, "readLink", n), want);
+            },
+            () => {},
+            false,
+          );
+        }
+        await run(
+          c,
+          "remove",
+          (R) => makeTarget(R, c),
+          (root, n) => call(root, A, "remove", n),
+          (R) => {
+            const gone = onLink ? c.ltarget! : c.target;
+            assertThrows(() => Deno.lstatSync(`${R}/${gone}`));
+            if (onLink && !failure(c.target)) {
+              assertEquals(Deno.readTextFileSync(T(R)), "target");
+            }
+          },
+          !linkOk,
+        );
+        await run(
+          c,
+          "rename from",
+          (R) => makeTarget(R, c),
+          (root, n) => call(root, A, "rename", n, "moved"),
+          (R) => {
+            assertEquals(Deno.lstatSync(`${R}/moved`).isSymlink, onLink);
+          },
+          !linkOk,
+        );
+        await run(
+          c,
+          "rename to",
+          (R) => Deno.writeTextFileSync(`${R}/src`, "src"),
+          (root, n) => call(root, A, "rename", "src", n),
+          (R) => {
+            const at = onLink ? c.ltarget! : c.target;
+            assertEquals(Deno.readTextFileSync(`${R}/${at}`), "src");
+          },
+          !linkOk,
+        );
+        await run(
+          c,
+          "link from",
+          (R) => makeTarget(R, c),
+          (root, n) => call(root, A, "link", n, "hard"),
+          (R) => {
+            assertEquals(Deno.lstatSync(`${R}/hard`).isSymlink, onLink);
+          },
+          !linkOk,
+        );
+        await run(
+          c,
+          "mkdir",
+          () => {},
+          (root, n) => call(root, A, "mkdir", n),
+          (R) => assert(Deno.statSync(T(R)).isDirectory),
+          onLink || failure(c.target),
+          // mkdir never goes through a link: "link" and "link/" exist.
+          c.tree.some((e) => e.startsWith(`${c.open.replace(/\/+$/, "")}=>`))
+            ? Deno.errors.AlreadyExists
+            : undefined,
+        );
+        await run(
+          c,
+          "symlink",
+          () => {},
+          (root, n) => call(root, A, "symlink", "anything", n),
+          (R) => assertEquals(Deno.readLinkSync(T(R)), "anything"),
+          onLink || failure(c.target),
+          onLink ? Deno.errors.AlreadyExists : undefined,
+        );
+      },
+    });
+  }
 }
 
 Deno.test({
@@ -722,9 +751,15 @@ Deno.test({
           () => root.utimeSync("d/x/a/f", 1, 1),
           () => root.symlinkSync("t", "d/x/a/l"),
         ];
+        attempts.push(
+          () => root.mkdir("d/x/a/new/deep2", { recursive: true }),
+          () => root.stat("d/x/a/new"),
+          () => root.remove("d/x/a/new", { recursive: true }),
+          () => Array.fromAsync(root.walk("d")),
+        );
         for (const attempt of attempts) {
           try {
-            attempt();
+            await attempt();
             done++;
           } catch (e) {
             if (e instanceof PathEscapesError) escapes++;
@@ -785,6 +820,52 @@ Deno.test({
       } finally {
         await new Deno.Command("umount", { args: [`${R}/m`] }).output();
       }
+    });
+  },
+});
+
+Deno.test({
+  name: "Root (async): 32 concurrent mkdir recursive of one path all succeed",
+  ignore,
+  async fn() {
+    await withTempDir(async (T) => {
+      await using root = await openRoot(T);
+      await Promise.all(
+        Array.from(
+          { length: 32 },
+          () => root.mkdir("a/b/c/", { recursive: true }),
+        ),
+      );
+      assertEquals(Deno.statSync(`${T}/a/b/c`).isDirectory, true);
+      await Promise.all(
+        Array.from(
+          { length: 32 },
+          (_, i) => root.mkdir(`a/b/c/${i % 4}/x/y`, { recursive: true }),
+        ),
+      );
+      assertEquals(
+        [...Deno.readDirSync(`${T}/a/b/c`)].map((e) => e.name).sort(),
+        ["0", "1", "2", "3"],
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "Root (async): close() during calls defers the close until they end",
+  ignore,
+  async fn() {
+    await withTempDir(async (T) => {
+      Deno.writeTextFileSync(`${T}/f`, "abc");
+      const root = await openRoot(T);
+      const fd = root.fd;
+      const calls = Array.from({ length: 64 }, () => root.stat("f"));
+      root.close();
+      assertEquals(root.closed, true);
+      for (const info of await Promise.all(calls)) assertEquals(info.size, 3);
+      // The descriptor was closed once the last call ended.
+      assertEquals(backend()!.fstat(fd), -9);
+      await assertRejects(() => root.stat("f"), Deno.errors.BadResource);
     });
   },
 });
