@@ -9,7 +9,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import {
@@ -21,7 +21,7 @@ import {
 } from "./_drive.ts";
 import { acquire, Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
-import { badName, kindAt, vanished } from "./read_dir.ts";
+import { badName, kindAt, vanished, walkEntry } from "./_listing.ts";
 
 /** Options for {@linkcode walk} and {@linkcode walkSync}, after `@std/fs`'s. */
 export interface WalkOptions {
@@ -208,7 +208,7 @@ function* openChild(
   const st = yield* call("statAt", parent, name, follow);
   if (typeof st === "number") {
     if (vanished(b, st)) return -1;
-    throw systemError(b, st, b.statVia, path);
+    throw systemError(b, st, b.syscall.statAt, path);
   }
   if (!st.isDirectory) return -1;
   const dev = st.dev, ino = st.ino!;
@@ -221,12 +221,14 @@ function* openChild(
   const fd = yield* call("openDirAt", parent, name, follow);
   if (fd < 0) {
     if (vanished(b, fd)) return -1;
-    throw systemError(b, fd, "openat", path);
+    throw systemError(b, fd, b.syscall.openDirAt, path);
   }
   const now = yield* call("fstat", fd);
   if (typeof now === "number" || now.dev !== dev || now.ino !== ino) {
     b.close(fd);
-    if (typeof now === "number") throw systemError(b, now, b.statVia, path);
+    if (typeof now === "number") {
+      throw systemError(b, now, b.syscall.statAt, path);
+    }
     return -1;
   }
   const L = level(levels, top + 1);
@@ -265,12 +267,12 @@ function* walkCore(
     if (maxDepth < 0) return;
     if (hooks.length !== 0) audit("open", [root, null, b.openDirFlags(true)]);
     const fd = yield* call("openDirAt", dirFd, root, true);
-    if (fd < 0) throw systemError(b, fd, "openat", root);
+    if (fd < 0) throw systemError(b, fd, b.syscall.openDirAt, root);
     const rootPath = normalize(root);
     const st = yield* call("fstat", fd);
     if (typeof st === "number") {
       b.close(fd);
-      throw systemError(b, st, b.statVia, root);
+      throw systemError(b, st, b.syscall.statAt, root);
     }
     const prefix = rootPath === "."
       ? ""
@@ -283,14 +285,14 @@ function* walkCore(
     enter(L, fd, rootPath, prefix);
     top = 0;
     if (dirs && (!filtered || included(rootPath, w))) {
-      yield {
-        path: rootPath,
-        name: basename(rootPath) || rootPath,
-        isFile: false,
-        isDirectory: true,
-        isSymlink: false,
-        dir: L.dir!,
-      };
+      yield walkEntry(
+        rootPath,
+        basename(rootPath) || rootPath,
+        false,
+        true,
+        false,
+        L.dir!,
+      );
     }
     if (maxDepth < 1 || (filtered && skipped(rootPath, w))) return;
     while (top >= 0) {
@@ -305,7 +307,7 @@ function* walkCore(
         L.dir = null;
         top--;
         dir.close();
-        if (r < 0) throw systemError(b, r, "readdir", L.path);
+        if (r < 0) throw systemError(b, r, b.syscall.readDirChunk, L.path);
         continue;
       }
       const i = L.i++;
@@ -315,7 +317,7 @@ function* walkCore(
         kind = yield* kindAt(L.fd, name);
         if (kind < 0) {
           if (vanished(b, kind)) continue;
-          throw systemError(b, kind, b.statVia, L.prefix + name);
+          throw systemError(b, kind, b.syscall.statAt, L.prefix + name);
         }
       } else if (kind === KIND.BAD_NAME) {
         throw badName("walk", name, L.path);
@@ -328,14 +330,7 @@ function* walkCore(
         const t = follow ? yield* call("statAt", L.fd, name, true) : -1;
         if (typeof t === "number") {
           if (symlinks && (!filtered || included(path, w))) {
-            yield {
-              path,
-              name,
-              isFile: false,
-              isDirectory: false,
-              isSymlink: true,
-              dir: L.dir!,
-            };
+            yield walkEntry(path, name, false, false, true, L.dir!);
           }
           continue;
         }
@@ -345,27 +340,13 @@ function* walkCore(
       }
       if (!isDirectory) {
         if (files && (!filtered || included(path, w))) {
-          yield {
-            path,
-            name,
-            isFile,
-            isDirectory,
-            isSymlink: false,
-            dir: L.dir!,
-          };
+          yield walkEntry(path, name, isFile, isDirectory, false, L.dir!);
         }
         continue;
       }
       if (filtered && skipped(path, w)) continue;
       if (dirs && (!filtered || included(path, w))) {
-        yield {
-          path,
-          name,
-          isFile,
-          isDirectory,
-          isSymlink: false,
-          dir: L.dir!,
-        };
+        yield walkEntry(path, name, isFile, isDirectory, false, L.dir!);
       }
       if (top + 1 >= maxDepth) continue;
       const child = yield* openChild(b, levels, top, name, path, followed);
@@ -398,7 +379,7 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
   const dirFd = toDirFd(o.dirFd, "walk");
   const w = toWalk(o);
   const b = backend();
-  if (b?.readDirChunk === undefined) {
+  if (!hasPrimitive(b, "readDirChunk")) {
     throw notSupported("walk", "a directory descriptor");
   }
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("walk", "dirFd");
@@ -535,5 +516,5 @@ export async function* walk(
 }
 
 const CAPS = declareCapabilities([walk, walkSync], {
-  dirFd: (b) => typeof b?.readDirChunk === "function",
+  dirFd: (b) => hasPrimitive(b, "readDirChunk"),
 });
