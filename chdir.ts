@@ -8,7 +8,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backendFor } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 
@@ -49,9 +49,9 @@ export function chdir(path: PathLike | FdLike): void {
       audit("os.chdir", [fd]);
       fdOfArg(path, "chdir"); // a hook may not have closed a Dir
     }
-    const b = backend()!;
+    const b = backendFor("chdir", "fd");
     const r = b.fchdir(fd);
-    if (r < 0) throw systemError(b, r, "fchdir");
+    if (r < 0) throw systemError(b, r, b.syscall.fchdir);
     return;
   }
   const p = toPath(path, "chdir");

@@ -16,7 +16,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd, withFd } from "./_dispatch.ts";
@@ -80,21 +80,22 @@ export function chmodSync(
 ): void {
   const c = check(path, mode, options);
   if (c.p === undefined) {
-    const b = backend()!;
-    const r = b.fchmod!(c.fd, c.m);
-    if (r < 0) throw systemError(b, r, "fchmod");
+    const b = backendWith("fchmod", "chmod", "fd");
+    const r = b.fchmod(c.fd, c.m);
+    if (r < 0) throw systemError(b, r, b.syscall.fchmod);
     return;
   }
   const { p, m, dirFd, follow } = c;
-  const b = backend();
   if (!follow) {
-    const r = b!.lchmodAt!(dirFd ?? b!.AT_FDCWD, p, m);
-    if (r < 0) throw systemError(b!, r, "fchmodat2", p);
+    const l = backendWith("lchmodAt", "chmod", "followSymlinks");
+    const r = l.lchmodAt(dirFd ?? l.AT_FDCWD, p, m);
+    if (r < 0) throw systemError(l, r, l.syscall.lchmodAt, p);
     return;
   }
-  if (b?.chmodAt === undefined) return Deno.chmodSync(p, m);
+  const b = backend();
+  if (!hasPrimitive(b, "chmodAt")) return Deno.chmodSync(p, m);
   const r = b.chmodAt(dirFd ?? b.AT_FDCWD, p, m);
-  if (r < 0) throw systemError(b, r, "fchmodat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.chmodAt, p);
 }
 
 /** What {@linkcode check} returns: a descriptor, or a path and its options. */
@@ -182,42 +183,42 @@ export async function chmod(
 ): Promise<void> {
   const c = check(path, mode, options);
   if (c.p === undefined) {
-    const b = backend()!;
+    const b = backendWith("fchmod", "chmod", "fd");
     const { m } = c;
     const r = await withFd(
       c.fdArg,
       "chmod",
       "fd",
-      (fd) => b.async?.fchmod?.(fd, m) ?? b.fchmod!(fd, m),
+      (fd) => b.async.fchmod(fd, m),
     );
-    if (r < 0) throw systemError(b, r, "fchmod");
+    if (r < 0) throw systemError(b, r, b.syscall.fchmod);
     return;
   }
   const { p, m, given, follow } = c;
-  const b = backend();
   if (!follow) {
-    const l = b!;
+    const l = backendWith("lchmodAt", "chmod", "followSymlinks");
     const r = await withDirFd(
       given,
       "chmod",
       l.AT_FDCWD,
-      (d) => l.async?.lchmodAt?.(d, p, m) ?? l.lchmodAt!(d, p, m),
+      (d) => l.async.lchmodAt(d, p, m),
     );
-    if (r < 0) throw systemError(l, r, "fchmodat2", p);
+    if (r < 0) throw systemError(l, r, l.syscall.lchmodAt, p);
     return;
   }
-  if (b?.chmodAt === undefined) return await Deno.chmod(p, m);
+  const b = backend();
+  if (!hasPrimitive(b, "chmodAt")) return await Deno.chmod(p, m);
   const r = await withDirFd(
     given,
     "chmod",
     b.AT_FDCWD,
-    (d) => b.async?.chmodAt?.(d, p, m) ?? b.chmodAt!(d, p, m),
+    (d) => b.async.chmodAt(d, p, m),
   );
-  if (r < 0) throw systemError(b, r, "fchmodat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.chmodAt, p);
 }
 
 const CAPS = declareCapabilities([chmod, chmodSync], {
-  fd: (b) => typeof b?.fchmod === "function",
-  dirFd: (b) => typeof b?.chmodAt === "function",
-  followSymlinks: (b) => typeof b?.lchmodAt === "function",
+  fd: (b) => hasPrimitive(b, "fchmod"),
+  dirFd: (b) => hasPrimitive(b, "chmodAt"),
+  followSymlinks: (b) => hasPrimitive(b, "lchmodAt"),
 });

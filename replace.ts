@@ -9,11 +9,10 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFds } from "./_dispatch.ts";
-import type { AsyncBackend, Backend } from "./ffi/_types.ts";
 
 /** Options for {@linkcode replace} and {@linkcode replaceSync}. */
 export interface ReplaceOptions {
@@ -27,20 +26,6 @@ export interface ReplaceOptions {
    * current directory. Ignored for an absolute `dst`.
    */
   dstDirFd?: FdLike;
-}
-
-/**
- * A backend whose `renameAt` does not replace an existing target (Windows,
- * Python's `os.rename` there) has a `replaceAt` that does.
- */
-type Replacing = Backend & {
-  replaceAt?: Backend["renameAt"];
-  async?: AsyncBackend & { replaceAt?: AsyncBackend["renameAt"] };
-};
-
-/** The primitive that renames and replaces: `replaceAt`, else `renameAt`. */
-function primitive(b: Replacing | null): Backend["renameAt"] {
-  return b === null ? undefined : b.replaceAt ?? b.renameAt;
 }
 
 /**
@@ -91,10 +76,9 @@ export function replaceSync(
 ): void {
   const { s, d, srcDirFd, dstDirFd } = check(src, dst, options);
   const b = backend();
-  const replaceAt = primitive(b);
-  if (b === null || replaceAt === undefined) return Deno.renameSync(s, d);
-  const r = replaceAt(srcDirFd ?? b.AT_FDCWD, s, dstDirFd ?? b.AT_FDCWD, d);
-  if (r < 0) throw systemError(b, r, "renameat", s, d);
+  if (!hasPrimitive(b, "replaceAt")) return Deno.renameSync(s, d);
+  const r = b.replaceAt(srcDirFd ?? b.AT_FDCWD, s, dstDirFd ?? b.AT_FDCWD, d);
+  if (r < 0) throw systemError(b, r, b.syscall.replaceAt, s, d);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -156,22 +140,18 @@ export async function replace(
   options?: ReplaceOptions,
 ): Promise<void> {
   const { s, d, srcGiven, dstGiven } = check(src, dst, options);
-  const b = backend() as Replacing | null;
-  const replaceAt = primitive(b);
-  if (b === null || replaceAt === undefined) return await Deno.rename(s, d);
-  const twin = b.replaceAt !== undefined
-    ? b.async?.replaceAt
-    : b.async?.renameAt;
+  const b = backend();
+  if (!hasPrimitive(b, "replaceAt")) return await Deno.rename(s, d);
   const r = await withDirFds(
     srcGiven,
     dstGiven,
     "replace",
     b.AT_FDCWD,
-    (sd, dd) => twin?.(sd, s, dd, d) ?? replaceAt(sd, s, dd, d),
+    (sd, dd) => b.async.replaceAt(sd, s, dd, d),
   );
-  if (r < 0) throw systemError(b, r, "renameat", s, d);
+  if (r < 0) throw systemError(b, r, b.syscall.replaceAt, s, d);
 }
 
 const CAPS = declareCapabilities([replace, replaceSync], {
-  dirFd: (b) => typeof primitive(b) === "function",
+  dirFd: (b) => hasPrimitive(b, "replaceAt"),
 });

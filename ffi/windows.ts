@@ -18,7 +18,15 @@
  *
  * @module
  */
-import type { AsyncBackend, Backend } from "./_types.ts";
+import type {
+  AsyncForms,
+  Backend,
+  BackendParts,
+  ErrorClass,
+  OptionalPrimitives,
+} from "./_types.ts";
+import { registerSeams, type SymlinkCall } from "./_seams.ts";
+import { windowsErrorClassFor } from "./_error_classes.ts";
 import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
 import {
   NT_SCRATCH,
@@ -60,6 +68,7 @@ import {
   ntAbsoluteName,
   ntRelativeName,
   stripVerbatim,
+  SYMLINK_PRIVILEGE_HINT,
   symlinkTypeFlag,
   utimeTicks,
   WINDOWS_ERROR_NAMES,
@@ -194,19 +203,7 @@ export const FSCTL_GET_REPARSE_POINT = 0x000900a8;
 /** `FormatMessageW` flags: `FROM_SYSTEM | IGNORE_INSERTS`. */
 const FORMAT_MESSAGE = 0x1000 | 0x200;
 
-/** The arguments of the last `CreateSymbolicLinkW` calls of one `symlink`. */
-export interface SymlinkCall {
-  /** The link path as passed (after path conversion). */
-  link: string;
-  /** The target as passed (exactly as given). */
-  target: string;
-  /** The path whose type decided the link type. */
-  probe: string;
-  /** The flags of every attempt, in order. */
-  attempts: number[];
-  /** The final Windows error code; 0 on success. */
-  error: number;
-}
+export type { SymlinkCall } from "./_seams.ts";
 
 /**
  * One call recorded by {@linkcode WindowsBackend.trace}: what a handle gets
@@ -259,22 +256,9 @@ export const FALLBACK: Readonly<Record<string, number>> = {
 };
 
 /** The Windows backend, with what tests may inspect. */
-export interface WindowsBackend extends Backend {
+export interface WindowsBackend extends BackendParts {
   /** Wine's version (`wine_get_version`), or null on real Windows. */
   readonly wine: string | null;
-  /** Tests only: the `CreateSymbolicLinkW` calls of the last `symlinkAt`. */
-  lastSymlinkCall: SymlinkCall | null;
-  /**
-   * `renameat` that replaces an existing target (`os.replace`): 0 or
-   * `-error`. {@linkcode Backend.renameAt} on Windows does not replace
-   * (Python's `os.rename`: ERROR_ALREADY_EXISTS).
-   */
-  replaceAt?(
-    srcDirfd: number,
-    src: string,
-    dstDirfd: number,
-    dst: string,
-  ): number;
   /**
    * Tests only: force (`on`) or stop forcing the fallback named in
    * {@linkcode FALLBACK}; false for an unknown name. Sync and async calls.
@@ -369,6 +353,8 @@ export function openWindows(): WindowsBackend | null {
   const descriptions = new Map<number, string>();
   const AT_FDCWD = -100;
   const err = () => -s.GetLastError();
+  let lastSymlinkCall: SymlinkCall | null = null;
+  const setLastSymlinkCall = (c: SymlinkCall) => lastSymlinkCall = c;
 
   /** The name a Win32 call gets for `p`: `\\?\` and absolute when long. */
   const win32Name = (p: string): string => {
@@ -450,8 +436,9 @@ export function openWindows(): WindowsBackend | null {
       readLinkAtDirFd: false,
     },
     statVia: "CreateFileW",
+    // Names errors report where they are not the POSIX call's (SYSCALL).
+    syscall: { symlinkAt: "CreateSymbolicLinkW" },
     wine,
-    lastSymlinkCall: null,
     statAt: (dirfd, p, follow) => statPath(dirfd, p, follow),
     fstat: (fd) => statHandle(fd),
     openDirFlags: (follow) =>
@@ -482,13 +469,13 @@ export function openWindows(): WindowsBackend | null {
         (flags) =>
           s.CreateSymbolicLinkW(link, t, flags) !== 0 ? 0 : s.GetLastError(),
       );
-      backend.lastSymlinkCall = {
+      setLastSymlinkCall({
         link: readWide(link, link.indexOf(0)),
         target,
         probe,
         attempts: r.attempts,
         error: r.error,
-      };
+      });
       return -r.error;
     },
     readLinkAt(dirfd, p) {
@@ -529,7 +516,17 @@ export function openWindows(): WindowsBackend | null {
       return d;
     },
     errnoName: (code) => WINDOWS_ERROR_NAMES[code],
+    errorClass: (code, syscall): ErrorClass =>
+      code === ERROR.PRIVILEGE_NOT_HELD && syscall === "CreateSymbolicLinkW"
+        ? Deno.errors.PermissionDenied
+        : windowsErrorClassFor(code),
+    // ERROR_PRIVILEGE_NOT_HELD from a symlink: how to get the privilege.
+    hint: (code, syscall) =>
+      code === ERROR.PRIVILEGE_NOT_HELD && syscall === "CreateSymbolicLinkW"
+        ? SYMLINK_PRIVILEGE_HINT
+        : undefined,
   };
+  registerSeams(backend, { lastSymlinkCall: () => lastSymlinkCall });
   if (nt !== null && nt.setInfo !== null) {
     Object.assign(backend, ntPrimitives(backend, env, full, path, s));
   }
@@ -539,7 +536,7 @@ export function openWindows(): WindowsBackend | null {
     errno: { kind: "call", sym: "GetLastError" },
     tasks: WINDOWS_TASKS,
     more: nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : [],
-  }, { route, win32Name, decodeStat });
+  }, { route, win32Name, decodeStat, setLastSymlinkCall });
   return Object.assign(backend, { async });
 }
 
@@ -564,7 +561,6 @@ type NtPrimitives = Pick<
   | "readDirChunk"
   | "setFallback"
   | "trace"
-  | "setPrimitive"
 >;
 
 /**
@@ -709,29 +705,6 @@ function ntPrimitives(
       }
       return traced = [];
     },
-  };
-  // Tests only: hide a primitive (and its async twin) as if ntdll lacked it.
-  const hidden: Record<string, unknown> = {};
-  const twins: Record<string, unknown> = {};
-  prims.setPrimitive = (name, on) => {
-    if (
-      !Object.hasOwn(prims, name) || name === "setFallback" ||
-      name === "trace" || name === "setPrimitive"
-    ) return false;
-    const b = backend as unknown as Record<string, unknown>;
-    const a = backend.async as Record<string, unknown> | undefined;
-    if (!on && b[name] !== undefined) {
-      hidden[name] = b[name];
-      b[name] = undefined;
-      if (a !== undefined) {
-        twins[name] = a[name];
-        a[name] = undefined;
-      }
-    } else if (on && hidden[name] !== undefined) {
-      b[name] = hidden[name];
-      if (a !== undefined) a[name] = twins[name];
-    }
-    return true;
   };
   // The async twins: the same tasks on a pool worker.
   const fallbackBits = () => fallback;
@@ -882,6 +855,7 @@ interface WindowsPaths {
   route(dirfd: number, p: string): [number, string] | number;
   win32Name(p: string): string;
   decodeStat(w: Uint32Array, o: number): WindowsStatResult;
+  setLastSymlinkCall(c: SymlinkCall): void;
 }
 
 /**
@@ -894,8 +868,8 @@ function windowsAsync(
   backend: WindowsBackend,
   env: Record<string, unknown>,
   lib: PoolLibrary,
-  { route, win32Name, decodeStat }: WindowsPaths,
-): AsyncBackend & { pool(): CallPool } {
+  { route, win32Name, decodeStat, setLastSymlinkCall }: WindowsPaths,
+): NonNullable<BackendParts["async"]> & { pool(): CallPool } {
   let pool: CallPool | null = null;
   const getPool = () =>
     pool ??= new CallPool(lib, {
@@ -996,13 +970,13 @@ function windowsAsync(
         pool.int(flags);
         return pool.end((r) => r.ret !== 0 ? 0 : r.errno);
       });
-      backend.lastSymlinkCall = {
+      setLastSymlinkCall({
         link: link.replaceAll("/", "\\"),
         target,
         probe,
         attempts: r.attempts,
         error: r.error,
-      };
+      });
       return -r.error;
     },
   };
@@ -1019,7 +993,7 @@ function ntAsync(
     route(dirfd: number, p: string, self: boolean): [number, string] | number;
     fallbackBits(): number;
   },
-): AsyncBackend & {
+): Partial<AsyncForms<OptionalPrimitives>> & {
   replaceAt?: NtPrimitives["replaceAt"] extends
     ((...a: infer A) => infer R) | undefined ? (...a: A) => Promise<R>
     : never;

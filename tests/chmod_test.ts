@@ -15,7 +15,7 @@ import {
   supportsFollowSymlinks,
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
-import { reprobeCapabilities } from "../_caps.ts";
+import { reprobeCapabilities, setPrimitive } from "../_testing.ts";
 import {
   assertCode,
   assertLikeDeno,
@@ -112,7 +112,7 @@ Deno.test({
 Deno.test("chmod: without fchmodat2, followSymlinks: false is NotSupported", async () => {
   const b = backend()!;
   const had = typeof b.lchmodAt === "function";
-  b.setPrimitive!("lchmodAt", false);
+  setPrimitive("lchmodAt", false);
   reprobeCapabilities();
   try {
     assert(!supportsFollowSymlinks.has(chmod));
@@ -140,7 +140,7 @@ Deno.test("chmod: without fchmodat2, followSymlinks: false is NotSupported", asy
       assertEquals(mode(`${root}/f`), WINDOWS ? 0o444 : 0o400);
     });
   } finally {
-    if (had) b.setPrimitive!("lchmodAt", true);
+    if (had) setPrimitive("lchmodAt", true);
     reprobeCapabilities();
   }
   assertEquals(supportsFollowSymlinks.has(chmod), had);

@@ -18,7 +18,7 @@ import {
   supportsFd,
 } from "../mod.ts";
 import { backend } from "../_backend.ts";
-import { reprobeCapabilities } from "../_caps.ts";
+import { reprobeCapabilities, setPrimitive } from "../_testing.ts";
 import type { CallPool } from "../ffi/_pool.ts";
 import type { DirChunk } from "../ffi/_types.ts";
 import {
@@ -302,13 +302,12 @@ Deno.test("readDir raises os.scandir with the path or the descriptor", async () 
 
 Deno.test({
   name: "supportsFd has readDir; without the primitive, paths fall back",
-  ignore: backend()?.setPrimitive === undefined,
+  ignore: backend() === null,
   fn: async () => {
     assert(supportsFd.has(readDir) && supportsFd.has(readDirSync));
-    const b = backend()!;
     await withTempDir((root) => {
       makeTree(root, 3);
-      assert(b.setPrimitive!("readDirChunk", false));
+      assert(setPrimitive("readDirChunk", false));
       reprobeCapabilities();
       try {
         assert(!supportsFd.has(readDirSync));
@@ -319,7 +318,7 @@ Deno.test({
         using dir = openDirSync(root);
         assertThrows(() => readDirSync(dir), Deno.errors.NotSupported);
       } finally {
-        b.setPrimitive!("readDirChunk", true);
+        setPrimitive("readDirChunk", true);
         reprobeCapabilities();
       }
       assert(supportsFd.has(readDirSync));

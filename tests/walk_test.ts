@@ -19,6 +19,7 @@ import {
   type WalkOptions,
   walkSync,
 } from "../mod.ts";
+import { walkSync as stdWalkSync } from "@std/fs/walk";
 import { backend } from "../_backend.ts";
 import type { CallPool } from "../ffi/_pool.ts";
 import {
@@ -129,16 +130,9 @@ const links = (xs: string[]) =>
 const tag = (e: { path: string; isDirectory: boolean; isSymlink: boolean }) =>
   `${slash(e.path)}${e.isDirectory ? "/" : e.isSymlink ? "@" : ""}`;
 
-/** std's walk over Deno.readDirSync, for comparison (no symlink following). */
-function stdWalk(root: string, maxDepth = Infinity, depth = 0): string[] {
-  const out = depth === 0 ? [`${slash(root)}/`] : [];
-  if (depth >= maxDepth) return out;
-  for (const e of Deno.readDirSync(root)) {
-    const p = `${root}/${e.name}`;
-    out.push(tag({ path: p, ...e }));
-    if (e.isDirectory) out.push(...stdWalk(p, maxDepth, depth + 1).slice(0));
-  }
-  return out;
+/** What `@std/fs`'s walkSync yields, tagged and sorted. */
+function stdPaths(root: string, maxDepth = Infinity): string[] {
+  return [...stdWalkSync(root, { maxDepth })].map(tag).sort();
 }
 
 function paths(root: string, opts?: WalkOptions): string[] {
@@ -160,7 +154,7 @@ function makeTree(root: string): void {
 }
 
 Deno.test({
-  name: "walkSync yields what a recursive Deno.readDirSync finds",
+  name: "walkSync yields what @std/fs's walkSync finds",
   ignore: !enabled,
   fn: async () => {
     await withTempDir((root) => {
@@ -171,11 +165,11 @@ Deno.test({
           Deno.writeTextFileSync(`${root}/many/d${i}/f${j}`, "");
         }
       }
-      assertEquals(paths(root), stdWalk(root).sort());
+      assertEquals(paths(root), stdPaths(root));
       for (const d of [0, 1, 2, 3]) {
         assertEquals(
           paths(root, { maxDepth: d }),
-          stdWalk(root, d).sort(),
+          stdPaths(root, d),
           `maxDepth ${d}`,
         );
       }

@@ -25,7 +25,7 @@ import {
   WINDOWS_ERROR_NAMES,
 } from "../ffi/_windows_logic.ts";
 import { ntRoute } from "../ffi/windows.ts";
-import { windowsErrorClassFor } from "../_errors.ts";
+import { windowsErrorClassFor } from "../ffi/_error_classes.ts";
 import { KIND } from "../ffi/_types.ts";
 
 const RO = FILE_ATTRIBUTE.READONLY;
