@@ -718,6 +718,10 @@ Deno.test({
       Deno.symlinkSync("../../out", `${R}/d/xlink`);
       const before = snapshot(`${T}/out`);
       const stop = `${T}/stop`;
+      // Written by the attacker after its first swap: the rounds go on until
+      // it exists (counting work, not time: the attacker starts late on a
+      // loaded machine, and takes seconds to start under qemu).
+      const swapped = `${T}/swapped`;
       // The attacker: swaps d/x (a real directory) with a link to ../../out
       // by two renames, as fast as it can, until told to stop.
       const attacker = new Deno.Command(Deno.execPath(), {
@@ -729,7 +733,9 @@ Deno.test({
             try {
               Deno.renameSync(R + "/d/x", R + "/d/xdir");
               Deno.renameSync(R + "/d/xlink", R + "/d/x");
-              n++;
+              if (++n === 1) Deno.writeTextFileSync(${
+            JSON.stringify(swapped)
+          }, "");
               Deno.renameSync(R + "/d/x", R + "/d/xlink");
               Deno.renameSync(R + "/d/xdir", R + "/d/x");
             } catch (e) { if (++failed > 100) { console.error(String(e)); break; } }
@@ -742,7 +748,17 @@ Deno.test({
       using root = openRootSync(R);
       const rounds = Deno.build.arch === "aarch64" ? 40 : 400;
       let escapes = 0, done = 0;
-      for (let i = 0; i < rounds; i++) {
+      const hasSwapped = () => {
+        try {
+          Deno.statSync(swapped);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // A generous bound on the rounds, never reached but by a stalled
+      // attacker (whose zero swaps then fail the test below).
+      for (let i = 0; i < rounds || (!hasSwapped() && i < 100 * rounds); i++) {
         const attempts: (() => unknown)[] = [
           () => root.mkdirSync("d/x/a/new/deep", { recursive: true }),
           () => root.statSync("d/x/a/f"),
