@@ -1016,7 +1016,8 @@ export class Root extends Dir {
     const n = rootName(name, "Root.chmod");
     if (hooks.length !== 0) audit("os.chmod", [name, m, this.fd]);
     const b = need("chmod");
-    if (b.rootPlatform.nrFchmodat2 === 0 || b.lchmodAt === undefined) {
+    const plat = b.rootPlatform;
+    if ((plat.nrFchmodat2 === 0 && !plat.lchmod) || b.lchmodAt === undefined) {
       // No chmod that refuses a link on the worker either: the sync path
       // knows how to change a directory safely, and refuses a file.
       return this.chmodSync(n, m, { followSymlinks: follow });

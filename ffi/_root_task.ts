@@ -49,14 +49,14 @@ export const ROOT_OP = {
  * The request header, 32-bit words (then times, then strings):
  * op, policy, follow, mkdirMode, a1, a2, statx, modeOffset, modeSize,
  * dirFlags, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, 8 errno numbers, nrFchmodat2,
- * name1, name2 (byte offsets), noXdev, devOffset, devSize; times (4 × i64)
- * at byte 112; strings from 144.
+ * name1, name2 (byte offsets), noXdev, devOffset, devSize, lchmod; times
+ * (4 × i64) at byte 120; strings from 152.
  * The output goes to a second buffer of {@linkcode ROOT_OUT_BYTES}.
  */
 export const ROOT_HEADER = {
-  words: 28,
-  times: 112,
-  strings: 144,
+  words: 29,
+  times: 120,
+  strings: 152,
 } as const;
 
 /** Platform facts a request carries (from the backend's own constants). */
@@ -71,6 +71,11 @@ export interface RootPlatform {
   errno: readonly number[];
   /** `__NR_fchmodat2`, or 0 where there is none. */
   nrFchmodat2: number;
+  /**
+   * Whether `fchmodat(AT_SYMLINK_NOFOLLOW)` changes a link's own mode
+   * instead of failing (macOS): then it is the chmod that never follows.
+   */
+  lchmod: boolean;
   /** Where the device number lies in the stat buffer, and its size. */
   devOffset: number;
   devSize: number;
@@ -349,6 +354,9 @@ export function rootTask(
         s.symlinkat(c(name2!, c2), d, c(leaf)) === 0 ? 0 : err(),
       );
     case 8: // CHMOD
+      if (word(28) === 1) {
+        return done(s.fchmodat(d, c(leaf), a1, NOFOLLOW) === 0 ? 0 : err());
+      }
       if (nrFchmodat2 === 0) return done(-E.EINVAL);
       return done(
         Number(
@@ -367,8 +375,8 @@ export function rootTask(
       return done(s.fchownat(d, c(leaf), a1, a2, NOFOLLOW) === 0 ? 0 : err());
     case 10: { // UTIME: struct timespec[2] from the header's times
       const ts = new BigInt64Array(4);
-      // ROOT_HEADER.times: 112.
-      for (let i = 0; i < 4; i++) ts[i] = v.getBigInt64(112 + 8 * i, true);
+      // ROOT_HEADER.times: 120.
+      for (let i = 0; i < 4; i++) ts[i] = v.getBigInt64(120 + 8 * i, true);
       const tsb = new Uint8Array(ts.buffer);
       return done(
         s.utimensat(d, c(leaf), tsb, NOFOLLOW) === 0 ? 0 : err(),

@@ -633,6 +633,7 @@ export function linuxBackend(
           AT_REMOVEDIR: AT.REMOVEDIR,
           errno: ROOT_ERRNO_NAMES.map((n) => byName[n]),
           nrFchmodat2: fchmodat2Works ? Number(NR_FCHMODAT2) : 0,
+          lchmod: false,
         };
       },
       decodeStat: (raw) => {
