@@ -146,7 +146,6 @@ export function writeRootRequest(
     v.setBigInt64(ROOT_HEADER.times + 16, t[2], true);
     v.setBigInt64(ROOT_HEADER.times + 24, BigInt(t[3]), true);
   }
-  const enc = new TextEncoder();
   let at = ROOT_HEADER.strings;
   const put = (s: string) => {
     const start = at;
@@ -158,6 +157,8 @@ export function writeRootRequest(
   w(22, r.name2 === undefined ? 0 : put(r.name2));
   return at;
 }
+
+const enc = new TextEncoder();
 
 /** The size of `io` a request needs. */
 export function rootRequestBytes(r: RootRequest): number {
@@ -201,21 +202,32 @@ export function rootTask(
   // ROOT_OUT_BYTES (a literal: the task refers to nothing outside itself).
   const outSize = 4096 + 256;
   const out = outBuf.subarray(0, outSize);
-  const errnoPtr = (s.__errno_location ?? s.__error)();
-  const errnoView = new Int32Array(
-    Deno.UnsafePointerView.getArrayBuffer(errnoPtr, 4),
-  );
+  // Per-thread scratch, made once: the task runs many times on a thread.
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  const K = Symbol.for("dirfd.rootTask.scratch");
+  const scratch = g[K] ??= {
+    errnoView: new Int32Array(
+      Deno.UnsafePointerView.getArrayBuffer(
+        (s.__errno_location ?? s.__error)(),
+        4,
+      ),
+    ),
+    dec: new TextDecoder("utf-8", { fatal: true }),
+    enc: new TextEncoder(),
+    // C strings for the calls, each into a buffer of its own.
+    c1: new Uint8Array(4096 * 3 + 1),
+    c2: new Uint8Array(4096 * 3 + 1),
+    linkBuf: new Uint8Array(4097),
+    ts: new BigInt64Array(4),
+  };
+  const { errnoView, dec, enc, c1, c2, linkBuf } = scratch;
   const err = () => -errnoView[0];
-  const dec = new TextDecoder("utf-8", { fatal: true });
-  const enc = new TextEncoder();
   const cstr = (at: number) => {
     let end = at;
     while (io[end] !== 0) end++;
     return dec.decode(io.slice(at, end));
   };
-  // C strings for the calls: encoded into scratch buffers of their own.
-  const c1 = new Uint8Array(4096 * 3 + 1);
-  const c2 = new Uint8Array(4096 * 3 + 1);
   const c = (str: string, into = c1) => {
     const n = enc.encodeInto(str, into).written;
     into[n] = 0;
@@ -234,7 +246,6 @@ export function rootTask(
         : s.fstatat(d, c(name), st, NOFOLLOW)) === 0
       ? 0
       : err();
-  const linkBuf = new Uint8Array(4097);
   const p = {
     statAt(d: number, name: string) {
       const r = lstatRaw(d, name);
@@ -374,7 +385,7 @@ export function rootTask(
     case 9: // CHOWN
       return done(s.fchownat(d, c(leaf), a1, a2, NOFOLLOW) === 0 ? 0 : err());
     case 10: { // UTIME: struct timespec[2] from the header's times
-      const ts = new BigInt64Array(4);
+      const ts: BigInt64Array = scratch.ts;
       // ROOT_HEADER.times: 120.
       for (let i = 0; i < 4; i++) ts[i] = v.getBigInt64(120 + 8 * i, true);
       const tsb = new Uint8Array(ts.buffer);
