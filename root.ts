@@ -149,7 +149,9 @@ export interface RootSymlinkOptions {
 /** Options of {@linkcode Root.walkSync}. */
 export type RootWalkOptions = Omit<WalkOptions, "followSymlinks" | "dirFd">;
 
-const NOFOLLOW = 0, FOLLOW = 1;
+/** How a name's last component is taken: as is, followed, or followed
+ * with the canonical names kept (realPath: never the kernel path). */
+const NOFOLLOW = 0, FOLLOW = 1, NAMES = 2;
 
 /**
  * A directory that names are resolved beneath: every method of a `Root`
@@ -245,14 +247,17 @@ export class Root extends Dir {
     try {
       // One plain component (no "/", ".", ".."): the root is its directory,
       // and only a symlink there needs the resolver. A dirFd call's cost.
-      if (!this.#plain(b, fd, n, how, r)) {
+      if (
+        !this.#plain(b, fd, n, how, r) &&
+        !this.#kernel(b, fd, n, how, mkdirMode, r)
+      ) {
         const e = resolve(
           this.#prims(b),
           fd,
           n,
           {
             symlinks: this.symlinks,
-            follow: how === FOLLOW,
+            follow: how !== NOFOLLOW,
             mkdirMode,
           } satisfies ResolveRequest,
           r,
@@ -292,12 +297,79 @@ export class Root extends Dir {
     if (n === "" || n === "." || n === ".." || n.includes("/")) return false;
     r.dir = fd;
     r.leaf = n;
-    if (how === FOLLOW) {
+    if (how !== NOFOLLOW) {
       const st = b.statAt(fd, n, false);
       if (typeof st === "number") {
         if (st !== -errnos(b).ENOENT) return false;
       } else if (st.isSymlink) return false;
       else r.info = st;
+    }
+    return true;
+  }
+
+  /**
+   * The one-syscall path (Linux `openat2`): the kernel resolves the parent
+   * beneath the root under the same rules; the leaf is then as in
+   * {@linkcode Root.#plain}. False when the resolver must run instead: no
+   * `openat2`, a name to create parents for, `realPath` (which needs the
+   * names), a symlink in the leaf to follow, or a kernel answer that does
+   * not settle the outcome (`EAGAIN` four times, `ENOSYS`, `EPERM`, and
+   * `EXDEV` with `noXdev`, which could mean an escape or a mount).
+   */
+  #kernel(
+    b: RootBackend,
+    fd: number,
+    n: string,
+    how: number,
+    mkdirMode: number,
+    r: Resolved,
+  ): boolean {
+    const open = b.openBeneath;
+    if (
+      open === undefined || mkdirMode >= 0 || how === NAMES
+    ) {
+      return false;
+    }
+    if (n === "" || (n.startsWith("/") && this.symlinks !== "inRoot")) {
+      return false;
+    }
+    const slash = n.lastIndexOf("/");
+    const tail = n.slice(slash + 1);
+    const whole = tail === "" || tail === "." || tail === "..";
+    const parent = whole ? n : slash < 0 ? "." : n.slice(0, slash) || "/";
+    const E = errnos(b);
+    let dir = -E.EAGAIN;
+    for (let i = 0; i < 4 && dir === -E.EAGAIN; i++) {
+      dir = open(fd, parent, this.symlinks, this.noXdev);
+    }
+    if (dir < 0) {
+      if (dir === -E.EXDEV && !this.noXdev) {
+        throw this.#error(b, ESCAPE, "openBeneath", n);
+      }
+      if (
+        dir === -E.EXDEV || dir === -E.EAGAIN || dir === -E.ENOSYS ||
+        dir === -E.EPERM
+      ) {
+        return false;
+      }
+      throw this.#error(b, dir, "openBeneath", n);
+    }
+    r.dir = dir;
+    r.owned = true;
+    r.leaf = whole ? "." : tail;
+    if (how === FOLLOW && !whole) {
+      const st = b.statAt(dir, tail, false);
+      if (typeof st !== "number" && st.isSymlink) {
+        b.close(dir);
+        r.owned = false;
+        return false;
+      }
+      if (typeof st === "number" && st !== -E.ENOENT) {
+        b.close(dir);
+        r.owned = false;
+        throw this.#error(b, st, "statAt", n);
+      }
+      if (typeof st !== "number") r.info = st;
     }
     return true;
   }
@@ -689,7 +761,7 @@ export class Root extends Dir {
    * @throws {Deno.errors.NotFound} When it does not exist.
    */
   realPathSync(name: string): string {
-    return this.#at("realPath", name, FOLLOW, (b, r) => {
+    return this.#at("realPath", name, NAMES, (b, r) => {
       if (r.leaf !== "." && r.info === null) {
         const st = b.statAt(r.dir, r.leaf, false);
         if (typeof st === "number") return st;
@@ -1020,7 +1092,8 @@ export class Root extends Dir {
     const n = rootName(name, "Root.chmod");
     if (hooks.length !== 0) audit("os.chmod", [name, m, this.fd]);
     const b = need("chmod");
-    if (b.rootPlatform.nrFchmodat2 === 0 || b.lchmodAt === undefined) {
+    const plat = b.rootPlatform;
+    if ((plat.nrFchmodat2 === 0 && !plat.lchmod) || b.lchmodAt === undefined) {
       // No chmod that refuses a link on the worker either: the sync path
       // knows how to change a directory safely, and refuses a file.
       return this.chmodSync(n, m, { followSymlinks: follow });
@@ -1355,6 +1428,9 @@ interface RootErrno extends ResolveErrno {
   EISDIR: number;
   EPERM: number;
   ENOTEMPTY: number;
+  EXDEV: number;
+  EAGAIN: number;
+  ENOSYS: number;
 }
 
 /** The platform's numbers for the codes the Root tells apart. */
@@ -1369,6 +1445,9 @@ function errnos(b: Backend): RootErrno {
     "EISDIR",
     "EPERM",
     "ENOTEMPTY",
+    "EXDEV",
+    "EAGAIN",
+    "ENOSYS",
   ];
   const e: Record<string, number> = {};
   for (let n = 1; n < 4096 && Object.keys(e).length < want.length; n++) {

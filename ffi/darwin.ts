@@ -48,6 +48,7 @@ import {
   strBytes,
 } from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
+import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import type { Description } from "./_posix_at.ts";
 
 /** The system library every macOS process has (libc is part of it). */
@@ -732,9 +733,13 @@ export function darwinBackend(
   // The DIR each listing left open, by descriptor, shared by both forms.
   const dirs = new Map<number, number>();
   const readDirChunk = darwinDirReader(s, dirs);
-  const lib = poolLib === null || readDirChunk === undefined ? poolLib : {
+  const lib = poolLib === null ? null : {
     ...poolLib,
-    tasks: { ...poolLib.tasks, darwinReadChunk },
+    tasks: {
+      ...poolLib.tasks,
+      ...(readDirChunk === undefined ? {} : { darwinReadChunk }),
+      ...ROOT_TASKS,
+    },
   };
   const backend = posixBackend({
     name: "darwin",
@@ -784,6 +789,33 @@ export function darwinBackend(
         return r.ret;
       });
     };
+  }
+  if (async !== undefined && readDirChunk !== undefined) {
+    attachRoot(backend, {
+      pool: () => async.pool(),
+      platform: () => ({
+        statx: false,
+        // struct stat (64-bit inode): st_dev i32 @0, st_mode u16 @4.
+        modeOffset: STAT64.mode,
+        modeSize: 2,
+        devOffset: STAT64.dev,
+        devSize: 4,
+        dirFlags: O.RDONLY | O.DIRECTORY | O.CLOEXEC | O.NOFOLLOW,
+        AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+        AT_REMOVEDIR: AT.REMOVEDIR,
+        errno: ROOT_ERRNO_NAMES.map((n) =>
+          Number(Object.keys(ERRNO_NAMES).find((k) => ERRNO_NAMES[+k] === n))
+        ),
+        nrFchmodat2: 0,
+        // fchmodat(AT_SYMLINK_NOFOLLOW) changes a link's own mode here.
+        lchmod: true,
+      }),
+      decodeStat: (raw) =>
+        decodeDarwinStat(
+          new Uint32Array(raw.buffer, raw.byteOffset, STAT64.size >> 2),
+          new Int32Array(raw.buffer, raw.byteOffset, STAT64.size >> 2),
+        ),
+    });
   }
   return backend;
 }
