@@ -476,9 +476,10 @@ export class Root extends Dir {
    */
   mkdirSync(name: string, options?: RootMkdirOptions): void {
     const o = toOptions(options, "Root.mkdir");
-    const mode = o.mode === undefined
+    const modeOpt = o.mode; // read once
+    const mode = modeOpt === undefined
       ? 0o777
-      : toMode(o.mode, "Root.mkdir", 0o777);
+      : toMode(modeOpt, "Root.mkdir", 0o777);
     const recursive = toBool(o.recursive, "Root.mkdir", "recursive");
     const n = stripSlashes(rootName(name, "Root.mkdir"));
     if (hooks.length !== 0) audit("os.mkdir", [name, mode, this.fd]);
@@ -940,9 +941,10 @@ export class Root extends Dir {
    */
   async mkdir(name: string, options?: RootMkdirOptions): Promise<void> {
     const o = toOptions(options, "Root.mkdir");
-    const mode = o.mode === undefined
+    const modeOpt = o.mode; // read once
+    const mode = modeOpt === undefined
       ? 0o777
-      : toMode(o.mode, "Root.mkdir", 0o777);
+      : toMode(modeOpt, "Root.mkdir", 0o777);
     const recursive = toBool(o.recursive, "Root.mkdir", "recursive");
     const n = stripSlashes(rootName(name, "Root.mkdir"));
     if (hooks.length !== 0) audit("os.mkdir", [name, mode, this.fd]);

@@ -927,3 +927,46 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "Root: each option is read once",
+  ignore,
+  fn: async () => {
+    await withTempDir(async (dir) => {
+      Deno.writeTextFileSync(`${dir}/f`, "");
+      using root = openRootSync(dir);
+      // Every option behind a getter that throws when read a second time.
+      const once = (o: Record<string, unknown>) => {
+        const out = {};
+        for (const [k, v] of Object.entries(o)) {
+          let reads = 0;
+          Object.defineProperty(out, k, {
+            enumerable: true,
+            get() {
+              if (++reads > 1) throw new Error(`${k} read twice`);
+              return v;
+            },
+          });
+        }
+        return out;
+      };
+      root.mkdirSync("a", once({ mode: 0o755, recursive: false }));
+      await root.mkdir("b", once({ mode: 0o755, recursive: true }));
+      root.chmodSync("f", 0o644, once({ followSymlinks: true }));
+      await root.chmod("f", 0o644, once({ followSymlinks: true }));
+      root.utimeSync("f", 1, 1, once({ followSymlinks: true }));
+      await root.utime("f", 1, 1, once({ followSymlinks: true }));
+      assertEquals(
+        [...root.walkSync(".", once({ maxDepth: 1, includeFiles: true }))]
+          .length,
+        4,
+      );
+      assertEquals(
+        (await Array.fromAsync(root.walk(".", once({ maxDepth: 1 })))).length,
+        4,
+      );
+      root.removeSync("a", once({ recursive: true }));
+      await root.remove("b", once({ recursive: false }));
+    });
+  },
+});
