@@ -49,6 +49,12 @@ Deno.test({
             "--allow-ffi",
             "--allow-read",
             "--no-lock",
+            // The module's own imports are bare (`@std/path`): JSR rewrites
+            // them from its deno.json when it serves the package; over plain
+            // http the importer's import map must map them (here, the
+            // project's own).
+            "--config",
+            `${ROOT}deno.json`,
             `${tmp}/main.ts`,
           ],
           { env: { DENO_DIR: `${tmp}/deno_dir` } },
