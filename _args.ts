@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { Dir } from "./dir.ts";
-import { closedDir } from "./_errors.ts";
+import { Dir, isHandle } from "./dir.ts";
+import type { File } from "./file.ts";
+import { closedDir, closedFile } from "./_errors.ts";
 
 /** A path: a string or a `file:` URL. */
 export type PathLike = string | URL;
-/** A descriptor: a raw integer or a {@linkcode Dir}. */
-export type FdLike = number | Dir;
+/** A descriptor: a raw integer, a {@linkcode Dir} or a {@linkcode File}. */
+export type FdLike = number | Dir | File;
 
 const isWindows = Deno.build.os === "windows";
 
@@ -94,7 +95,7 @@ export function fileUrlToPath(
 
 /** Whether a value is given in place of a path as a descriptor. */
 export function isFdLike(value: unknown): value is FdLike {
-  return typeof value === "number" || value instanceof Dir;
+  return typeof value === "number" || isHandle(value);
 }
 
 /** Converts a descriptor argument to its number, or throws. */
@@ -107,12 +108,12 @@ export function toFd(value: unknown, fn: string, arg = "fd"): number {
       `${fn}: ${arg} must be a non-negative integer descriptor, not ${value}`,
     );
   }
-  if (value instanceof Dir) {
-    if (value.closed) throw closedDir(fn);
+  if (isHandle(value)) {
+    if (value.closed) throw value instanceof Dir ? closedDir(fn) : closedFile();
     return value.fd;
   }
   throw new TypeError(
-    `${fn}: ${arg} must be a descriptor (number or Dir), not ${
+    `${fn}: ${arg} must be a descriptor (number, Dir or File), not ${
       describe(value)
     }`,
   );

@@ -3,6 +3,7 @@ import {
   dirFdAndFd,
   fdAndFollow,
   type FdLike,
+  isFdLike,
   type PathLike,
   toDirFd,
   toFd,
@@ -14,7 +15,6 @@ import { backend } from "./_backend.ts";
 import { type Capabilities, declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { type FileInfo, fromDenoFileInfo } from "./_file_info.ts";
-import { Dir } from "./dir.ts";
 import { withDirFd, withFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode stat} and {@linkcode statSync}. */
@@ -70,7 +70,7 @@ export function statSync(
   options?: StatOptions,
 ): FileInfo {
   const o = toOptions(options, "stat");
-  if (typeof path === "number" || path instanceof Dir) {
+  if (isFdLike(path)) {
     if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
     if (o.followSymlinks === false) throw fdAndFollow("stat");
     const fd = toFd(path, "stat");
@@ -119,7 +119,7 @@ export function stat(
   // still arrive as rejections.
   try {
     const o = toOptions(options, "stat");
-    if (typeof path === "number" || path instanceof Dir) {
+    if (isFdLike(path)) {
       if (o.dirFd !== undefined && o.dirFd !== null) throw dirFdAndFd("stat");
       if (o.followSymlinks === false) throw fdAndFollow("stat");
       toFd(path, "stat");

@@ -9,6 +9,7 @@
  * @module
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
+import type { FileConstants } from "./_file_posix.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
 export const NOT_UTF8 = -0x1_0000;
@@ -148,6 +149,8 @@ export interface Backend {
    * and `..`) or `-errno`.
    */
   readDirChunk?(fd: number, out: DirChunk): number;
+  /** The file primitives behind `open()` and `File`, where this backend has them. */
+  readonly file?: FilePrimitives;
   /**
    * Tests only: hide (`on: false`) or restore an optional primitive by name,
    * as if the platform lacked it. Returns false when there is no such
@@ -189,11 +192,91 @@ export type AsyncPrimitive =
  * resolving to what the sync primitive returns. A missing twin means the
  * operation runs the sync primitive instead.
  */
-export type AsyncBackend = {
-  [K in AsyncPrimitive]?: Backend[K] extends
-    ((...args: infer A) => infer R) | undefined ? (...args: A) => Promise<R>
-    : never;
-};
+export type AsyncBackend =
+  & {
+    [K in AsyncPrimitive]?: Backend[K] extends
+      ((...args: infer A) => infer R) | undefined ? (...args: A) => Promise<R>
+      : never;
+  }
+  & {
+    /** The async file primitives. */
+    readonly file?: AsyncFilePrimitives;
+  };
+
+/**
+ * The primitives of an open file (`ffi/_file_posix.ts`). Every call returns
+ * its result or a negative error code; none throws.
+ */
+export interface FilePrimitives {
+  /** The platform's `O_*` and related constants. */
+  readonly constants: FileConstants;
+  /** `openat` with flags and a creation mode; the descriptor or `-errno`. */
+  openAt(dirfd: number, path: string, flags: number, mode: number): number;
+  /** `read`; bytes read (0 at the end) or `-errno`. */
+  read(fd: number, buf: Uint8Array): number;
+  /** `write`; bytes written or `-errno`. */
+  write(fd: number, buf: Uint8Array): number;
+  /** `pread` at `pos`; bytes read or `-errno`. */
+  pread(fd: number, buf: Uint8Array, pos: number | bigint): number;
+  /** `pwrite` at `pos`; bytes written or `-errno`. */
+  pwrite(fd: number, buf: Uint8Array, pos: number | bigint): number;
+  /** `lseek`; the new position or `-errno` (a negative number). */
+  seek(fd: number, offset: bigint, whence: number): bigint | number;
+  /** `fsync` (`F_FULLFSYNC` on macOS); 0 or `-errno`. */
+  sync(fd: number): number;
+  /** `fdatasync` (`F_FULLFSYNC` on macOS); 0 or `-errno`. */
+  syncData(fd: number): number;
+  /** `flock`, waiting when `wait`; 0 or `-errno` (`-EWOULDBLOCK` when held). */
+  lock?(fd: number, exclusive: boolean, wait: boolean): number;
+  /** `flock(LOCK_UN)`; 0 or `-errno`. */
+  unlock?(fd: number): number;
+  /** `isatty`. */
+  isTerminal(fd: number): boolean;
+  /** `tcgetattr` into a new buffer, or `-errno`. */
+  getTermios?(fd: number): Uint8Array | number;
+  /** `tcsetattr(TCSADRAIN)`; 0 or `-errno`. */
+  setTermios?(fd: number, termios: Uint8Array): number;
+  /** `fstat`; a result or `-errno`. */
+  fstat(fd: number): StatResult | number;
+}
+
+/** The pool twins of {@linkcode FilePrimitives}, plus whole-file requests. */
+export interface AsyncFilePrimitives {
+  openAt(
+    dirfd: number,
+    path: string,
+    flags: number,
+    mode: number,
+  ): Promise<number>;
+  read(fd: number, buf: Uint8Array): Promise<number>;
+  write(fd: number, buf: Uint8Array): Promise<number>;
+  pread(fd: number, buf: Uint8Array, pos: number): Promise<number>;
+  pwrite(fd: number, buf: Uint8Array, pos: number): Promise<number>;
+  sync(fd: number): Promise<number>;
+  syncData(fd: number): Promise<number>;
+  lock?(fd: number, exclusive: boolean, wait: boolean): Promise<number>;
+  unlock?(fd: number): Promise<number>;
+  /**
+   * Opens and reads up to `cap` bytes in one request: `-errno`, or the bytes
+   * and `fd` -1 (read to the end, closed) or the open descriptor to go on
+   * reading from.
+   */
+  readSmall(
+    dirfd: number,
+    path: string,
+    flags: number,
+    cap: number,
+  ): Promise<{ fd: number; data: Uint8Array } | number>;
+  /** Opens, writes all of `data`, `fchmod`s when `chmod`, closes: 0 or `-errno`. */
+  writeSmall(
+    dirfd: number,
+    path: string,
+    flags: number,
+    mode: number,
+    data: Uint8Array,
+    chmod: boolean,
+  ): Promise<number>;
+}
 
 /** The kind of a directory entry in a {@linkcode DirChunk}. */
 export const KIND = {

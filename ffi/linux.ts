@@ -29,6 +29,12 @@ import {
 import type { Backend } from "./_types.ts";
 import { strBytes } from "./_pool.ts";
 import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
+import {
+  attachFile,
+  fileSymbols,
+  fileTasks,
+  linuxFileConstants,
+} from "./_file_posix.ts";
 
 /** The C library every glibc system has. */
 export const LIBC = "libc.so.6";
@@ -36,6 +42,8 @@ export const LIBC = "libc.so.6";
 /** libc symbols for Linux; optional ones may be missing on older glibc. */
 export const LINUX_SYMBOLS = {
   ...POSIX_SYMBOLS,
+  // File primitives hook (1/2): open/read/write/… rows of `_file_posix.ts`.
+  ...fileSymbols("linux"),
   __errno_location: { parameters: [], result: "pointer" },
   statx: {
     parameters: ["i32", "buffer", "i32", "u32", "buffer"],
@@ -532,6 +540,7 @@ export function openLinux(): Backend | null {
       path: LIBC,
       symbols: LINUX_SYMBOLS,
       errno: { kind: "pointer", sym: "__errno_location" },
+      tasks: fileTasks("__errno_location"),
     },
     { symbols: s, errno, direct: openDirect() },
     c,
@@ -571,5 +580,17 @@ export function openLinux(): Backend | null {
       });
     };
   }
-  return Object.assign(backend, { async });
+  Object.assign(backend, { async });
+  // File primitives hook (2/2): `file` and `async.file` over the same libc.
+  attachFile(
+    backend,
+    s as unknown as Record<string, (...a: any[]) => any>,
+    linuxFileConstants(),
+    errno,
+    path,
+    LIBC,
+    async.pool,
+    { symbols: s, errno },
+  );
+  return backend;
 }
