@@ -740,28 +740,36 @@ export function attachFile(
   const file = fileSync(s, c, errno, path, (fd) => b.fstat(fd));
   (b as { file?: FilePrimitives }).file = file;
   if (getPool === null || local === null || b.async === undefined) return;
-  const blocking: {
-    openat?: (...a: any[]) => Promise<number>;
-    flock?: (...a: any[]) => Promise<number>;
-  } = {};
-  if (lib !== null) {
-    try {
-      const syms = fileSymbols();
-      const nb = Deno.dlopen(
-        lib,
-        {
-          openat: { ...syms.openat_mode, nonblocking: true },
-          flock: { ...syms.flock, nonblocking: true },
-        } as const,
-      );
-      blocking.openat = nb.symbols.openat as (...a: any[]) => Promise<number>;
-      if (nb.symbols.flock !== null) {
-        blocking.flock = nb.symbols.flock as (...a: any[]) => Promise<number>;
+  // The nonblocking bindings open on first use (never in tests that only
+  // build a backend), once.
+  let nb: Deno.DynamicLibrary<Deno.ForeignLibraryInterface> | null | undefined;
+  const bind = (k: "openat" | "flock") => {
+    if (nb === undefined) {
+      nb = null;
+      if (lib !== null) {
+        try {
+          const syms = fileSymbols();
+          nb = Deno.dlopen(lib, {
+            openat: { ...syms.openat_mode, nonblocking: true },
+            flock: { ...syms.flock, nonblocking: true },
+          });
+        } catch {
+          // No nonblocking bindings: open and lock run on the pool.
+        }
       }
-    } catch {
-      // No nonblocking bindings: open and lock run on the pool.
     }
-  }
+    return (nb?.symbols[k] ?? undefined) as
+      | ((...a: any[]) => Promise<number>)
+      | undefined;
+  };
+  const blocking = {
+    get openat() {
+      return bind("openat");
+    },
+    get flock() {
+      return bind("flock");
+    },
+  };
   (b.async as { file?: AsyncFilePrimitives }).file = fileAsync(
     getPool,
     local,

@@ -48,6 +48,12 @@ import {
   strBytes,
 } from "./_pool.ts";
 import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
+import {
+  attachFile,
+  DARWIN_FILE_CONSTANTS,
+  fileSymbols,
+  fileTasks,
+} from "./_file_posix.ts";
 
 /** The system library every macOS process has (libc is part of it). */
 export const LIBSYSTEM = "/usr/lib/libSystem.B.dylib";
@@ -66,6 +72,9 @@ export function darwinSymbols(arch: string = Deno.build.arch) {
   const sfx = inode64Suffix(arch);
   return {
     ...POSIX_SYMBOLS,
+    // File primitives hook (1/2): open/read/write/… rows of `_file_posix.ts`
+    // (openat's variadic mode padded onto the stack on arm64).
+    ...fileSymbols("darwin", arch),
     // int *__error(void): the calling thread's errno (<sys/errno.h>).
     __error: { parameters: [], result: "pointer" },
     // int fstatat(int, const char *, struct stat *, int) __DARWIN_INODE64
@@ -730,10 +739,28 @@ export function darwinBackend(
       return closeFd(fd);
     };
   }
-  if (poolLib === null) return backend;
-  const lib = readDirChunk === undefined ? poolLib : {
+  if (poolLib === null) {
+    // File primitives hook (2/2), sync only (stand-in functions in tests).
+    attachFile(
+      backend,
+      fileSyms(s),
+      DARWIN_FILE_CONSTANTS,
+      errno,
+      path,
+      null,
+      null,
+      null,
+    );
+    return backend;
+  }
+  // File primitives hook (3/3): the file tasks join the pool's.
+  const lib = {
     ...poolLib,
-    tasks: { ...poolLib.tasks, darwinReadChunk },
+    tasks: {
+      ...poolLib.tasks,
+      ...(readDirChunk === undefined ? {} : { darwinReadChunk }),
+      ...fileTasks("__error"),
+    },
   };
   const async = posixAsync(
     lib,
@@ -779,7 +806,24 @@ export function darwinBackend(
       });
     };
   }
-  return Object.assign(backend, { async });
+  Object.assign(backend, { async });
+  // File primitives hook (2/2): `file` and `async.file` over libSystem.
+  attachFile(
+    backend,
+    fileSyms(s),
+    DARWIN_FILE_CONSTANTS,
+    errno,
+    path,
+    poolLib.path,
+    async.pool,
+    { symbols: s, errno },
+  );
+  return backend;
+}
+
+/** The bound symbols as `attachFile` takes them. */
+function fileSyms(s: DarwinLibrary): Record<string, (...a: any[]) => any> {
+  return s as unknown as Record<string, (...a: any[]) => any>;
 }
 
 /** Opens libSystem and builds the macOS backend, or returns null if it cannot. */
