@@ -65,6 +65,20 @@ export {
   openSync,
 } from "./open.ts";
 export { File, type FromFdOptions } from "./file.ts";
+export {
+  readFile,
+  type ReadFileOptions,
+  readFileSync,
+  readTextFile,
+  readTextFileSync,
+} from "./read_file.ts";
+export {
+  writeFile,
+  type WriteFileOptions,
+  writeFileSync,
+  writeTextFile,
+  writeTextFileSync,
+} from "./write_file.ts";
 export { stat, type StatOptions, statSync } from "./stat.ts";
 export { lstat, type LstatOptions, lstatSync } from "./lstat.ts";
 export { symlink, type SymlinkOptions, symlinkSync } from "./symlink.ts";
