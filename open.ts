@@ -179,8 +179,12 @@ export function openFlags(
   }
   const denoKeyGiven = DENO_KEYS.some((k) => v[k] !== undefined) ||
     rawMode !== undefined;
-  // Options that carry only dirfd's own keys read, as `open(path)` does.
-  if (!denoKeyGiven) v.read = true;
+  // Options that carry only dirfd's own keys read, as `open(path)` does
+  // (`{}` itself is Deno's error).
+  if (
+    !denoKeyGiven &&
+    (o.dirFd != null || o.followSymlinks !== undefined || extra !== undefined)
+  ) v.read = true;
   if (!DENO_KEYS.some((k) => v[k] === true)) {
     throw new Error("'options' requires at least one option to be true");
   }
@@ -224,12 +228,15 @@ export function openFlags(
   return { flags: flags | more, mode };
 }
 
+/** What `open(path)` without options means: Deno's default, `{ read: true }`. */
+const NO_OPTIONS: Partial<OpenOptions> = Object.freeze({ read: true });
+
 function check(
   path: PathLike,
   options: OpenOptions | undefined,
   fn: string,
 ): OpenRequest {
-  const o = toOptions(options, fn);
+  const o = options === undefined ? NO_OPTIONS : toOptions(options, fn);
   const p = toPath(path, fn);
   const given = o.dirFd;
   const dirFd = toDirFd(given, fn);
