@@ -265,6 +265,19 @@ export class File implements Deno.FsFile, AsyncDisposable {
     }
   }
 
+  /** `read` into a buffer only the stream holds: no copy through the pool. */
+  #readOwned(view: Uint8Array): Promise<number | null> {
+    const { b, f } = prims("read");
+    const a = b.async?.file;
+    return this.#pinned(
+      "read",
+      (fd) => a?.readDirect(fd, view) ?? f.read(fd, view),
+    ).then((r) => {
+      if (r < 0) throw fileError(b, r, "read");
+      return r === 0 && view.length > 0 ? null : r;
+    });
+  }
+
   /**
    * Reads up to `p.byteLength` bytes at `position` (`pread`) without moving
    * the file position.
@@ -743,7 +756,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
         const v = req.view!;
         const view = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
         try {
-          const n = await this.read(view);
+          const n = await this.#readOwned(view);
           if (n === null) {
             this.#tryClose();
             controller.close();

@@ -542,6 +542,7 @@ export function fileAsync(
   blocking: {
     openat?: (...a: any[]) => Promise<number>;
     flock?: (...a: any[]) => Promise<number>;
+    read?: (...a: any[]) => Promise<number | bigint>;
   },
   os: string = Deno.build.os,
   arch: string = Deno.build.arch,
@@ -587,6 +588,15 @@ export function fileAsync(
         if (r.ret < 0) return -r.errno;
         buf.set(r.u8.subarray(at, at + r.ret));
         return r.ret;
+      });
+    },
+    readDirect(fd, buf) {
+      const nb = blocking.read;
+      if (nb === undefined) return a.read(fd, buf);
+      return nb(fd, buf, buf.length).then((r) => {
+        // A failed read consumed nothing: repeat it where errno is kept.
+        const n = num(r);
+        return n >= 0 && buf.length > 0 ? n : a.read(fd, buf);
       });
     },
     pread(fd, buf, pos) {
@@ -743,7 +753,7 @@ export function attachFile(
   // The nonblocking bindings open on first use (never in tests that only
   // build a backend), once.
   let nb: Deno.DynamicLibrary<Deno.ForeignLibraryInterface> | null | undefined;
-  const bind = (k: "openat" | "flock") => {
+  const bind = (k: "openat" | "flock" | "read") => {
     if (nb === undefined) {
       nb = null;
       if (lib !== null) {
@@ -752,6 +762,7 @@ export function attachFile(
           nb = Deno.dlopen(lib, {
             openat: { ...syms.openat_mode, nonblocking: true },
             flock: { ...syms.flock, nonblocking: true },
+            read: { ...syms.read, nonblocking: true },
           });
         } catch {
           // No nonblocking bindings: open and lock run on the pool.
@@ -759,7 +770,7 @@ export function attachFile(
       }
     }
     return (nb?.symbols[k] ?? undefined) as
-      | ((...a: any[]) => Promise<number>)
+      | ((...a: any[]) => Promise<any>)
       | undefined;
   };
   const blocking = {
@@ -768,6 +779,9 @@ export function attachFile(
     },
     get flock() {
       return bind("flock");
+    },
+    get read() {
+      return bind("read");
     },
   };
   (b.async as { file?: AsyncFilePrimitives }).file = fileAsync(

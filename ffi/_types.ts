@@ -249,6 +249,12 @@ export interface AsyncFilePrimitives {
     mode: number,
   ): Promise<number>;
   read(fd: number, buf: Uint8Array): Promise<number>;
+  /**
+   * `read` straight into `buf` on Deno's blocking threads (no copy). Only
+   * for buffers the caller owns and keeps attached until it settles (the
+   * `readable` stream's own chunks).
+   */
+  readDirect(fd: number, buf: Uint8Array): Promise<number>;
   write(fd: number, buf: Uint8Array): Promise<number>;
   pread(fd: number, buf: Uint8Array, pos: number): Promise<number>;
   pwrite(fd: number, buf: Uint8Array, pos: number): Promise<number>;
