@@ -80,13 +80,13 @@ function toAccessMode(mode: unknown): number {
  * @example Check a file relative to an open directory
  * ```ts
  * import { accessSync, F_OK, openDirSync, W_OK } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/f`, "");
  * using dir = openDirSync(root);
- * assert.equal(accessSync("f", W_OK, { dirFd: dir }), true);
- * assert.equal(accessSync("missing", F_OK, { dirFd: dir }), false);
+ * assertEquals(accessSync("f", W_OK, { dirFd: dir }), true);
+ * assertEquals(accessSync("missing", F_OK, { dirFd: dir }), false);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -150,12 +150,12 @@ function checkFallback(m: number, effectiveIds: boolean): void {
  * @example A dangling symlink exists only when not followed
  * ```ts
  * import { access, F_OK } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.symlinkSync("nowhere", `${root}/link`);
- * assert.equal(await access(`${root}/link`, F_OK), false);
- * assert.equal(
+ * assertEquals(await access(`${root}/link`, F_OK), false);
+ * assertEquals(
  *   await access(`${root}/link`, F_OK, { followSymlinks: false }),
  *   true,
  * );

@@ -16,7 +16,7 @@ export type { AuditHook };
  * @example Log every symlink a program creates
  * ```ts
  * import { addAuditHook, symlinkSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const seen: unknown[] = [];
  * addAuditHook((event, args) => {
@@ -24,7 +24,7 @@ export type { AuditHook };
  * });
  * const root = Deno.makeTempDirSync();
  * symlinkSync("t", `${root}/l`);
- * assert.deepEqual(seen, [["t", `${root}/l`, -1]]);
+ * assertEquals(seen, [["t", `${root}/l`, -1]]);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

@@ -23,13 +23,13 @@ import { notSupported, systemError } from "./_errors.ts";
  * @example Change into an open directory
  * ```ts
  * import { chdir, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const before = Deno.cwd();
  * const root = Deno.realPathSync(Deno.makeTempDirSync());
  * using dir = openDirSync(root);
  * chdir(dir);
- * assert.equal(Deno.cwd(), root);
+ * assertEquals(Deno.cwd(), root);
  * chdir(before);
  * Deno.removeSync(root);
  * ```

@@ -59,13 +59,13 @@ export interface ChmodOptions {
  * @example Make a file private through an open directory
  * ```ts
  * import { chmodSync, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/secret`, "s");
  * using dir = openDirSync(root);
  * chmodSync("secret", 0o600, { dirFd: dir });
- * assert.equal(Deno.statSync(`${root}/secret`).mode! & 0o777, 0o600);
+ * assertEquals(Deno.statSync(`${root}/secret`).mode! & 0o777, 0o600);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -148,12 +148,12 @@ function check(
  * @example Change the mode of an open directory
  * ```ts
  * import { chmod, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * using dir = openDirSync(root);
  * await chmod(dir, 0o750);
- * assert.equal(Deno.statSync(root).mode! & 0o777, 0o750);
+ * assertEquals(Deno.statSync(root).mode! & 0o777, 0o750);
  * Deno.removeSync(root);
  * ```
  */

@@ -57,14 +57,14 @@ export interface ChownOptions {
  * @example Keep the owner, set the group to the current one
  * ```ts
  * import { chownSync, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/f`, "");
  * const { uid, gid } = Deno.statSync(`${root}/f`);
  * using dir = openDirSync(root);
  * chownSync("f", -1, gid!, { dirFd: dir });
- * assert.equal(Deno.statSync(`${root}/f`).uid, uid);
+ * assertEquals(Deno.statSync(`${root}/f`).uid, uid);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

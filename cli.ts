@@ -27,6 +27,7 @@ import {
   chdir,
   lstatSync,
   openDirSync,
+  openRootSync,
   readLinkSync,
   statSync,
   supportsDirFd,
@@ -247,7 +248,29 @@ function tour(_f: Flags, _args: string[], out: Out): number {
     out(`   supportsFd.has(chdir) = ${supportsFd.has(chdir)}`);
     caps({}, [], (l) => out(`   ${l}`));
 
-    out(`\n5. Stat throughput against Deno.lstatSync:`);
+    out(`\n5. A Root: names resolved beneath a directory, or refused.`);
+    Deno.symlinkSync("../../..", `${root}/renamed/src/up`);
+    using site = openRootSync(`${root}/renamed`);
+    out(`   openRootSync("${root}/renamed") -> Root`);
+    out(
+      `   root.realPathSync("src/../src/./main.ts") = ${
+        JSON.stringify(site.realPathSync("src/../src/./main.ts"))
+      }`,
+    );
+    for (const name of ["../../etc/passwd", "src/up/etc/passwd", "/etc"]) {
+      try {
+        site.statSync(name);
+        out(`   root.statSync(${JSON.stringify(name)}) was NOT refused`);
+      } catch (e) {
+        out(
+          `   root.statSync(${JSON.stringify(name)}) -> ${(e as Error).name}: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    }
+
+    out(`\n6. Stat throughput against Deno.lstatSync:`);
     Deno.writeTextFileSync(`${root}/file.txt`, "x");
     throughput(root, 100_000, (l) => out(` ${l}`));
   } finally {

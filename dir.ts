@@ -9,6 +9,8 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 });
 
 const token = Symbol("dirfd.Dir");
+/** Internal: the constructor key of `Dir` and of its subclass `Root`. */
+export const dirToken: symbol = token;
 
 /** Internal: pins the descriptor for an operation in flight; returns it. */
 export const acquire: unique symbol = Symbol("dirfd.Dir.acquire");

@@ -58,7 +58,7 @@ export interface LinkOptions {
  * @example Link a file into another open directory
  * ```ts
  * import { linkSync, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${root}/backup`);
@@ -66,7 +66,7 @@ export interface LinkOptions {
  * using here = openDirSync(root);
  * using backup = openDirSync(`${root}/backup`);
  * linkSync("data", "data", { srcDirFd: here, dstDirFd: backup });
- * assert.equal(Deno.statSync(`${root}/data`).nlink, 2);
+ * assertEquals(Deno.statSync(`${root}/data`).nlink, 2);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -143,12 +143,12 @@ function check(
  * @example Hard-link a symlink itself
  * ```ts
  * import { link } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.symlinkSync("elsewhere", `${root}/sym`);
  * await link(`${root}/sym`, `${root}/sym2`, { followSymlinks: false });
- * assert.equal(Deno.readLinkSync(`${root}/sym2`), "elsewhere");
+ * assertEquals(Deno.readLinkSync(`${root}/sym2`), "elsewhere");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

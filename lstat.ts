@@ -37,11 +37,11 @@ export interface LstatOptions {
  * @example Describe a dangling symlink
  * ```ts
  * import { lstatSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.symlinkSync("nowhere", `${root}/link`);
- * assert.ok(lstatSync(`${root}/link`).isSymlink);
+ * assert(lstatSync(`${root}/link`).isSymlink);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -66,10 +66,10 @@ export function lstatSync(path: PathLike, options?: LstatOptions): FileInfo {
  * @example Describe a directory entry
  * ```ts
  * import { lstat } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const info = await lstat(Deno.cwd());
- * assert.ok(info.isDirectory);
+ * assert(info.isDirectory);
  * ```
  */
 export async function lstat(

@@ -47,12 +47,12 @@ export interface MkdirOptions {
  * @example Create a directory inside an open directory
  * ```ts
  * import { mkdirSync, openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * using dir = openDirSync(root);
  * mkdirSync("sub", { dirFd: dir, mode: 0o700 });
- * assert.ok(Deno.statSync(`${root}/sub`).isDirectory);
+ * assert(Deno.statSync(`${root}/sub`).isDirectory);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -89,11 +89,11 @@ function check(path: PathLike, options: MkdirOptions | undefined) {
  * @example Create a private directory
  * ```ts
  * import { mkdir } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * await mkdir(`${root}/private`, { mode: 0o700 });
- * assert.equal(Deno.statSync(`${root}/private`).mode! & 0o077, 0);
+ * assertEquals(Deno.statSync(`${root}/private`).mode! & 0o077, 0);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

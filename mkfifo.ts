@@ -46,13 +46,13 @@ export interface MkfifoOptions {
  * @example Create a FIFO inside an open directory
  * ```ts
  * import { mkfifoSync, openDirSync, supportsDirFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * if (supportsDirFd.has(mkfifoSync)) {
  *   using dir = openDirSync(root);
  *   mkfifoSync("pipe", { dirFd: dir, mode: 0o600 });
- *   assert.ok(Deno.statSync(`${root}/pipe`).isFifo);
+ *   assert(Deno.statSync(`${root}/pipe`).isFifo);
  * }
  * Deno.removeSync(root, { recursive: true });
  * ```
@@ -92,12 +92,12 @@ function check(path: PathLike, options: MkfifoOptions | undefined) {
  * @example Create a FIFO by path
  * ```ts
  * import { mkfifo, supportsDirFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * if (supportsDirFd.has(mkfifo)) {
  *   await mkfifo(`${root}/pipe`);
- *   assert.ok(Deno.lstatSync(`${root}/pipe`).isFifo);
+ *   assert(Deno.lstatSync(`${root}/pipe`).isFifo);
  * }
  * Deno.removeSync(root, { recursive: true });
  * ```

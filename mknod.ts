@@ -55,14 +55,14 @@ export interface MknodOptions {
  * @example Create a FIFO with mknod
  * ```ts
  * import { mknodSync, openDirSync, supportsDirFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const S_IFIFO = 0o010000;
  * const root = Deno.makeTempDirSync();
  * if (supportsDirFd.has(mknodSync)) {
  *   using dir = openDirSync(root);
  *   mknodSync("pipe", { dirFd: dir, mode: S_IFIFO | 0o644 });
- *   assert.ok(Deno.statSync(`${root}/pipe`).isFifo);
+ *   assert(Deno.statSync(`${root}/pipe`).isFifo);
  * }
  * Deno.removeSync(root, { recursive: true });
  * ```
@@ -105,14 +105,14 @@ function check(path: PathLike, options: MknodOptions | undefined) {
  * @example Create an empty regular file
  * ```ts
  * import { mknod, supportsDirFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert, assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * if (supportsDirFd.has(mknod)) {
  *   await mknod(`${root}/empty`);
  *   const info = Deno.statSync(`${root}/empty`);
- *   assert.ok(info.isFile);
- *   assert.equal(info.size, 0);
+ *   assert(info.isFile);
+ *   assertEquals(info.size, 0);
  * }
  * Deno.removeSync(root, { recursive: true });
  * ```

@@ -15,13 +15,13 @@
  * @example Stat files relative to a directory that cannot be swapped away
  * ```ts
  * import { openDirSync, statSync, supportsDirFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/data.txt`, "42");
  * if (supportsDirFd.has(statSync)) {
  *   using dir = openDirSync(root, { followSymlinks: false });
- *   assert.equal(statSync("data.txt", { dirFd: dir }).size, 2);
+ *   assertEquals(statSync("data.txt", { dirFd: dir }).size, 2);
  * }
  * Deno.removeSync(root, { recursive: true });
  * ```
@@ -107,5 +107,18 @@ export { mknod, type MknodOptions, mknodSync } from "./mknod.ts";
 export { statvfs, statvfsSync } from "./statvfs.ts";
 export { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
 export { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
+export {
+  openRoot,
+  type OpenRootOptions,
+  openRootSync,
+  PathEscapesError,
+  Root,
+  type RootFollowOptions,
+  type RootMkdirOptions,
+  type RootRemoveOptions,
+  type RootSymlinkOptions,
+  type RootWalkOptions,
+  type SymlinkPolicy,
+} from "./root.ts";
 export { addAuditHook, type AuditHook } from "./audit.ts";
 export { supportsDirFd, supportsFd, supportsFollowSymlinks } from "./_caps.ts";

@@ -48,12 +48,12 @@ export interface OpenDirOptions {
  * @example Open a directory for the length of a block
  * ```ts
  * import { openDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * {
  *   using dir = openDirSync(root);
- *   assert.ok(dir.fd >= 0);
+ *   assert(dir.fd >= 0);
  * }
  * Deno.removeSync(root);
  * ```
@@ -97,10 +97,10 @@ function check(path: PathLike, options: OpenDirOptions | undefined) {
  * @example Open a directory with `await using`
  * ```ts
  * import { openDir } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * await using dir = await openDir(Deno.cwd());
- * assert.equal(dir.closed, false);
+ * assertEquals(dir.closed, false);
  * ```
  */
 export async function openDir(

@@ -213,7 +213,7 @@ async function* denoEntriesAsync(
  * @example List a directory
  * ```ts
  * import { readDirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/a.txt`, "");
@@ -221,7 +221,7 @@ async function* denoEntriesAsync(
  * const names = [...readDirSync(root)].map((e) =>
  *   `${e.name}${e.isDirectory ? "/" : ""}`
  * );
- * assert.deepEqual(names.sort(), ["a.txt", "sub/"]);
+ * assertEquals(names.sort(), ["a.txt", "sub/"]);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -258,15 +258,15 @@ export function readDirSync(
  * @example List a directory through an open descriptor
  * ```ts
  * import { openDirSync, readDir } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/note.md`, "");
  * using dir = openDirSync(root);
  * const names: string[] = [];
  * for await (const entry of readDir(dir)) names.push(entry.name);
- * assert.deepEqual(names, ["note.md"]);
- * assert.equal(dir.closed, false); // the caller's descriptor stays open
+ * assertEquals(names, ["note.md"]);
+ * assertEquals(dir.closed, false); // the caller's descriptor stays open
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

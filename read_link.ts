@@ -40,12 +40,12 @@ export interface ReadLinkOptions {
  * @example Read a link relative to a directory
  * ```ts
  * import { openDirSync, readLinkSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.symlinkSync("a b/../c", `${root}/l`);
  * using dir = openDirSync(root);
- * assert.equal(readLinkSync("l", { dirFd: dir }), "a b/../c");
+ * assertEquals(readLinkSync("l", { dirFd: dir }), "a b/../c");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -93,11 +93,11 @@ function result(b: Backend, r: string | number, p: string): string {
  * @example Read a link
  * ```ts
  * import { readLink } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.symlinkSync("/", `${root}/l`);
- * assert.equal(await readLink(`${root}/l`), "/");
+ * assertEquals(await readLink(`${root}/l`), "/");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

@@ -50,7 +50,7 @@ export interface RenameOptions {
  * @example Move a file between two open directories
  * ```ts
  * import { openDirSync, renameSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${root}/in`);
@@ -59,7 +59,7 @@ export interface RenameOptions {
  * using from = openDirSync(`${root}/in`);
  * using to = openDirSync(`${root}/out`);
  * renameSync("job", "job.done", { srcDirFd: from, dstDirFd: to });
- * assert.equal(Deno.readTextFileSync(`${root}/out/job.done`), "1");
+ * assertEquals(Deno.readTextFileSync(`${root}/out/job.done`), "1");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -121,13 +121,13 @@ function check(
  * @example Replace a file atomically
  * ```ts
  * import { rename } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/config`, "old");
  * Deno.writeTextFileSync(`${root}/config.tmp`, "new");
  * await rename(`${root}/config.tmp`, `${root}/config`);
- * assert.equal(Deno.readTextFileSync(`${root}/config`), "new");
+ * assertEquals(Deno.readTextFileSync(`${root}/config`), "new");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

@@ -35,13 +35,13 @@ export interface RmdirOptions {
  * @example Remove an empty directory inside an open directory
  * ```ts
  * import { openDirSync, rmdirSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${root}/empty`);
  * using dir = openDirSync(root);
  * rmdirSync("empty", { dirFd: dir });
- * assert.deepEqual([...Deno.readDirSync(root)], []);
+ * assertEquals([...Deno.readDirSync(root)], []);
  * Deno.removeSync(root);
  * ```
  */
@@ -62,12 +62,13 @@ export function rmdirSync(path: PathLike, options?: RmdirOptions): void {
  *
  * @example A non-empty directory stays
  * ```ts
- * import { rmdir } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { rmdir, type SystemError } from "@dirfd/dirfd";
+ * import { assertEquals, assertRejects } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/f`, "");
- * await assert.rejects(rmdir(root), { code: "ENOTEMPTY" });
+ * const e = await assertRejects(() => rmdir(root), Error);
+ * assertEquals((e as SystemError).code, "ENOTEMPTY");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

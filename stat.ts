@@ -54,14 +54,14 @@ export interface StatOptions {
  * @example Describe a file relative to an open directory
  * ```ts
  * import { openDirSync, statSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/a.txt`, "hello");
  * using dir = openDirSync(root);
  * const info = statSync("a.txt", { dirFd: dir });
- * assert.equal(info.size, 5);
- * assert.equal(typeof info.mtimeNs, "bigint");
+ * assertEquals(info.size, 5);
+ * assertEquals(typeof info.mtimeNs, "bigint");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -102,12 +102,12 @@ export function statSync(
  * @example Describe a symlink itself
  * ```ts
  * import { stat } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.symlinkSync("missing", `${root}/link`);
  * const info = await stat(`${root}/link`, { followSymlinks: false });
- * assert.ok(info.isSymlink);
+ * assert(info.isSymlink);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

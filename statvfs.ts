@@ -25,12 +25,12 @@ import type { StatvfsResult } from "./_file_info.ts";
  * @example Free space under a directory
  * ```ts
  * import { statvfsSync, supportsFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assert } from "@std/assert";
  *
  * if (supportsFd.has(statvfsSync)) {
  *   const s = statvfsSync(Deno.cwd());
  *   const freeBytes = s.bavail * s.frsize;
- *   assert.ok(freeBytes >= 0 && s.bavail <= s.blocks);
+ *   assert(freeBytes >= 0 && s.bavail <= s.blocks);
  * }
  * ```
  */
@@ -76,12 +76,12 @@ function check(
  * @example Statistics through an open directory
  * ```ts
  * import { openDirSync, statvfs, statvfsSync, supportsFd } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * if (supportsFd.has(statvfs)) {
  *   using dir = openDirSync(Deno.cwd());
  *   const s = await statvfs(dir);
- *   assert.equal(s.fsid, statvfsSync(Deno.cwd()).fsid);
+ *   assertEquals(s.fsid, statvfsSync(Deno.cwd()).fsid);
  * }
  * ```
  */

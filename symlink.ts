@@ -57,12 +57,12 @@ function checkTargetIsDirectory(value: unknown): void {
  * @example Create a link next to its target
  * ```ts
  * import { openDirSync, readLinkSync, symlinkSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * using dir = openDirSync(root);
  * symlinkSync("target.txt", "link", { dirFd: dir });
- * assert.equal(readLinkSync("link", { dirFd: dir }), "target.txt");
+ * assertEquals(readLinkSync("link", { dirFd: dir }), "target.txt");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -151,11 +151,11 @@ function check(
  * @example Create a dangling link
  * ```ts
  * import { readLink, symlink } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * await symlink("../not/there", `${root}/link`);
- * assert.equal(await readLink(`${root}/link`), "../not/there");
+ * assertEquals(await readLink(`${root}/link`), "../not/there");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

@@ -35,12 +35,12 @@ import { withFd } from "./_dispatch.ts";
  * @example Cut a file down
  * ```ts
  * import { truncateSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/log`, "hello world");
  * truncateSync(`${root}/log`, 5);
- * assert.equal(Deno.readTextFileSync(`${root}/log`), "hello");
+ * assertEquals(Deno.readTextFileSync(`${root}/log`), "hello");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -95,12 +95,12 @@ function check(
  * @example Extend a file with zeros
  * ```ts
  * import { truncate } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/f`, "");
  * await truncate(`${root}/f`, 4n);
- * assert.deepEqual(Deno.readFileSync(`${root}/f`), new Uint8Array(4));
+ * assertEquals(Deno.readFileSync(`${root}/f`), new Uint8Array(4));
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

@@ -33,13 +33,13 @@ export interface UnlinkOptions {
  * @example Remove a file inside an open directory
  * ```ts
  * import { openDirSync, unlinkSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/old.txt`, "bye");
  * using dir = openDirSync(root);
  * unlinkSync("old.txt", { dirFd: dir });
- * assert.deepEqual([...Deno.readDirSync(root)], []);
+ * assertEquals([...Deno.readDirSync(root)], []);
  * Deno.removeSync(root);
  * ```
  */
@@ -61,13 +61,13 @@ export function unlinkSync(path: PathLike, options?: UnlinkOptions): void {
  * @example Remove a symlink, not its target
  * ```ts
  * import { unlink } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/target`, "kept");
  * Deno.symlinkSync("target", `${root}/link`);
  * await unlink(`${root}/link`);
- * assert.equal(Deno.readTextFileSync(`${root}/target`), "kept");
+ * assertEquals(Deno.readTextFileSync(`${root}/target`), "kept");
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

@@ -50,7 +50,7 @@ function toTimes(atime: unknown, mtime: unknown): UtimeTimes | null {
 }
 
 /** Python's `times` and `ns` audit arguments for what the caller passed. */
-function auditTimes(
+export function auditTimes(
   atime: TimeLike | null,
   mtime: TimeLike | null,
   t: UtimeTimes | null,
@@ -101,15 +101,15 @@ function auditTimes(
  * @example Set nanosecond-exact times through an open directory
  * ```ts
  * import { openDirSync, statSync, utimeSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${root}/f`, "");
  * using dir = openDirSync(root);
  * utimeSync("f", 1_000_000_000_123_456_789n, new Date(0), { dirFd: dir });
  * const info = statSync("f", { dirFd: dir });
- * assert.equal(info.atimeNs, 1_000_000_000_123_456_789n);
- * assert.equal(info.mtimeNs, 0n);
+ * assertEquals(info.atimeNs, 1_000_000_000_123_456_789n);
+ * assertEquals(info.mtimeNs, 0n);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -207,12 +207,12 @@ function check(
  * @example Date a symlink itself
  * ```ts
  * import { lstatSync, utime } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.symlinkSync("nowhere", `${root}/link`);
  * await utime(`${root}/link`, 0, 86400, { followSymlinks: false });
- * assert.equal(lstatSync(`${root}/link`).mtime?.getTime(), 86400_000);
+ * assertEquals(lstatSync(`${root}/link`).mtime?.getTime(), 86400_000);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

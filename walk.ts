@@ -446,7 +446,7 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
  * @example Find TypeScript files, stating each through its directory
  * ```ts
  * import { lstatSync, walkSync } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${root}/src`);
@@ -457,7 +457,7 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
  *   const info = lstatSync(entry.name, { dirFd: entry.dir });
  *   found.push(`${entry.path.slice(root.length)} ${info.size}`);
  * }
- * assert.deepEqual(found, ["/src/main.ts 11"]);
+ * assertEquals(found, ["/src/main.ts 11"]);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */
@@ -497,14 +497,14 @@ export function walkSync(
  * @example Count the files of a tree
  * ```ts
  * import { walk } from "@dirfd/dirfd";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const root = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${root}/a/b`, { recursive: true });
  * Deno.writeTextFileSync(`${root}/a/b/c.txt`, "");
  * let files = 0;
  * for await (const entry of walk(root)) if (entry.isFile) files++;
- * assert.equal(files, 1);
+ * assertEquals(files, 1);
  * Deno.removeSync(root, { recursive: true });
  * ```
  */

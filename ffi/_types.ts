@@ -10,6 +10,7 @@
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
 import type { FileConstants } from "./_file_posix.ts";
+import type { RootPlatform, RootReply } from "./_root_task.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
 export const NOT_UTF8 = -0x1_0000;
@@ -151,6 +152,15 @@ export interface Backend {
   readDirChunk?(fd: number, out: DirChunk): number;
   /** The file primitives behind `open()` and `File`, where this backend has them. */
   readonly file?: FilePrimitives;
+  /**
+   * Root's pool task (`ffi/_root_task.ts`): resolves a name beneath `root`
+   * and performs an operation, in one request off the main thread.
+   */
+  rootCall?(root: number, request: Uint8Array): Promise<RootReply>;
+  /** The platform facts a root request carries. */
+  readonly rootPlatform?: RootPlatform;
+  /** Decodes the raw stat buffer a root task leaves in its output. */
+  decodeStat?(raw: Uint8Array): StatResult;
   /**
    * Tests only: hide (`on: false`) or restore an optional primitive by name,
    * as if the platform lacked it. Returns false when there is no such

@@ -28,6 +28,7 @@ import {
 } from "./_posix.ts";
 import type { Backend } from "./_types.ts";
 import { strBytes } from "./_pool.ts";
+import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
 import {
   attachFile,
@@ -540,7 +541,7 @@ export function openLinux(): Backend | null {
       path: LIBC,
       symbols: LINUX_SYMBOLS,
       errno: { kind: "pointer", sym: "__errno_location" },
-      tasks: fileTasks("__errno_location"),
+      tasks: { ...ROOT_TASKS, ...fileTasks("__errno_location") },
     },
     { symbols: s, errno, direct: openDirect() },
     c,
@@ -580,6 +581,36 @@ export function openLinux(): Backend | null {
       });
     };
   }
+  const byName = Object.fromEntries(
+    Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)]),
+  );
+  attachRoot(backend, {
+    pool: () => async.pool(),
+    platform: () => {
+      const statx = active.via === "statx";
+      return {
+        statx,
+        // stx_mode (u16 @28) and stx_dev_major/minor (2 × u32 @136), or
+        // st_mode (u32) and st_dev (u64 @0) of the architecture's layout.
+        modeOffset: statx ? 28 : layout.mode * 4,
+        modeSize: statx ? 2 : 4,
+        devOffset: statx ? 136 : layout.dev * 4,
+        devSize: 8,
+        dirFlags: c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC | c.O_NOFOLLOW,
+        AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+        AT_REMOVEDIR: AT.REMOVEDIR,
+        errno: ROOT_ERRNO_NAMES.map((n) => byName[n]),
+        nrFchmodat2: fchmodat2Works ? Number(NR_FCHMODAT2) : 0,
+      };
+    },
+    decodeStat: (raw) => {
+      const w = new Uint32Array(raw.buffer, raw.byteOffset, 64);
+      const i = new Int32Array(raw.buffer, raw.byteOffset, 64);
+      return active.via === "statx"
+        ? decodeStatx(w, i)
+        : decodeStat(layout, w, i);
+    },
+  });
   Object.assign(backend, { async });
   // File primitives hook (2/2): `file` and `async.file` over the same libc.
   attachFile(

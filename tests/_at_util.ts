@@ -1,6 +1,6 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Helpers for the tests of the *at operations (mkdir, unlink, rename, …).
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, fail } from "@std/assert";
 import { openDirSync, statSync } from "../mod.ts";
 
 /** A fresh temporary directory (real path), removed after `fn`. */
@@ -23,7 +23,7 @@ export function thrown(fn: () => unknown): any {
   } catch (e) {
     return e;
   }
-  assert.fail("expected an error");
+  fail("expected an error");
 }
 
 /**
@@ -46,7 +46,7 @@ export async function rejected(p: Promise<unknown>): Promise<any> {
   } catch (e) {
     return e;
   }
-  assert.fail("expected a rejection");
+  fail("expected a rejection");
 }
 
 /**
@@ -60,15 +60,15 @@ export function assertLikeDeno(
   path?: string,
   dest?: string,
 ): void {
-  assert.equal(ours.constructor, deno.constructor, ours.message);
-  assert.equal(ours.name, deno.name);
-  assert.equal(ours.code, deno.code);
-  assert.equal(typeof ours.errno, "number");
-  assert.equal(ours.syscall, syscall);
-  assert.equal(ours.path, path);
-  assert.equal(ours.dest, dest);
+  assertStrictEquals(ours.constructor, deno.constructor, ours.message);
+  assertEquals(ours.name, deno.name);
+  assertEquals(ours.code, deno.code);
+  assertEquals(typeof ours.errno, "number");
+  assertEquals(ours.syscall, syscall);
+  assertEquals(ours.path, path);
+  assertEquals(ours.dest, dest);
   const tail = dest === undefined ? `'${path}'` : `'${path}' -> '${dest}'`;
-  assert.ok(
+  assert(
     ours.message.endsWith(`(os error ${ours.errno}): ${syscall} ${tail}`),
     ours.message,
   );
@@ -76,9 +76,9 @@ export function assertLikeDeno(
 
 /** Asserts a system error by code (for errors Deno has no call to compare with). */
 export function assertCode(e: any, code: string, syscall: string): void {
-  assert.equal(e.code, code, e.message);
-  assert.equal(e.syscall, syscall);
-  assert.equal(typeof e.errno, "number");
+  assertEquals(e.code, code, e.message);
+  assertEquals(e.syscall, syscall);
+  assertEquals(typeof e.errno, "number");
 }
 
 /** A descriptor number that was open a moment ago and is now closed. */
@@ -146,7 +146,7 @@ export async function assertLikeDenoIn(
   e: any,
   statement: string,
 ): Promise<void> {
-  assert.deepEqual(
+  assertEquals(
     { cls: e.constructor.name, name: e.name, code: e.code },
     await denoErrorInSubprocess(statement),
   );
@@ -176,7 +176,7 @@ export async function runAsNobody(script: string): Promise<string | null> {
       stdout: "piped",
       stderr: "inherit",
     }).output();
-    assert.equal(out.code, 0);
+    assertEquals(out.code, 0);
     return new TextDecoder().decode(out.stdout);
   } finally {
     Deno.removeSync(home, { recursive: true });

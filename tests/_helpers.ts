@@ -1,6 +1,6 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Shared test helpers: temporary trees, FileInfo parity, subprocesses.
-import assert from "node:assert/strict";
+import { assertEquals, fail } from "@std/assert";
 import { backend } from "../_backend.ts";
 
 /** Runs `fn` with a fresh temporary directory (real path), removed afterwards. */
@@ -31,7 +31,7 @@ export function assertSameInfo(
     if (skip.includes(k)) continue;
     const a = mine[k], b = deno[k];
     const norm = (v: unknown) => v instanceof Date ? v.getTime() : v;
-    assert.deepEqual(norm(a), norm(b), `${what}: field ${k}`);
+    assertEquals(norm(a), norm(b), `${what}: field ${k}`);
   }
 }
 
@@ -129,7 +129,7 @@ export function thrown(fn: () => unknown): Error {
   } catch (e) {
     return e as Error;
   }
-  assert.fail("expected an exception");
+  fail("expected an exception");
 }
 
 /**

@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   access,
   accessSync,
@@ -22,10 +22,10 @@ import {
 } from "./_at_util.ts";
 
 Deno.test("access: constants and capabilities as in CPython on Linux", () => {
-  assert.deepEqual([F_OK, R_OK, W_OK, X_OK], [0, 4, 2, 1]);
+  assertEquals([F_OK, R_OK, W_OK, X_OK], [0, 4, 2, 1]);
   for (const f of [access, accessSync]) {
-    assert.ok(supportsDirFd.has(f) && supportsFollowSymlinks.has(f));
-    assert.ok(!supportsFd.has(f));
+    assert(supportsDirFd.has(f) && supportsFollowSymlinks.has(f));
+    assert(!supportsFd.has(f));
   }
 });
 
@@ -34,30 +34,30 @@ Deno.test("access: answers relative to dirFd, following or not", async () => {
     basicTree(root);
     Deno.chmodSync(`${root}/file`, 0o644);
     using dir = openDirSync(root);
-    assert.equal(accessSync("file", F_OK, { dirFd: dir }), true);
-    assert.equal(accessSync("file", R_OK | W_OK, { dirFd: dir.fd }), true);
+    assertEquals(accessSync("file", F_OK, { dirFd: dir }), true);
+    assertEquals(accessSync("file", R_OK | W_OK, { dirFd: dir.fd }), true);
     // Even root may not execute a file without any x bit.
-    assert.equal(accessSync("file", X_OK, { dirFd: dir }), false);
-    assert.equal(await access("dir", X_OK, { dirFd: dir }), true);
-    assert.equal(accessSync("missing", F_OK, { dirFd: dir }), false);
-    assert.equal(accessSync(new URL(`file://${root}/file`), F_OK), true);
+    assertEquals(accessSync("file", X_OK, { dirFd: dir }), false);
+    assertEquals(await access("dir", X_OK, { dirFd: dir }), true);
+    assertEquals(accessSync("missing", F_OK, { dirFd: dir }), false);
+    assertEquals(accessSync(new URL(`file://${root}/file`), F_OK), true);
     // Symlinks: followed by default, the link itself with followSymlinks: false.
-    assert.equal(accessSync("dangling", F_OK, { dirFd: dir }), false);
-    assert.equal(
+    assertEquals(accessSync("dangling", F_OK, { dirFd: dir }), false);
+    assertEquals(
       accessSync("dangling", F_OK, { dirFd: dir, followSymlinks: false }),
       true,
     );
-    assert.equal(
+    assertEquals(
       accessSync("loop", F_OK, { dirFd: dir, followSymlinks: false }),
       true,
     );
     // effectiveIds (AT_EACCESS): the same answers for a process whose real
     // and effective ids agree.
-    assert.equal(
+    assertEquals(
       accessSync("file", R_OK, { dirFd: dir, effectiveIds: true }),
       true,
     );
-    assert.equal(
+    assertEquals(
       accessSync("file", X_OK, { dirFd: dir, effectiveIds: true }),
       false,
     );
@@ -69,12 +69,12 @@ Deno.test("access: every failure of the check is false, never an exception", asy
     basicTree(root);
     using dir = openDirSync(root);
     for (const rel of ["missing", "loop", "file/x", "loop/x", "dangling"]) {
-      assert.equal(accessSync(rel, F_OK, { dirFd: dir }), false, rel);
-      assert.equal(await access(`${root}/${rel}`, R_OK), false, rel);
+      assertEquals(accessSync(rel, F_OK, { dirFd: dir }), false, rel);
+      assertEquals(await access(`${root}/${rel}`, R_OK), false, rel);
     }
-    assert.equal(accessSync("file", F_OK, { dirFd: closedFd() }), false);
+    assertEquals(accessSync("file", F_OK, { dirFd: closedFd() }), false);
     // An absolute path ignores even a bad dirFd.
-    assert.equal(accessSync(`${root}/file`, F_OK, { dirFd: closedFd() }), true);
+    assertEquals(accessSync(`${root}/file`, F_OK, { dirFd: closedFd() }), true);
   });
 });
 
@@ -100,7 +100,7 @@ Deno.test({
           accessSync("public", W_OK, { dirFd: dir }),
           accessSync("public", W_OK, { dirFd: dir, effectiveIds: true }),
         ]));`);
-      assert.deepEqual(JSON.parse(out!), [true, false, true, false, false]);
+      assertEquals(JSON.parse(out!), [true, false, true, false, false]);
     });
   },
 });
@@ -109,18 +109,18 @@ Deno.test("access: bad input is refused with TypeError", async () => {
   await withTempDir((root) => {
     const closed = openDirSync(root);
     closed.close();
-    assert.throws(() => accessSync(`${root}\0`, F_OK), TypeError);
-    assert.throws(() => accessSync(`${root}/\ud800`, F_OK), TypeError);
-    assert.throws(() => accessSync(root, 8), TypeError);
-    assert.throws(() => accessSync(root, -1), TypeError);
-    assert.throws(() => accessSync(root, "r" as never), TypeError);
-    assert.throws(() => accessSync(3 as never, F_OK), TypeError);
-    assert.throws(() => accessSync("x", F_OK, { dirFd: -1 }), TypeError);
-    assert.throws(
+    assertThrows(() => accessSync(`${root}\0`, F_OK), TypeError);
+    assertThrows(() => accessSync(`${root}/\ud800`, F_OK), TypeError);
+    assertThrows(() => accessSync(root, 8), TypeError);
+    assertThrows(() => accessSync(root, -1), TypeError);
+    assertThrows(() => accessSync(root, "r" as never), TypeError);
+    assertThrows(() => accessSync(3 as never, F_OK), TypeError);
+    assertThrows(() => accessSync("x", F_OK, { dirFd: -1 }), TypeError);
+    assertThrows(
       () => accessSync(root, F_OK, { effectiveIds: 1 as never }),
       TypeError,
     );
-    assert.throws(
+    assertThrows(
       () => accessSync("x", F_OK, { dirFd: closed }),
       Deno.errors.BadResource,
     );

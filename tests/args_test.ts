@@ -1,7 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Bad input is rejected with a TypeError before any syscall; random input
 // never crashes the process and never reaches a syscall as a different path.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
 import fc from "fast-check";
 import {
   addAuditHook,
@@ -41,34 +47,37 @@ Deno.test("a NUL byte or lone surrogate in any path is a TypeError", () => {
       ]
     ) {
       const e = thrown(f);
-      assert.ok(e instanceof TypeError, `${JSON.stringify(p)}: ${e}`);
-      assert.match(e.message, /NUL byte|lone UTF-16 surrogate/);
+      assert(e instanceof TypeError, `${JSON.stringify(p)}: ${e}`);
+      assertMatch(e.message, /NUL byte|lone UTF-16 surrogate/);
     }
   }
 });
 
 Deno.test("wrong types and bad descriptors are TypeErrors", async () => {
   for (const v of [-1, 1.5, NaN, Infinity, -0.5, 2 ** 31, {}, null, true]) {
-    assert.throws(() => statSync(v as number), TypeError, String(v));
-    assert.throws(
+    assertThrows(() => statSync(v as number), TypeError, undefined, String(v));
+    assertThrows(
       () => statSync("x", { dirFd: v as number }),
       v === null ? Error : TypeError,
     );
   }
   for (const v of [undefined, 42n, Symbol("s"), [], () => 1]) {
-    assert.throws(() => lstatSync(v as unknown as string), TypeError);
+    assertThrows(() => lstatSync(v as unknown as string), TypeError);
   }
-  assert.throws(() => statSync("x", 5 as never), TypeError);
-  assert.throws(
+  assertThrows(() => statSync("x", 5 as never), TypeError);
+  assertThrows(
     () => statSync("x", { followSymlinks: "no" as never }),
     TypeError,
   );
-  assert.throws(
+  assertThrows(
     () => symlinkSync("a", "b", { targetIsDirectory: 1 as never }),
     TypeError,
   );
-  await assert.rejects(stat(-1), TypeError);
-  await assert.rejects(openDir(new URL("https://example.com/")), TypeError);
+  await assertRejects(() => stat(-1), TypeError);
+  await assertRejects(
+    () => openDir(new URL("https://example.com/")),
+    TypeError,
+  );
 });
 
 // Windows: Windows URLs differ: file://host/x is a UNC path there.
@@ -76,24 +85,24 @@ Deno.test(
   "URLs: file: URLs are paths, other schemes are TypeErrors",
   posixOnly,
   () => {
-    assert.equal(
+    assertEquals(
       fileUrlToPath(new URL("file:///tmp/a%20b"), "f", "p", false),
       "/tmp/a b",
     );
-    assert.equal(
+    assertEquals(
       fileUrlToPath(new URL("file:///tmp/%C3%A9"), "f", "p", false),
       "/tmp/é",
     );
-    assert.equal(
+    assertEquals(
       fileUrlToPath(new URL("file:///C:/x/y"), "f", "p", true),
       "C:\\x\\y",
     );
-    assert.equal(
+    assertEquals(
       fileUrlToPath(new URL("file://server/share/x"), "f", "p", true),
       "\\\\server\\share\\x",
     );
     for (const u of ["http://x/a", "data:,x", "blob:null/1"]) {
-      assert.throws(() => toPath(new URL(u), "f"), TypeError, u);
+      assertThrows(() => toPath(new URL(u), "f"), TypeError, undefined, u);
     }
     // Escapes that are not UTF-8, encoded separators, NUL: never a different path.
     for (
@@ -104,7 +113,7 @@ Deno.test(
         "file://host/x",
       ]
     ) {
-      assert.throws(() => toPath(new URL(u), "f"), TypeError, u);
+      assertThrows(() => toPath(new URL(u), "f"), TypeError, undefined, u);
     }
   },
 );
@@ -113,11 +122,11 @@ Deno.test("a closed Dir is BadResource, before any syscall", async () => {
   await withTempDir((root) => {
     const dir = openDirSync(root);
     dir.close();
-    assert.throws(() => statSync("x", { dirFd: dir }), Deno.errors.BadResource);
-    assert.throws(() => statSync(dir), Deno.errors.BadResource);
-    assert.throws(() => chdir(dir), Deno.errors.BadResource);
-    assert.throws(() => toFd(dir, "f"), Deno.errors.BadResource);
-    assert.throws(() => dir.fd, Deno.errors.BadResource);
+    assertThrows(() => statSync("x", { dirFd: dir }), Deno.errors.BadResource);
+    assertThrows(() => statSync(dir), Deno.errors.BadResource);
+    assertThrows(() => chdir(dir), Deno.errors.BadResource);
+    assertThrows(() => toFd(dir, "f"), Deno.errors.BadResource);
+    assertThrows(() => dir.fd, Deno.errors.BadResource);
   });
 });
 
@@ -133,7 +142,7 @@ Deno.test(
           try {
             statSync(v as string, { followSymlinks: false });
           } catch (e) {
-            assert.ok(
+            assert(
               e instanceof TypeError || e instanceof Deno.errors.NotFound ||
                 e instanceof Deno.errors.NotADirectory ||
                 e instanceof Deno.errors.PermissionDenied ||
@@ -172,18 +181,18 @@ Deno.test(
             const clean = !name.includes("\0") && name.isWellFormed() &&
               !s.includes("\0") && s.isWellFormed();
             if (!clean) {
-              assert.ok(
+              assert(
                 err instanceof TypeError,
                 `must refuse ${JSON.stringify(s)}`,
               );
-              assert.equal(seen.length, 0, "refused before the syscall");
+              assertEquals(seen.length, 0, "refused before the syscall");
             } else {
-              assert.deepEqual(seen, [[s || ".", name, dir.fd]]);
+              assertEquals(seen, [[s || ".", name, dir.fd]]);
               if (err === null) {
-                assert.equal(readLinkSync(name, { dirFd: dir }), s || ".");
+                assertEquals(readLinkSync(name, { dirFd: dir }), s || ".");
               } else {
                 // Only a name the kernel itself refuses (too long) may fail.
-                assert.equal((err as { code?: string }).code, "ENAMETOOLONG");
+                assertEquals((err as { code?: string }).code, "ENAMETOOLONG");
               }
             }
           }

@@ -4,7 +4,14 @@
 // Sync twins, with the syscall run by the worker pool (ffi/_pool.ts), never
 // by the sync primitive on the main thread, and every Dir pinned until the
 // call settles.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStrictEquals,
+  fail,
+} from "@std/assert";
+// node:fs for a raw OS descriptor to pass as a path: Deno.FsFile exposes none.
 import { closeSync, openSync } from "node:fs";
 import {
   access,
@@ -117,16 +124,16 @@ async function settleAsync(fn: () => Promise<unknown>): Promise<Outcome> {
 /** Asserts the async outcome equals the sync one, errors field by field. */
 function assertSameOutcome(got: Outcome, want: Outcome, what: string): void {
   if ("err" in want) {
-    assert.ok("err" in got, `${what}: async succeeded, sync threw`);
+    assert("err" in got, `${what}: async succeeded, sync threw`);
     const g = got.err, w = want.err;
-    assert.equal(g.constructor, w.constructor, `${what}: ${g.message}`);
-    assert.equal(g.message, w.message, what);
+    assertStrictEquals(g.constructor, w.constructor, `${what}: ${g.message}`);
+    assertEquals(g.message, w.message, what);
     for (const k of ["name", "code", "errno", "syscall", "path", "dest"]) {
-      assert.equal(g[k], w[k], `${what}: ${k}`);
+      assertEquals(g[k], w[k], `${what}: ${k}`);
     }
   } else {
-    assert.ok("ok" in got, `${what}: async threw ${(got as any).err}`);
-    assert.deepEqual(got.ok, want.ok, what);
+    assert("ok" in got, `${what}: async threw ${(got as any).err}`);
+    assertEquals(got.ok, want.ok, what);
   }
 }
 
@@ -410,10 +417,10 @@ Deno.test({
   ignore: !pooled,
   fn: () => {
     for (const name of TWINS) {
-      assert.equal(typeof b![name], "function", name);
-      assert.equal(typeof b!.async![name], "function", `async ${name}`);
+      assertEquals(typeof b![name], "function", name);
+      assertEquals(typeof b!.async![name], "function", `async ${name}`);
     }
-    assert.equal(
+    assertEquals(
       typeof b!.async!.lchmodAt,
       typeof b!.lchmodAt,
       "lchmodAt twin exactly when fchmodat2 works",
@@ -435,7 +442,7 @@ Deno.test({
       using db = openDirSync(rb);
       for (const c of CASES) {
         const want = settle(() => c.sync(da, ra));
-        assert.equal(Object.keys(want)[0], c.kind, `${c.name}: sync outcome`);
+        assertEquals(Object.keys(want)[0], c.kind, `${c.name}: sync outcome`);
         const got = await settleAsync(() => c.async(db, rb));
         assertSameOutcome(got, want, c.name);
       }
@@ -449,13 +456,13 @@ Deno.test({
         const got = await settleAsync(() => c.async(db, rt));
         Deno.renameSync(rt, rb);
         if (c.kind !== "any") {
-          assert.equal(Object.keys(want)[0], c.kind, `${c.name}: sync outcome`);
+          assertEquals(Object.keys(want)[0], c.kind, `${c.name}: sync outcome`);
         }
         assertSameOutcome(got, want, c.name);
       }
       // And the same effects: modes, sizes, links, times.
-      assert.deepEqual(snapshot(rb), snapshot(ra));
-      assert.equal(Deno.statSync(rb).mode! & 0o777, 0o751);
+      assertEquals(snapshot(rb), snapshot(ra));
+      assertEquals(Deno.statSync(rb).mode! & 0o777, 0o751);
     });
   },
 });
@@ -492,7 +499,7 @@ async function withoutSyncPrimitives(fn: () => Promise<void>): Promise<void> {
   for (const name of [...TWINS, "lchmodAt"]) {
     if (bb[name] === undefined) continue;
     saved.set(name, bb[name]);
-    bb[name] = () => assert.fail(`sync ${name} ran on the main thread`);
+    bb[name] = () => fail(`sync ${name} ran on the main thread`);
   }
   try {
     await fn();
@@ -537,7 +544,7 @@ Deno.test({
           for (const [name, call] of calls) {
             const before = pool().inFlight;
             const p = call();
-            assert.equal(pool().inFlight, before + 1, `${name} is pooled`);
+            assertEquals(pool().inFlight, before + 1, `${name} is pooled`);
             await p;
           }
           // All at once: one batch.
@@ -546,16 +553,16 @@ Deno.test({
             { length: 50 },
             (_, i) => access(i % 2 ? "file" : "missing", 0, { dirFd: d }),
           );
-          assert.equal(pool().inFlight, before + 50);
+          assertEquals(pool().inFlight, before + 50);
           const got = await Promise.all(batch);
-          assert.deepEqual(got, got.map((_, i) => i % 2 === 1));
+          assertEquals(got, got.map((_, i) => i % 2 === 1));
         });
       } finally {
         closeSync(fd);
       }
-      assert.ok(Deno.statSync(`${root}/new`).isDirectory);
-      assert.equal(Deno.statSync(`${root}/long`).size, 1);
-      assert.equal(Deno.statSync(`${root}/file`).nlink, 2);
+      assert(Deno.statSync(`${root}/new`).isDirectory);
+      assertEquals(Deno.statSync(`${root}/long`).size, 1);
+      assertEquals(Deno.statSync(`${root}/file`).nlink, 2);
     });
   },
 });
@@ -579,11 +586,11 @@ Deno.test({
       using other1 = openDirSync(root);
       using other2 = openDirSync(root);
       await Promise.all([r, l]);
-      assert.ok(other1.fd >= 0 && other2.fd >= 0);
-      assert.equal(Deno.readTextFileSync(`${root}/dst/f2`), "1");
-      assert.equal(Deno.readTextFileSync(`${root}/dst/g2`), "2");
-      await assert.rejects(
-        rename("g", "g3", { srcDirFd: from, dstDirFd: to }),
+      assert(other1.fd >= 0 && other2.fd >= 0);
+      assertEquals(Deno.readTextFileSync(`${root}/dst/f2`), "1");
+      assertEquals(Deno.readTextFileSync(`${root}/dst/g2`), "2");
+      await assertRejects(
+        () => rename("g", "g3", { srcDirFd: from, dstDirFd: to }),
         Deno.errors.BadResource,
       );
     });
@@ -595,15 +602,15 @@ Deno.test({
   ignore: !pooled || b?.setPrimitive === undefined,
   fn: () => {
     const twin = b!.async!.mkdirAt;
-    assert.ok(b!.setPrimitive!("mkdirAt", false));
+    assert(b!.setPrimitive!("mkdirAt", false));
     try {
-      assert.equal(b!.mkdirAt, undefined);
-      assert.equal(b!.async!.mkdirAt, undefined);
+      assertEquals(b!.mkdirAt, undefined);
+      assertEquals(b!.async!.mkdirAt, undefined);
     } finally {
       b!.setPrimitive!("mkdirAt", true);
     }
-    assert.equal(typeof b!.mkdirAt, "function");
-    assert.equal(b!.async!.mkdirAt, twin);
+    assertEquals(typeof b!.mkdirAt, "function");
+    assertStrictEquals(b!.async!.mkdirAt, twin);
   },
 });
 
@@ -662,12 +669,12 @@ Deno.test({
         `${root}/a`,
         `${root}/b`,
       ]);
-      assert.equal(r.code, 0, r.stderr);
+      assertEquals(r.code, 0, r.stderr);
       const out: [string, unknown, unknown][] = JSON.parse(r.stdout);
       for (const [name, sync, async] of out) {
-        assert.deepEqual(async, sync, name);
+        assertEquals(async, sync, name);
       }
-      assert.deepEqual(out.slice(0, -1).map(([, s]) => s !== "ok"), [
+      assertEquals(out.slice(0, -1).map(([, s]) => s !== "ok"), [
         false,
         true, // mkdir over a file
         true, // unlink of a directory

@@ -2,7 +2,12 @@
 // Audit events of the *at operations: Python's names and argument order
 // (checked against CPython 3.11), -1 where Python passes dir_fd=None, and no
 // event (nor syscall) for rejected input.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertNotEquals,
+  assertThrows,
+} from "@std/assert";
 import {
   access,
   addAuditHook,
@@ -44,7 +49,7 @@ let events: [string, unknown[]][] | null = null;
 let veto: string | null = null;
 addAuditHook((event, args) => {
   if (events === null || !AT_EVENTS.has(event)) return;
-  assert.ok(Object.isFrozen(args));
+  assert(Object.isFrozen(args));
   events.push([event, [...args]]);
   if (event === veto) throw new Error(`vetoed ${event}`);
 });
@@ -91,7 +96,7 @@ Deno.test("audit: names and argument order match Python's os module", async () =
       rmdirSync(`${root}/y`);
       rmdirSync(url);
     });
-    assert.deepEqual(got, [
+    assertEquals(got, [
       ["os.mkdir", ["x", 0o755, fd]],
       ["os.mkdir", [`${root}/y`, 0o777, -1]],
       ["os.mkdir", [url, 0o777, -1]],
@@ -121,8 +126,8 @@ Deno.test("audit: names and argument order match Python's os module", async () =
     ]);
     // Python raises no event for os.access.
     events = [];
-    assert.equal(await access(root, F_OK), true);
-    assert.deepEqual(events, []);
+    assertEquals(await access(root, F_OK), true);
+    assertEquals(events, []);
     events = null;
   });
 });
@@ -144,7 +149,7 @@ Deno.test({
         mknodSync(`${root}/r`, { mode: 0o100600, device: 5 });
         // Python raises no event for os.statvfs.
         statvfsSync(root);
-        assert.deepEqual(events, [
+        assertEquals(events, [
           ["os.mkfifo", ["p", 0o640, fd]],
           ["os.mkfifo", [`${root}/q`, 0o666, -1]],
           ["os.mknod", ["n", 0o010644, 0, fd]],
@@ -159,7 +164,7 @@ Deno.test({
           ] as const
         ) {
           veto = ev;
-          assert.throws(call, { message: `vetoed ${ev}` });
+          assertEquals(assertThrows(call, Error).message, `vetoed ${ev}`);
         }
         veto = null;
         events = [];
@@ -170,13 +175,13 @@ Deno.test({
             () => mknodSync("a", { device: -1 }),
             () => mknodSync("a", { dirFd: -1 }),
           ]
-        ) assert.throws(call, TypeError);
-        assert.deepEqual(events, []);
+        ) assertThrows(call, TypeError);
+        assertEquals(events, []);
       } finally {
         veto = null;
         events = null;
       }
-      assert.ok(![...Deno.readDirSync(root)].some((e) => e.name[0] === "v"));
+      assert(![...Deno.readDirSync(root)].some((e) => e.name[0] === "v"));
     });
   },
 });
@@ -188,7 +193,7 @@ Deno.test("audit: async twins raise the same events", async () => {
       await mkdir(`${root}/a`, { mode: 0o700 });
       Deno.writeTextFileSync(`${root}/f`, "");
       await truncate(`${root}/f`, 0);
-      assert.deepEqual(events, [
+      assertEquals(events, [
         ["os.mkdir", [`${root}/a`, 0o700, -1]],
         ["os.truncate", [`${root}/f`, 0]],
       ]);
@@ -215,15 +220,15 @@ Deno.test("audit: a hook that throws aborts the call before the syscall", async 
         ] as const
       ) {
         veto = ev;
-        assert.throws(call, { message: `vetoed ${ev}` });
+        assertEquals(assertThrows(call, Error).message, `vetoed ${ev}`);
       }
     } finally {
       veto = null;
       events = null;
     }
-    assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["f"]);
-    assert.equal(Deno.readTextFileSync(`${root}/f`), "abc");
-    assert.notEqual(Deno.statSync(`${root}/f`).mtime!.getTime(), 0);
+    assertEquals([...Deno.readDirSync(root)].map((e) => e.name), ["f"]);
+    assertEquals(Deno.readTextFileSync(`${root}/f`), "abc");
+    assertNotEquals(Deno.statSync(`${root}/f`).mtime!.getTime(), 0);
   });
 });
 
@@ -253,13 +258,14 @@ Deno.test("audit: rejected input raises no event (checked before any syscall)", 
           () => truncateSync(-1, 0),
         ]
       ) {
-        assert.throws(
-          call,
-          (e) => e instanceof TypeError || e instanceof Deno.errors.BadResource,
+        const e = assertThrows(call);
+        assert(
+          e instanceof TypeError || e instanceof Deno.errors.BadResource,
+          String(e),
         );
       }
     });
-    assert.deepEqual(got, []);
-    assert.deepEqual([...Deno.readDirSync(root)], []);
+    assertEquals(got, []);
+    assertEquals([...Deno.readDirSync(root)], []);
   });
 });

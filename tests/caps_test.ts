@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import * as dirfd from "../mod.ts";
 import { backend } from "../_backend.ts";
 
@@ -9,9 +9,9 @@ const linux = Deno.build.os === "linux";
 function has(set: ReadonlySet<unknown>, names: string[]): void {
   const fns = dirfd as unknown as Record<string, unknown>;
   for (const n of names) {
-    assert.ok(fns[n], `${n} is exported`);
-    assert.ok(set.has(fns[n]), `${n} in set`);
-    if (n !== "chdir") assert.ok(set.has(fns[`${n}Sync`]), `${n}Sync in set`);
+    assert(fns[n], `${n} is exported`);
+    assert(set.has(fns[n]), `${n} in set`);
+    if (n !== "chdir") assert(set.has(fns[`${n}Sync`]), `${n}Sync in set`);
   }
 }
 
@@ -19,7 +19,7 @@ Deno.test({
   name: "Linux: the sets hold at least the core operations",
   ignore: !linux,
   fn: () => {
-    assert.equal(backend()?.name, "linux");
+    assertEquals(backend()?.name, "linux");
     has(supportsDirFd, ["openDir", "stat", "lstat", "symlink", "readLink"]);
     has(supportsFd, ["stat", "chdir"]);
     has(supportsFollowSymlinks, ["openDir", "stat"]);
@@ -34,10 +34,10 @@ Deno.test({
     has(supportsFd, ["statvfs"]);
     for (const n of ["mkfifo", "mknod", "statvfs"]) {
       const f = (dirfd as unknown as Record<string, () => void>)[n];
-      assert.ok(!supportsFollowSymlinks.has(f), n);
+      assert(!supportsFollowSymlinks.has(f), n);
     }
-    assert.ok(!supportsFd.has(dirfd.mkfifo) && !supportsFd.has(dirfd.mknod));
-    assert.ok(!supportsDirFd.has(dirfd.statvfs));
+    assert(!supportsFd.has(dirfd.mkfifo) && !supportsFd.has(dirfd.mknod));
+    assert(!supportsDirFd.has(dirfd.statvfs));
   },
 });
 
@@ -46,33 +46,33 @@ Deno.test("the sets hold only exported functions, async and Sync together", () =
   for (const set of [supportsDirFd, supportsFd, supportsFollowSymlinks]) {
     // CPython on Windows has an empty supports_dir_fd; so may dirfd there.
     if (Deno.build.os !== "windows" || set !== supportsDirFd) {
-      assert.ok(set.size > 0);
+      assert(set.size > 0);
     }
     for (const f of set) {
-      assert.ok(exported.has(f as never), `${f.name} exported`);
+      assert(exported.has(f as never), `${f.name} exported`);
       const twin = f.name.endsWith("Sync")
         ? f.name.slice(0, -4)
         : `${f.name}Sync`;
       const other = (dirfd as unknown as Record<string, unknown>)[twin];
-      if (other !== undefined) assert.ok(set.has(other as never), twin);
+      if (other !== undefined) assert(set.has(other as never), twin);
     }
   }
 });
 
 Deno.test("the sets are read-only Sets", () => {
-  assert.ok(supportsFd instanceof Set);
-  assert.throws(() => (supportsFd as Set<unknown>).add(() => 1), TypeError);
-  assert.throws(
+  assert(supportsFd instanceof Set);
+  assertThrows(() => (supportsFd as Set<unknown>).add(() => 1), TypeError);
+  assertThrows(
     () => (supportsFd as Set<unknown>).delete(dirfd.stat),
     TypeError,
   );
-  assert.throws(() => (supportsFd as Set<unknown>).clear(), TypeError);
-  assert.ok(supportsFd.has(dirfd.stat));
-  assert.deepEqual([...supportsFd].length, supportsFd.size);
-  assert.ok(supportsFd.isSubsetOf(new Set([...supportsFd, 1])));
-  assert.equal(supportsFd.union(new Set([1])).size, supportsFd.size + 1);
-  assert.equal(supportsFd.intersection(new Set([dirfd.stat])).size, 1);
-  assert.equal(supportsFd.difference(supportsFd).size, 0);
+  assertThrows(() => (supportsFd as Set<unknown>).clear(), TypeError);
+  assert(supportsFd.has(dirfd.stat));
+  assertEquals([...supportsFd].length, supportsFd.size);
+  assert(supportsFd.isSubsetOf(new Set([...supportsFd, 1])));
+  assertEquals(supportsFd.union(new Set([1])).size, supportsFd.size + 1);
+  assertEquals(supportsFd.intersection(new Set([dirfd.stat])).size, 1);
+  assertEquals(supportsFd.difference(supportsFd).size, 0);
 });
 
 Deno.test("every member works: a membership is a promise the call keeps", () => {
@@ -91,9 +91,9 @@ Deno.test("every member works: a membership is a promise the call keeps", () => 
         f("x", { dirFd: dir });
       } catch (e) {
         if (supportsDirFd.has(f)) {
-          assert.ok(!(e instanceof Deno.errors.NotSupported), name);
+          assert(!(e instanceof Deno.errors.NotSupported), name);
         } else {
-          assert.ok(e instanceof Deno.errors.NotSupported, name);
+          assert(e instanceof Deno.errors.NotSupported, name);
         }
       }
     }

@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { addAuditHook, chdir, openDirSync, supportsFd } from "../mod.ts";
 import { posixOnly, withTempDir } from "./_helpers.ts";
 
@@ -20,17 +20,17 @@ Deno.test(
         Deno.mkdirSync(`${root}/b`);
         events = [];
         chdir(`${root}/a`);
-        assert.equal(Deno.cwd(), `${root}/a`);
+        assertEquals(Deno.cwd(), `${root}/a`);
         chdir(new URL(`file://${root}/b`));
-        assert.equal(Deno.cwd(), `${root}/b`);
-        assert.ok(supportsFd.has(chdir));
+        assertEquals(Deno.cwd(), `${root}/b`);
+        assert(supportsFd.has(chdir));
         using a = openDirSync(`${root}/a`);
         chdir(a);
-        assert.equal(Deno.cwd(), `${root}/a`);
+        assertEquals(Deno.cwd(), `${root}/a`);
         chdir(start);
         chdir(a.fd);
-        assert.equal(Deno.cwd(), `${root}/a`);
-        assert.deepEqual(events, [
+        assertEquals(Deno.cwd(), `${root}/a`);
+        assertEquals(events, [
           [`${root}/a`],
           [new URL(`file://${root}/b`)],
           [a.fd],
@@ -58,7 +58,7 @@ Deno.test(
         Deno.renameSync(`${root}/old`, `${root}/new`);
         Deno.mkdirSync(`${root}/old`);
         chdir(d);
-        assert.equal(Deno.cwd(), `${root}/new`);
+        assertEquals(Deno.cwd(), `${root}/new`);
       });
     } finally {
       chdir(start);
@@ -69,8 +69,8 @@ Deno.test(
 Deno.test("chdir errors match Deno.chdir", async () => {
   await withTempDir((root) => {
     Deno.writeTextFileSync(`${root}/f`, "");
-    assert.throws(() => chdir(`${root}/missing`), Deno.errors.NotFound);
-    assert.throws(() => chdir(`${root}/f`), Deno.errors.NotADirectory);
-    assert.throws(() => chdir(-3), TypeError);
+    assertThrows(() => chdir(`${root}/missing`), Deno.errors.NotFound);
+    assertThrows(() => chdir(`${root}/f`), Deno.errors.NotADirectory);
+    assertThrows(() => chdir(-3), TypeError);
   });
 });

@@ -1,5 +1,11 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertNotEquals,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
 import {
   chmod,
   chmodSync,
@@ -23,13 +29,13 @@ import {
 const mode = (p: string) => Deno.lstatSync(p).mode! & 0o7777;
 
 Deno.test("chmod: capabilities as in CPython on Linux, followSymlinks by probe", () => {
-  assert.ok(supportsDirFd.has(chmod) && supportsDirFd.has(chmodSync));
-  assert.ok(supportsFd.has(chmod) && supportsFd.has(chmodSync));
+  assert(supportsDirFd.has(chmod) && supportsDirFd.has(chmodSync));
+  assert(supportsFd.has(chmod) && supportsFd.has(chmodSync));
   // The backend probed fchmodat2 at load; membership follows the probe.
   const probed = backend()!.has.fchmodat2;
-  assert.equal(typeof probed, "boolean");
-  assert.equal(supportsFollowSymlinks.has(chmod), probed);
-  assert.equal(supportsFollowSymlinks.has(chmodSync), probed);
+  assertEquals(typeof probed, "boolean");
+  assertEquals(supportsFollowSymlinks.has(chmod), probed);
+  assertEquals(supportsFollowSymlinks.has(chmodSync), probed);
 });
 
 Deno.test("chmod: path, dirFd and descriptor forms change the mode", async () => {
@@ -37,25 +43,25 @@ Deno.test("chmod: path, dirFd and descriptor forms change the mode", async () =>
     basicTree(root);
     using dir = openDirSync(root);
     chmodSync("file", 0o600, { dirFd: dir });
-    assert.equal(mode(`${root}/file`), 0o600);
+    assertEquals(mode(`${root}/file`), 0o600);
     await chmod(new URL(`file://${root}/file`), 0o640);
-    assert.equal(mode(`${root}/file`), 0o640);
+    assertEquals(mode(`${root}/file`), 0o640);
     // Through a symlink (followed): the target changes.
     chmodSync("link-file", 0o604, { dirFd: dir.fd });
-    assert.equal(mode(`${root}/file`), 0o604);
+    assertEquals(mode(`${root}/file`), 0o604);
     // Setuid/sticky bits are accepted too.
     chmodSync(`${root}/dir`, 0o1755, { dirFd: dir });
-    assert.equal(mode(`${root}/dir`), 0o1755);
+    assertEquals(mode(`${root}/dir`), 0o1755);
     // Descriptors: a Dir and a raw number (fchmod).
     using sub = openDirSync(`${root}/dir`);
     chmodSync(sub, 0o700);
-    assert.equal(mode(`${root}/dir`), 0o700);
+    assertEquals(mode(`${root}/dir`), 0o700);
     await chmod(sub.fd, 0o750);
-    assert.equal(mode(`${root}/dir`), 0o750);
+    assertEquals(mode(`${root}/dir`), 0o750);
     // Same result as Deno.chmod.
     Deno.writeTextFileSync(`${root}/other`, "");
     Deno.chmodSync(`${root}/other`, 0o604);
-    assert.equal(mode(`${root}/other`), mode(`${root}/file`));
+    assertEquals(mode(`${root}/other`), mode(`${root}/file`));
   });
 });
 
@@ -70,25 +76,25 @@ Deno.test({
       Deno.chmodSync(`${root}/file`, 0o644);
       // A regular file: changed as usual.
       chmodSync("file", 0o600, { dirFd: dir, followSymlinks: false });
-      assert.equal(mode(`${root}/file`), 0o600);
+      assertEquals(mode(`${root}/file`), 0o600);
       // A symlink: Linux keeps no mode on symlinks, so the kernel either
       // changes the link's own (ignored) mode or answers EOPNOTSUPP; in both
       // cases the target must be untouched.
       const before = mode(`${root}/link-file`);
       try {
         chmodSync("link-file", 0o640, { dirFd: dir, followSymlinks: false });
-        assert.equal(mode(`${root}/link-file`), 0o640);
+        assertEquals(mode(`${root}/link-file`), 0o640);
       } catch (e) {
         assertCode(e, "EOPNOTSUPP", "fchmodat2");
-        assert.equal((e as { path: string }).path, "link-file");
-        assert.equal(mode(`${root}/link-file`), before);
+        assertEquals((e as { path: string }).path, "link-file");
+        assertEquals(mode(`${root}/link-file`), before);
       }
-      assert.equal(mode(`${root}/file`), 0o600);
+      assertEquals(mode(`${root}/file`), 0o600);
       // A dangling link is not followed either (no ENOENT).
       const e = thrown(() =>
         chmodSync(`${root}/dangling`, 0o600, { followSymlinks: false })
       );
-      assert.notEqual(e.code, "ENOENT");
+      assertNotEquals(e.code, "ENOENT");
     });
   },
 });
@@ -99,33 +105,33 @@ Deno.test("chmod: without fchmodat2, followSymlinks: false is NotSupported", asy
   b.setPrimitive!("lchmodAt", false);
   reprobeCapabilities();
   try {
-    assert.ok(!supportsFollowSymlinks.has(chmod));
-    assert.ok(!supportsFollowSymlinks.has(chmodSync));
+    assert(!supportsFollowSymlinks.has(chmod));
+    assert(!supportsFollowSymlinks.has(chmodSync));
     await withTempDir(async (root) => {
       Deno.writeTextFileSync(`${root}/f`, "");
       Deno.chmodSync(`${root}/f`, 0o644);
       const e = thrown(() =>
         chmodSync(`${root}/f`, 0o600, { followSymlinks: false })
       );
-      assert.ok(e instanceof Deno.errors.NotSupported);
-      assert.equal(
+      assert(e instanceof Deno.errors.NotSupported);
+      assertEquals(
         e.message,
         "chmod: followSymlinks unavailable on this platform",
       );
-      await assert.rejects(
-        chmod(`${root}/f`, 0o600, { followSymlinks: false }),
+      await assertRejects(
+        () => chmod(`${root}/f`, 0o600, { followSymlinks: false }),
         Deno.errors.NotSupported,
       );
-      assert.equal(mode(`${root}/f`), 0o644);
+      assertEquals(mode(`${root}/f`), 0o644);
       // followSymlinks: true is always accepted.
       chmodSync(`${root}/f`, 0o600, { followSymlinks: true });
-      assert.equal(mode(`${root}/f`), 0o600);
+      assertEquals(mode(`${root}/f`), 0o600);
     });
   } finally {
     if (had) b.setPrimitive!("lchmodAt", true);
     reprobeCapabilities();
   }
-  assert.equal(supportsFollowSymlinks.has(chmod), had);
+  assertEquals(supportsFollowSymlinks.has(chmod), had);
 });
 
 Deno.test("chmod: errors are Deno's (ENOENT, ENOTDIR, ELOOP), EBADF", async () => {
@@ -162,26 +168,33 @@ Deno.test("chmod: Python's misuse rules and bad input, before any syscall", asyn
     Deno.writeTextFileSync(`${root}/f`, "");
     Deno.chmodSync(`${root}/f`, 0o644);
     using dir = openDirSync(root);
-    assert.throws(() => chmodSync(dir, 0o600, { dirFd: dir }), {
-      name: "TypeError",
-      message: "chmod: can't specify both dirFd and fd",
-    });
-    assert.throws(() => chmodSync(dir.fd, 0o600, { followSymlinks: false }), {
-      name: "TypeError",
-      message: "chmod: cannot use fd and followSymlinks together",
-    });
-    assert.throws(() => chmodSync(`${root}/f\0`, 0o600), TypeError);
-    assert.throws(() => chmodSync(`${root}/\ud800`, 0o600), TypeError);
-    assert.throws(() => chmodSync(-1, 0o600), TypeError);
-    assert.throws(() => chmodSync(`${root}/f`, 0o10000), TypeError);
-    assert.throws(() => chmodSync(`${root}/f`, "644" as never), TypeError);
+    const both = assertThrows(
+      () => chmodSync(dir, 0o600, { dirFd: dir }),
+      TypeError,
+    );
+    assertEquals(both.name, "TypeError");
+    assertEquals(both.message, "chmod: can't specify both dirFd and fd");
+    const fdFollow = assertThrows(
+      () => chmodSync(dir.fd, 0o600, { followSymlinks: false }),
+      TypeError,
+    );
+    assertEquals(fdFollow.name, "TypeError");
+    assertEquals(
+      fdFollow.message,
+      "chmod: cannot use fd and followSymlinks together",
+    );
+    assertThrows(() => chmodSync(`${root}/f\0`, 0o600), TypeError);
+    assertThrows(() => chmodSync(`${root}/\ud800`, 0o600), TypeError);
+    assertThrows(() => chmodSync(-1, 0o600), TypeError);
+    assertThrows(() => chmodSync(`${root}/f`, 0o10000), TypeError);
+    assertThrows(() => chmodSync(`${root}/f`, "644" as never), TypeError);
     const closed = openDirSync(root);
     closed.close();
-    assert.throws(() => chmodSync(closed, 0o600), Deno.errors.BadResource);
-    assert.throws(
+    assertThrows(() => chmodSync(closed, 0o600), Deno.errors.BadResource);
+    assertThrows(
       () => chmodSync("f", 0o600, { dirFd: closed }),
       Deno.errors.BadResource,
     );
-    assert.equal(mode(`${root}/f`), 0o644);
+    assertEquals(mode(`${root}/f`), 0o644);
   });
 });

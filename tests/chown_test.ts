@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   chown,
   chownSync,
@@ -29,8 +29,8 @@ const owner = (p: string) => {
 
 Deno.test("chown: capabilities as in CPython on Linux", () => {
   for (const f of [chown, chownSync]) {
-    assert.ok(supportsDirFd.has(f) && supportsFd.has(f));
-    assert.ok(supportsFollowSymlinks.has(f));
+    assert(supportsDirFd.has(f) && supportsFd.has(f));
+    assert(supportsFollowSymlinks.has(f));
   }
 });
 
@@ -42,31 +42,31 @@ Deno.test({
       basicTree(root);
       using dir = openDirSync(root);
       chownSync("file", 65534, 65534, { dirFd: dir });
-      assert.deepEqual(owner(`${root}/file`), [65534, 65534]);
+      assertEquals(owner(`${root}/file`), [65534, 65534]);
       await chown(`${root}/file`, 1, -1); // -1 keeps the group
-      assert.deepEqual(owner(`${root}/file`), [1, 65534]);
+      assertEquals(owner(`${root}/file`), [1, 65534]);
       chownSync(new URL(`file://${root}/file`), -1, 2);
-      assert.deepEqual(owner(`${root}/file`), [1, 2]);
+      assertEquals(owner(`${root}/file`), [1, 2]);
       // followSymlinks: false changes the link itself, not its target.
       chownSync("link-file", 3, 3, { dirFd: dir.fd, followSymlinks: false });
-      assert.deepEqual(owner(`${root}/link-file`), [3, 3]);
-      assert.deepEqual(owner(`${root}/file`), [1, 2]);
+      assertEquals(owner(`${root}/link-file`), [3, 3]);
+      assertEquals(owner(`${root}/file`), [1, 2]);
       // A dangling link itself can be changed too.
       chownSync("dangling", 4, 4, { dirFd: dir, followSymlinks: false });
-      assert.deepEqual(owner(`${root}/dangling`), [4, 4]);
+      assertEquals(owner(`${root}/dangling`), [4, 4]);
       // Followed (default): the target changes, as with Deno.chown.
       chownSync("link-file", 5, 5, { dirFd: dir });
-      assert.deepEqual(owner(`${root}/file`), [5, 5]);
-      assert.deepEqual(owner(`${root}/link-file`), [3, 3]);
+      assertEquals(owner(`${root}/file`), [5, 5]);
+      assertEquals(owner(`${root}/link-file`), [3, 3]);
       Deno.writeTextFileSync(`${root}/other`, "");
       Deno.chownSync(`${root}/other`, 5, 5);
-      assert.deepEqual(owner(`${root}/other`), owner(`${root}/file`));
+      assertEquals(owner(`${root}/other`), owner(`${root}/file`));
       // Descriptors (fchown): a Dir and a raw number.
       using sub = openDirSync(`${root}/dir`);
       chownSync(sub, 6, 7);
-      assert.deepEqual(owner(`${root}/dir`), [6, 7]);
+      assertEquals(owner(`${root}/dir`), [6, 7]);
       await chown(sub.fd, -1, -1);
-      assert.deepEqual(owner(`${root}/dir`), [6, 7]);
+      assertEquals(owner(`${root}/dir`), [6, 7]);
     });
   },
 });
@@ -90,16 +90,16 @@ Deno.test({
       }, 65534, null)),
         ]));`);
       const [ours, deno] = JSON.parse(out!);
-      assert.deepEqual(ours, {
+      assertEquals(ours, {
         cls: deno.cls,
         name: deno.name,
         code: deno.code,
         syscall: "fchownat",
         path: `${root}/f`,
       });
-      assert.equal(ours.code, "EPERM");
-      assert.equal(ours.cls, "PermissionDenied");
-      assert.deepEqual(owner(`${root}/f`), [0, 0]);
+      assertEquals(ours.code, "EPERM");
+      assertEquals(ours.cls, "PermissionDenied");
+      assertEquals(owner(`${root}/f`), [0, 0]);
     });
   },
 });
@@ -139,22 +139,29 @@ Deno.test("chown: Python's misuse rules and bad input, before any syscall", asyn
   await withTempDir((root) => {
     Deno.writeTextFileSync(`${root}/f`, "");
     using dir = openDirSync(root);
-    assert.throws(() => chownSync(dir, -1, -1, { dirFd: dir }), {
-      name: "TypeError",
-      message: "chown: can't specify both dirFd and fd",
-    });
-    assert.throws(() => chownSync(dir, -1, -1, { followSymlinks: false }), {
-      name: "TypeError",
-      message: "chown: cannot use fd and followSymlinks together",
-    });
-    assert.throws(() => chownSync(`${root}/f\0`, -1, -1), TypeError);
-    assert.throws(() => chownSync(`${root}/\udc00`, -1, -1), TypeError);
-    assert.throws(() => chownSync(-5, -1, -1), TypeError);
-    assert.throws(() => chownSync(`${root}/f`, -2, -1), /uid/);
-    assert.throws(() => chownSync(`${root}/f`, 0, 2 ** 32), /gid/);
-    assert.throws(() => chownSync(`${root}/f`, 1.5, 0), /uid/);
+    const both = assertThrows(
+      () => chownSync(dir, -1, -1, { dirFd: dir }),
+      TypeError,
+    );
+    assertEquals(both.name, "TypeError");
+    assertEquals(both.message, "chown: can't specify both dirFd and fd");
+    const fdFollow = assertThrows(
+      () => chownSync(dir, -1, -1, { followSymlinks: false }),
+      TypeError,
+    );
+    assertEquals(fdFollow.name, "TypeError");
+    assertEquals(
+      fdFollow.message,
+      "chown: cannot use fd and followSymlinks together",
+    );
+    assertThrows(() => chownSync(`${root}/f\0`, -1, -1), TypeError);
+    assertThrows(() => chownSync(`${root}/\udc00`, -1, -1), TypeError);
+    assertThrows(() => chownSync(-5, -1, -1), TypeError);
+    assertThrows(() => chownSync(`${root}/f`, -2, -1), TypeError, "uid");
+    assertThrows(() => chownSync(`${root}/f`, 0, 2 ** 32), TypeError, "gid");
+    assertThrows(() => chownSync(`${root}/f`, 1.5, 0), TypeError, "uid");
     const closed = openDirSync(root);
     closed.close();
-    assert.throws(() => chownSync(closed, -1, -1), Deno.errors.BadResource);
+    assertThrows(() => chownSync(closed, -1, -1), Deno.errors.BadResource);
   });
 });

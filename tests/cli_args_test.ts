@@ -4,6 +4,7 @@
 import { assertEquals, assertMatch } from "@std/assert";
 import { commands, main } from "../cli.ts";
 import { ROOT, runDeno } from "./_helpers.ts";
+import { openRootSync, supportsDirFd } from "../mod.ts";
 
 const cli = `${ROOT}cli.ts`;
 const perms = ["--allow-ffi", "--allow-read", "--allow-write", "--allow-env"];
@@ -86,4 +87,29 @@ Deno.test("cli: positional arguments stay strings; no colour when piped", async 
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "cli: the tour shows a Root refusing escapes",
+  ignore: !supportsDirFd.has(openRootSync),
+  async fn() {
+    const lines: string[] = [];
+    assertEquals(await main(["tour"], (l) => lines.push(l)), 0);
+    const text = lines.join("\n");
+    assertMatch(
+      text,
+      /realPathSync\("src\/\.\.\/src\/\.\/main\.ts"\) = "src\/main\.ts"/,
+    );
+    for (const name of ["../../etc/passwd", "src/up/etc/passwd", "/etc"]) {
+      assertMatch(
+        text,
+        new RegExp(
+          `statSync\\(${
+            JSON.stringify(name).replaceAll("/", "\\/").replaceAll(".", "\\.")
+          }\\) -> PathEscapes`,
+        ),
+      );
+    }
+    assertEquals(text.includes("NOT refused"), false);
+  },
 });

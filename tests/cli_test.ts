@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assertEquals, assertMatch } from "@std/assert";
 import { posixOnly, ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 const cli = `${ROOT}cli.ts`;
@@ -11,15 +11,15 @@ Deno.test(
   posixOnly,
   async () => {
     const r = await runDeno(["run", ...perms, cli, "caps"]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^backend: +\w+/m);
-    assert.match(r.stdout, /^supportsDirFd: .*\bstat\b/m);
-    assert.match(r.stdout, /^supportsFd: .*\bchdir\b/m);
-    assert.match(r.stdout, /^supportsFollowSymlinks: .*\bstat\b/m);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(r.stdout, /^backend: +\w+/m);
+    assertMatch(r.stdout, /^supportsDirFd: .*\bstat\b/m);
+    assertMatch(r.stdout, /^supportsFd: .*\bchdir\b/m);
+    assertMatch(r.stdout, /^supportsFollowSymlinks: .*\bstat\b/m);
     const none = await runDeno(["run", "--allow-read", cli, "caps"]);
-    assert.equal(none.code, 0, none.stderr);
-    assert.match(none.stdout, /^backend: +none/m);
-    assert.match(none.stdout, /^supportsDirFd: +\(none\)/m);
+    assertEquals(none.code, 0, none.stderr);
+    assertMatch(none.stdout, /^backend: +none/m);
+    assertMatch(none.stdout, /^supportsDirFd: +\(none\)/m);
   },
 );
 
@@ -39,12 +39,12 @@ Deno.test(
         "--json",
         `${root}/l`,
       ]);
-      assert.equal(r.code, 0, r.stderr);
+      assertEquals(r.code, 0, r.stderr);
       const info = JSON.parse(r.stdout);
-      assert.equal(info.size, 4);
-      assert.equal(info.isFile, true);
-      assert.equal(info.ino, Deno.statSync(`${root}/f`).ino);
-      assert.match(info.mtimeNs, /^\d+$/);
+      assertEquals(info.size, 4);
+      assertEquals(info.isFile, true);
+      assertEquals(info.ino, Deno.statSync(`${root}/f`).ino);
+      assertMatch(info.mtimeNs, /^\d+$/);
       const nf = await runDeno([
         "run",
         ...perms,
@@ -54,9 +54,9 @@ Deno.test(
         "--no-follow",
         `${root}/l`,
       ]);
-      assert.equal(JSON.parse(nf.stdout).isSymlink, true);
+      assertEquals(JSON.parse(nf.stdout).isSymlink, true);
       const text = await runDeno(["run", ...perms, cli, "stat", `${root}/f`]);
-      assert.match(text.stdout, /Size: 4\s.*regular file/);
+      assertMatch(text.stdout, /Size: 4\s.*regular file/);
       const missing = await runDeno([
         "run",
         ...perms,
@@ -64,8 +64,8 @@ Deno.test(
         "stat",
         `${root}/nope`,
       ]);
-      assert.equal(missing.code, 1);
-      assert.match(
+      assertEquals(missing.code, 1);
+      assertMatch(
         missing.stderr,
         /cannot stat .*No such file or directory \(os error 2\)/,
       );
@@ -79,15 +79,15 @@ Deno.test(
   posixOnly,
   async () => {
     const r = await runDeno(["run", ...perms, cli, "tour"]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(
       r.stdout,
       /readLinkSync\("entry", \{ dirFd \}\) = "src\/main.ts"/,
     );
-    assert.match(r.stdout, /still finds the file: size 16/);
-    assert.match(r.stdout, /× Deno/);
+    assertMatch(r.stdout, /still finds the file: size 16/);
+    assertMatch(r.stdout, /× Deno/);
     const bad = await runDeno(["run", ...perms, cli, "frobnicate"]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /unknown command/);
+    assertEquals(bad.code, 2);
+    assertMatch(bad.stderr, /unknown command/);
   },
 );

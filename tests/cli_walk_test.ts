@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 const linux = Deno.build.os === "linux";
@@ -15,10 +15,10 @@ Deno.test({
       Deno.writeTextFileSync(`${root}/a/b/c.txt`, "");
       Deno.symlinkSync("a", `${root}/link`);
       const r = await runDeno(["run", ...perms, cli, "walk", root]);
-      assert.equal(r.code, 0, r.stderr);
+      assertEquals(r.code, 0, r.stderr);
       const lines = r.stdout.trim().split("\n");
-      assert.equal(lines[0], root);
-      assert.deepEqual(
+      assertEquals(lines[0], root);
+      assertEquals(
         lines.sort(),
         [
           root,
@@ -33,7 +33,7 @@ Deno.test({
         stdout: "piped",
       }).output();
       const found = new TextDecoder().decode(find.stdout).trim().split("\n");
-      assert.deepEqual(lines.sort(), found.sort());
+      assertEquals(lines.sort(), found.sort());
 
       const followed = await runDeno([
         "run",
@@ -45,10 +45,10 @@ Deno.test({
         "2",
         root,
       ]);
-      assert.equal(followed.code, 0, followed.stderr);
+      assertEquals(followed.code, 0, followed.stderr);
       const f = followed.stdout.trim().split("\n").sort();
-      assert.ok(f.includes(`${root}/link/b`));
-      assert.ok(!f.includes(`${root}/a/b/c.txt`), "max depth 2");
+      assert(f.includes(`${root}/link/b`));
+      assert(!f.includes(`${root}/a/b/c.txt`), "max depth 2");
 
       const json = await runDeno([
         "run",
@@ -58,9 +58,9 @@ Deno.test({
         "--json",
         root,
       ]);
-      assert.equal(json.code, 0, json.stderr);
+      assertEquals(json.code, 0, json.stderr);
       const objs = json.stdout.trim().split("\n").map((l) => JSON.parse(l));
-      assert.deepEqual(objs[0], {
+      assertEquals(objs[0], {
         path: root,
         name: root.split("/").at(-1),
         isFile: false,
@@ -68,7 +68,7 @@ Deno.test({
         isSymlink: false,
       });
       const link = objs.find((o) => o.name === "link");
-      assert.equal(link.isSymlink, true);
+      assertEquals(link.isSymlink, true);
     });
   },
 });
@@ -76,13 +76,13 @@ Deno.test({
 Deno.test("cli walk reports errors and bad usage", async () => {
   await withTempDir(async (root) => {
     const missing = await runDeno(["run", ...perms, cli, "walk", `${root}/x`]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /walk: .*No such file or directory/);
+    assertEquals(missing.code, 1);
+    assertMatch(missing.stderr, /walk: .*No such file or directory/);
     const usage = await runDeno(["run", ...perms, cli, "walk"]);
-    assert.equal(usage.code, 2);
+    assertEquals(usage.code, 2);
     const bad = await runDeno(
       ["run", ...perms, cli, "walk", "--max-depth", "x", root],
     );
-    assert.equal(bad.code, 2);
+    assertEquals(bad.code, 2);
   });
 });

@@ -7,7 +7,12 @@
 // pool worker rebuilds it, over stand-in dup/fdopendir/readdir/closedir.
 // On Linux, the async twins (readDirChunk's task included) also run on a
 // real worker pool over glibc. (The dlopen itself only runs on a Mac.)
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertStrictEquals,
+  assertThrows,
+} from "@std/assert";
 import { errorClassFor, systemError } from "../_errors.ts";
 import {
   AT,
@@ -75,10 +80,10 @@ Deno.test("darwin: constants match <sys/fcntl.h> and <sys/stat.h>", () => {
     UTIME_OMIT: UTIME.OMIT,
   };
   for (const [name, value, header] of HEADER_CONSTANTS) {
-    assert.equal(ours[name], value, `${name} (${header})`);
+    assertEquals(ours[name], value, `${name} (${header})`);
     // What the shared POSIX primitives receive is the same value.
     const given = (DARWIN_CONSTANTS as unknown as Record<string, number>)[name];
-    assert.equal(given, value, `DARWIN_CONSTANTS.${name} (${header})`);
+    assertEquals(given, value, `DARWIN_CONSTANTS.${name} (${header})`);
   }
 });
 
@@ -130,12 +135,12 @@ const HEADER_ERRNO: [string, number][] = [
 
 Deno.test("darwin: errno numbers match <sys/errno.h>", () => {
   for (const [name, n] of HEADER_ERRNO) {
-    assert.equal(ERRNO_NAMES[n], name, `${name} is ${n} in <sys/errno.h>`);
+    assertEquals(ERRNO_NAMES[n], name, `${name} is ${n} in <sys/errno.h>`);
   }
   // The table is a bijection over 1..106 (ELAST).
   const names = Object.values(ERRNO_NAMES);
-  assert.equal(new Set(names).size, names.length);
-  assert.deepEqual(
+  assertEquals(new Set(names).size, names.length);
+  assertEquals(
     Object.keys(ERRNO_NAMES).map(Number),
     Array.from({ length: 106 }, (_, i) => i + 1),
   );
@@ -149,13 +154,13 @@ Deno.test("darwin: every errno gets the Deno.errors class Linux gives its name",
   for (const [n, name] of Object.entries(ERRNO_NAMES)) {
     if (!linuxByName.has(name)) continue;
     shared++;
-    assert.equal(
+    assertStrictEquals(
       errorClassFor(ERRNO_NAMES[Number(n)]),
       errorClassFor(LINUX_ERRNO_NAMES[linuxByName.get(name)!]),
       name,
     );
   }
-  assert.ok(shared >= 50, `only ${shared} names shared with Linux`);
+  assert(shared >= 50, `only ${shared} names shared with Linux`);
   // Whole errors, as an operation builds them from a macOS errno.
   const b = fakeBackend();
   const cases: [number, string, new (m: string) => Error][] = [
@@ -171,13 +176,17 @@ Deno.test("darwin: every errno gets the Deno.errors class Linux gives its name",
   ];
   for (const [n, code, Cls] of cases) {
     const e = systemError(b, -n, "fstatat", "a/b");
-    assert.ok(e instanceof Cls, `${code} is ${Cls.name}`);
-    assert.equal(e.code, code);
-    assert.equal(e.errno, n);
-    assert.equal(e.message, `desc ${n} (os error ${n}): fstatat 'a/b'`);
+    assert(e instanceof Cls, `${code} is ${Cls.name}`);
+    assertEquals(e.code, code);
+    assertEquals(e.errno, n);
+    assertEquals(e.message, `desc ${n} (os error ${n}): fstatat 'a/b'`);
   }
   for (const n of [63, 66, 45, 78]) {
-    assert.equal(systemError(b, -n, "x").constructor, Error, ERRNO_NAMES[n]);
+    assertStrictEquals(
+      systemError(b, -n, "x").constructor,
+      Error,
+      ERRNO_NAMES[n],
+    );
   }
 });
 
@@ -189,17 +198,17 @@ Deno.test("darwin: symbol names per architecture ($INODE64 on x86_64)", () => {
   const inode64 = ["fstatat", "fstat", "fdopendir", "readdir"];
   for (const k of inode64) {
     const key = k as keyof typeof x;
-    assert.equal((x[key] as { name?: string }).name, `${k}$INODE64`, k);
-    assert.equal((a[key] as { name?: string }).name, k, k);
+    assertEquals((x[key] as { name?: string }).name, `${k}$INODE64`, k);
+    assertEquals((a[key] as { name?: string }).name, k, k);
   }
   for (const k of ["closedir", "dup", "__error", "openat", "fchmodat"]) {
     const key = k as keyof typeof x;
-    assert.equal((x[key] as { name?: string }).name, undefined, k);
+    assertEquals((x[key] as { name?: string }).name, undefined, k);
   }
   // The shared POSIX table is carried over unchanged.
   for (const [k, v] of Object.entries(POSIX_SYMBOLS)) {
-    assert.deepEqual(x[k as keyof typeof x], v, k);
-    assert.deepEqual(a[k as keyof typeof a], v, k);
+    assertEquals(x[k as keyof typeof x], v, k);
+    assertEquals(a[k as keyof typeof a], v, k);
   }
 });
 
@@ -209,7 +218,7 @@ Deno.test({
   // by every other test file.
   ignore: Deno.build.os === "darwin",
   fn() {
-    assert.equal(openDarwin(), null);
+    assertEquals(openDarwin(), null);
   },
 });
 
@@ -262,7 +271,7 @@ function decode(buf: Uint8Array) {
 }
 
 Deno.test("darwin: STAT64 offsets follow __DARWIN_STRUCT_STAT64", () => {
-  assert.deepEqual(STAT64, {
+  assertEquals(STAT64, {
     size: 144,
     dev: 0,
     mode: 4,
@@ -331,7 +340,7 @@ Deno.test("darwin: decodeDarwinStat reads a regular file fixture", () => {
   };
   for (const k of FILE_INFO_KEYS) {
     const v = r[k];
-    assert.deepEqual(v instanceof Date ? v.getTime() : v, expect[k], k);
+    assertEquals(v instanceof Date ? v.getTime() : v, expect[k], k);
   }
 });
 
@@ -353,15 +362,15 @@ Deno.test("darwin: decodeDarwinStat reads device, directory and link fixtures", 
     mode: 0o020666,
     rdev: 0x3000002,
   }));
-  assert.ok(chr.isCharDevice);
-  assert.equal(chr.rdev, 0x3000002);
-  assert.equal(chr.dev, 2 ** 64 - 1);
-  assert.equal(chr.mode, 0o020666);
-  assert.equal(chr.blksize, 131072);
+  assert(chr.isCharDevice);
+  assertEquals(chr.rdev, 0x3000002);
+  assertEquals(chr.dev, 2 ** 64 - 1);
+  assertEquals(chr.mode, 0o020666);
+  assertEquals(chr.blksize, 131072);
   const dir = decode(statFixture({ ...base, dev: 1, mode: 0o040755, rdev: 0 }));
-  assert.ok(dir.isDirectory && !dir.isFile);
+  assert(dir.isDirectory && !dir.isFile);
   const lnk = decode(statFixture({ ...base, dev: 1, mode: 0o120755, rdev: 0 }));
-  assert.ok(lnk.isSymlink);
+  assert(lnk.isSymlink);
   for (
     const [mode, key] of [[0o010644, "isFifo"], [0o140755, "isSocket"], [
       0o060640,
@@ -369,14 +378,14 @@ Deno.test("darwin: decodeDarwinStat reads device, directory and link fixtures", 
     ]] as const
   ) {
     const r = decode(statFixture({ ...base, dev: 1, mode, rdev: 0 }));
-    assert.equal(r[key], true, key);
+    assertEquals(r[key], true, key);
   }
   // nlink is 16 bits wide: the maximum survives next to st_mode.
   const many = decode(
     statFixture({ ...base, dev: 1, mode: 0o040755, rdev: 0, nlink: 65535 }),
   );
-  assert.equal(many.nlink, 65535);
-  assert.equal(many.mode, 0o040755);
+  assertEquals(many.nlink, 65535);
+  assertEquals(many.mode, 0o040755);
 });
 
 Deno.test("darwin: darwinStat passes the nofollow flag and returns -errno", () => {
@@ -409,18 +418,18 @@ Deno.test("darwin: darwinStat passes the nofollow flag and returns -errno", () =
     },
     () => 9, // EBADF
   );
-  assert.equal(prims.via, "fstatat");
+  assertEquals(prims.via, "fstatat");
   const r = prims.statAt(AT.FDCWD, new Uint8Array(1), false);
-  assert.ok(typeof r !== "number" && r.ino === 77 && r.size === 10);
+  assert(typeof r !== "number" && r.ino === 77 && r.size === 10);
   prims.statAt(AT.FDCWD, new Uint8Array(1), true);
-  assert.deepEqual(flags, [AT.SYMLINK_NOFOLLOW, 0]);
+  assertEquals(flags, [AT.SYMLINK_NOFOLLOW, 0]);
   const f = prims.fstat(3);
-  assert.ok(typeof f !== "number" && f.mtimeNs === 3_000_000_004n);
+  assert(typeof f !== "number" && f.mtimeNs === 3_000_000_004n);
   fail = true;
-  assert.equal(prims.statAt(3, new Uint8Array(1), true), -9);
-  assert.equal(prims.fstat(3), -9);
-  assert.equal(prims.select!("fstatat"), true);
-  assert.equal(prims.select!("statx"), false);
+  assertEquals(prims.statAt(3, new Uint8Array(1), true), -9);
+  assertEquals(prims.fstat(3), -9);
+  assertEquals(prims.select!("fstatat"), true);
+  assertEquals(prims.select!("statx"), false);
 });
 
 // ---------------------------------------------------------------- dirent
@@ -443,7 +452,7 @@ function direntFixture(ino: bigint, type: number, name: string): Uint8Array {
 }
 
 Deno.test("darwin: DIRENT64 and DT follow <sys/dirent.h>", () => {
-  assert.deepEqual(DIRENT64, {
+  assertEquals(DIRENT64, {
     size: 1048,
     ino: 0,
     seekoff: 8,
@@ -452,7 +461,7 @@ Deno.test("darwin: DIRENT64 and DT follow <sys/dirent.h>", () => {
     type: 20,
     name: 21,
   });
-  assert.deepEqual(DT, {
+  assertEquals(DT, {
     UNKNOWN: 0,
     FIFO: 1,
     CHR: 2,
@@ -469,9 +478,9 @@ Deno.test("darwin: a name that is not UTF-8 is decoded lossily and flagged", () 
   const rec = direntFixture(3n, DT.REG, "ab");
   rec[22] = 0xff; // "a\xff"
   const e = decodeDarwinDirent(rec);
-  assert.equal(e.utf8, false);
-  assert.equal(e.name, "a\ufffd");
-  assert.equal(kindOfDarwinEntry(e), KIND.BAD_NAME);
+  assertEquals(e.utf8, false);
+  assertEquals(e.name, "a\ufffd");
+  assertEquals(kindOfDarwinEntry(e), KIND.BAD_NAME);
   const kinds: [number, number][] = [
     [DT.REG, KIND.FILE],
     [DT.DIR, KIND.DIR],
@@ -483,7 +492,7 @@ Deno.test("darwin: a name that is not UTF-8 is decoded lossily and flagged", () 
     [DT.BLK, KIND.OTHER],
   ];
   for (const [type, kind] of kinds) {
-    assert.equal(
+    assertEquals(
       kindOfDarwinEntry({ ino: 1, type, name: "x", utf8: true }),
       kind,
     );
@@ -505,7 +514,7 @@ Deno.test("darwin: decodeDarwinDirent reads record fixtures", () => {
     big.set(rec, 8);
     for (const r of [rec, big.subarray(8, 8 + rec.length)]) {
       const e = decodeDarwinDirent(r);
-      assert.deepEqual(e, { ino: Number(ino), type, name, utf8: true }, name);
+      assertEquals(e, { ino: Number(ino), type, name, utf8: true }, name);
     }
   }
 });
@@ -543,7 +552,7 @@ function fakeDirLib(
   const stats = { readdir: 0 };
   const dirOf = (p: Deno.PointerValue) => {
     const d = dirs.get(BigInt(Deno.UnsafePointer.value(p)));
-    assert.ok(d !== undefined, "a DIR fdopendir made");
+    assert(d !== undefined, "a DIR fdopendir made");
     return d;
   };
   const s = {
@@ -574,7 +583,7 @@ function fakeDirLib(
     },
     readdir(p: Deno.PointerValue) {
       const d = dirOf(p);
-      assert.ok(d.open, "readdir after closedir");
+      assert(d.open, "readdir after closedir");
       stats.readdir++;
       if (d.buf.length === 0) {
         while (d.buf.length < readAhead && file.offset < records.length) {
@@ -658,8 +667,8 @@ function runTask(
   const r = readChunkTask(f.s, fd, dirp, out, size);
   const v = new DataView(arena.buffer, 24);
   const used = v.getUint32(READ_CHUNK.used, true);
-  assert.ok(arena.subarray(0, 24).every((b) => b === 0xa5), "bytes before");
-  assert.ok(out.subarray(size).every((b) => b === 0xa5), "bytes after size");
+  assert(arena.subarray(0, 24).every((b) => b === 0xa5), "bytes before");
+  assert(out.subarray(size).every((b) => b === 0xa5), "bytes after size");
   return {
     r,
     dirp: Number(v.getBigUint64(READ_CHUNK.dirp, true)),
@@ -671,18 +680,18 @@ function runTask(
 }
 
 Deno.test("darwin: READ_CHUNK has room for the largest record", () => {
-  assert.deepEqual(READ_CHUNK, {
+  assertEquals(READ_CHUNK, {
     dirp: 0,
     records: 8,
     used: 12,
     header: 16,
     size: 65536,
   });
-  assert.ok(READ_CHUNK.size >= READ_CHUNK.header + DIRENT64.size);
+  assert(READ_CHUNK.size >= READ_CHUNK.header + DIRENT64.size);
   // The literals of the task, named after these constants in its comments.
   const src = darwinReadChunk.toString();
   for (const lit of ["16 + 1048", ">= 1048", "getUint16(16)"]) {
-    assert.ok(src.includes(lit), lit);
+    assert(src.includes(lit), lit);
   }
 });
 
@@ -693,22 +702,22 @@ Deno.test({
     const recs = manyRecords(3);
     const f = fakeDirLib(recs);
     const a = runTask(f, 7, 0, 4096);
-    assert.equal(a.r, 5);
-    assert.equal(a.records, 5);
+    assertEquals(a.r, 5);
+    assertEquals(a.records, 5);
     // Every record's raw d_reclen bytes, back to back, in readdir's order.
-    assert.deepEqual(a.bytes, concat(recs));
-    assert.equal(a.used, READ_CHUNK.header + concat(recs).length);
+    assertEquals(a.bytes, concat(recs));
+    assertEquals(a.used, READ_CHUNK.header + concat(recs).length);
     // The end came in the same call: the DIR (and its dup) is closed. The
     // stale errno fdopendir left did not turn the end into an error.
-    assert.equal(a.dirp, 0);
-    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
-    assert.equal(a.readdirs, 6);
+    assertEquals(a.dirp, 0);
+    assertEquals(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    assertEquals(a.readdirs, 6);
     // Next call: a fresh dup, whose shared offset is at the end.
     const b = runTask(f, 7, 0, 4096);
-    assert.equal(b.r, 0);
-    assert.equal(b.dirp, 0);
-    assert.equal(b.records, 0);
-    assert.deepEqual(f.calls.slice(3), [
+    assertEquals(b.r, 0);
+    assertEquals(b.dirp, 0);
+    assertEquals(b.records, 0);
+    assertEquals(f.calls.slice(3), [
       "dup 7",
       "fdopendir 42",
       "closedir 42",
@@ -732,32 +741,32 @@ Deno.test({
     for (;;) {
       const c = runTask(f, 7, dirp, size);
       calls++;
-      assert.ok(c.r >= 0, `call ${calls}: ${c.r}`);
-      assert.equal(c.records, c.r);
-      assert.ok(c.used <= size);
+      assert(c.r >= 0, `call ${calls}: ${c.r}`);
+      assertEquals(c.records, c.r);
+      assert(c.used <= size);
       got.push(c.bytes);
       if (c.dirp === 0) {
         // The end: one readdir more than the records, the one that said so.
-        assert.equal(c.readdirs, c.r + 1);
+        assertEquals(c.readdirs, c.r + 1);
         break;
       }
       // Not the end: readdir ran once per record copied, never once more,
       // and stopped only when the room left was short of a whole record.
-      assert.ok(c.r > 0);
-      assert.equal(c.readdirs, c.r);
-      assert.ok(size - c.used < DIRENT64.size, `stopped early: ${c.used}`);
-      assert.ok(size - (c.used - lastReclen(c.bytes)) >= DIRENT64.size);
+      assert(c.r > 0);
+      assertEquals(c.readdirs, c.r);
+      assert(size - c.used < DIRENT64.size, `stopped early: ${c.used}`);
+      assert(size - (c.used - lastReclen(c.bytes)) >= DIRENT64.size);
       if (firstDir === 0) firstDir = c.dirp;
       // The same DIR carries on (a new one would have lost its read-ahead).
-      assert.equal(c.dirp, firstDir);
+      assertEquals(c.dirp, firstDir);
       dirp = c.dirp;
     }
-    assert.ok(calls >= 3, `${calls} calls`);
-    assert.deepEqual(concat(got), concat(recs));
-    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    assert(calls >= 3, `${calls} calls`);
+    assertEquals(concat(got), concat(recs));
+    assertEquals(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
     const end = runTask(f, 7, 0, size);
-    assert.equal(end.r, 0);
-    assert.equal(f.calls.filter((c) => c.startsWith("closedir")).length, 2);
+    assertEquals(end.r, 0);
+    assertEquals(f.calls.filter((c) => c.startsWith("closedir")).length, 2);
   },
 });
 
@@ -770,7 +779,7 @@ function lastReclen(bytes: Uint8Array): number {
     len = v.getUint16(at + DIRENT64.reclen, true);
     at += len;
   }
-  assert.equal(at, bytes.length);
+  assertEquals(at, bytes.length);
   return len;
 }
 
@@ -782,39 +791,39 @@ Deno.test({
     // dup fails: nothing opened.
     const g = fakeDirLib(recs, { dupErrno: 24 });
     const a = runTask(g, 7, 0, 4096);
-    assert.equal(a.r, -24);
-    assert.equal(a.dirp, 0);
-    assert.deepEqual(g.calls, ["dup 7"]);
+    assertEquals(a.r, -24);
+    assertEquals(a.dirp, 0);
+    assertEquals(g.calls, ["dup 7"]);
     // fdopendir fails: the dup is closed, errno read before close.
     const h = fakeDirLib(recs, { fdopendirErrno: 20 });
     const b = runTask(h, 7, 0, 4096);
-    assert.equal(b.r, -20);
-    assert.equal(b.dirp, 0);
-    assert.deepEqual(h.calls, ["dup 7", "fdopendir 41", "close 41"]);
+    assertEquals(b.r, -20);
+    assertEquals(b.dirp, 0);
+    assertEquals(h.calls, ["dup 7", "fdopendir 41", "close 41"]);
     // readdir fails in the first call: the DIR is closed.
     const k = fakeDirLib(recs, { readdirErrnoAt: 3 });
     const c = runTask(k, 7, 0, 65536);
-    assert.equal(c.r, -5);
-    assert.equal(c.dirp, 0);
-    assert.deepEqual(k.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    assertEquals(c.r, -5);
+    assertEquals(c.dirp, 0);
+    assertEquals(k.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
     // readdir fails in a later call, on the DIR an earlier call left open.
     const m = fakeDirLib(recs, { readdirErrnoAt: 30 });
     const size = READ_CHUNK.header + DIRENT64.size + 250;
     const first = runTask(m, 7, 0, size);
-    assert.ok(first.r > 0 && first.dirp !== 0);
+    assert(first.r > 0 && first.dirp !== 0);
     let d = first;
     while (d.r > 0) d = runTask(m, 7, d.dirp, size);
-    assert.equal(d.r, -5);
-    assert.equal(d.dirp, 0);
-    assert.deepEqual(m.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    assertEquals(d.r, -5);
+    assertEquals(d.dirp, 0);
+    assertEquals(m.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
     // A buffer that cannot hold one record: nothing is called, and the
     // DIR passed in is handed back, still open.
     const n = fakeDirLib(recs);
     const e = runTask(n, 7, 0x1000, READ_CHUNK.header + DIRENT64.size - 1);
-    assert.equal(e.r, -22);
-    assert.equal(e.dirp, 0x1000);
-    assert.deepEqual(n.calls, []);
-    assert.equal(e.readdirs, 0);
+    assertEquals(e.r, -22);
+    assertEquals(e.dirp, 0x1000);
+    assertEquals(n.calls, []);
+    assertEquals(e.readdirs, 0);
   },
 });
 
@@ -833,27 +842,27 @@ Deno.test({
     const f = fakeDirLib(recs);
     const read = darwinDirReader(f.s)!;
     const out = chunk();
-    assert.equal(read(7, out), 6); // every record, "." and ".." included
-    assert.equal(out.count, 4);
-    assert.deepEqual(out.names.slice(0, 4), ["a.txt", "sub", "ünïcode", "u"]);
-    assert.deepEqual(out.kinds.slice(0, 4), [
+    assertEquals(read(7, out), 6); // every record, "." and ".." included
+    assertEquals(out.count, 4);
+    assertEquals(out.names.slice(0, 4), ["a.txt", "sub", "ünïcode", "u"]);
+    assertEquals(out.kinds.slice(0, 4), [
       KIND.FILE,
       KIND.DIR,
       KIND.SYMLINK,
       KIND.UNKNOWN,
     ]);
-    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
+    assertEquals(f.calls, ["dup 7", "fdopendir 41", "closedir 41"]);
     // The shared offset is at the end: the next call reports the end.
-    assert.equal(read(7, out), 0);
-    assert.equal(out.count, 0);
+    assertEquals(read(7, out), 0);
+    assertEquals(out.count, 0);
     // Errors: from dup, and from readdir (after closedir).
     const g = fakeDirLib(recs, { dupErrno: 24 });
-    assert.equal(darwinDirReader(g.s)!(7, chunk()), -24);
+    assertEquals(darwinDirReader(g.s)!(7, chunk()), -24);
     const h = fakeDirLib(recs, { readdirErrnoAt: 3 });
     const o = chunk();
-    assert.equal(darwinDirReader(h.s)!(7, o), -5);
-    assert.equal(o.count, 0);
-    assert.equal(h.calls.at(-1), "closedir 41");
+    assertEquals(darwinDirReader(h.s)!(7, o), -5);
+    assertEquals(o.count, 0);
+    assertEquals(h.calls.at(-1), "closedir 41");
   },
 });
 
@@ -882,23 +891,23 @@ Deno.test({
     const counts: number[] = [];
     for (;;) {
       const r = read(7, out);
-      assert.ok(r >= 0, String(r));
+      assert(r >= 0, String(r));
       counts.push(r);
       if (r === 0) break;
       names.push(...out.names.slice(0, out.count));
-      assert.ok(out.kinds.slice(0, out.count).every((k) => k === KIND.FILE));
+      assert(out.kinds.slice(0, out.count).every((k) => k === KIND.FILE));
       // The DIR stays open, recorded for the descriptor, until the end.
-      if (names.length < n) assert.ok(dirs.has(7));
+      if (names.length < n) assert(dirs.has(7));
     }
-    assert.ok(counts.length >= 3, `${counts}`);
-    assert.ok(counts[0] < n + 2, "the first call does not return everything");
-    assert.equal(counts.reduce((a, b) => a + b, 0), n + 2);
-    assert.deepEqual(names, Array.from({ length: n }, (_, i) => `f${i}`));
-    assert.equal(dirs.size, 0);
-    assert.equal(f.calls.filter((c) => c === "closedir 41").length, 1);
+    assert(counts.length >= 3, `${counts}`);
+    assert(counts[0] < n + 2, "the first call does not return everything");
+    assertEquals(counts.reduce((a, b) => a + b, 0), n + 2);
+    assertEquals(names, Array.from({ length: n }, (_, i) => `f${i}`));
+    assertEquals(dirs.size, 0);
+    assertEquals(f.calls.filter((c) => c === "closedir 41").length, 1);
     // After the end, 0 again.
-    assert.equal(read(7, out), 0);
-    assert.equal(out.count, 0);
+    assertEquals(read(7, out), 0);
+    assertEquals(out.count, 0);
   },
 });
 
@@ -912,38 +921,38 @@ Deno.test({
     const out = chunk();
     // Stop after one chunk: the DIR (over dup 41) is open.
     const r = b.readDirChunk!(7, out);
-    assert.ok(r > 0 && r < 5002, String(r));
-    assert.deepEqual(f.calls, ["dup 7", "fdopendir 41"]);
-    assert.equal(b.close(7), 0);
-    assert.deepEqual(f.calls.slice(2), ["closedir 41", "close 7"]);
+    assert(r > 0 && r < 5002, String(r));
+    assertEquals(f.calls, ["dup 7", "fdopendir 41"]);
+    assertEquals(b.close(7), 0);
+    assertEquals(f.calls.slice(2), ["closedir 41", "close 7"]);
     // Closing again (or a reused number) finds no DIR to close.
     b.close(7);
-    assert.deepEqual(f.calls.slice(4), ["close 7"]);
+    assertEquals(f.calls.slice(4), ["close 7"]);
     // A listing read to its end closed its DIRs itself: close(fd) closes
     // only the descriptor.
     for (let r = 1; r !== 0;) {
       r = b.readDirChunk!(8, out);
-      assert.ok(r >= 0);
+      assert(r >= 0);
     }
     const before = f.calls.length;
     b.close(8);
-    assert.deepEqual(f.calls.slice(before), ["close 8"]);
+    assertEquals(f.calls.slice(before), ["close 8"]);
     const closedirs = f.calls.filter((c) => c.startsWith("closedir"));
-    assert.deepEqual(closedirs, [...new Set(closedirs)], "each DIR once");
-    assert.equal(closedirs.length, 3); // 41; then 42 at the end, 43 (empty)
+    assertEquals(closedirs, [...new Set(closedirs)], "each DIR once");
+    assertEquals(closedirs.length, 3); // 41; then 42 at the end, 43 (empty)
   },
 });
 
 Deno.test("darwin: no readDirChunk without the dirent symbols", () => {
   const f = fakeDirLib([]);
   const s = { ...f.s, readdir: null } as unknown as DarwinLibrary;
-  assert.equal(darwinDirReader(s), undefined);
+  assertEquals(darwinDirReader(s), undefined);
   // And close(fd) is the plain one.
   const rec = recordingLib();
   const b = darwinBackend({ ...rec.s, readdir: null }, () => 0);
-  assert.equal(b.readDirChunk, undefined);
+  assertEquals(b.readDirChunk, undefined);
   b.close(7);
-  assert.deepEqual(rec.calls, [["close", 7]]);
+  assertEquals(rec.calls, [["close", 7]]);
 });
 
 // ---------------------------------------------------------------- backend
@@ -981,40 +990,40 @@ function recordingLib(): { s: DarwinLibrary; calls: unknown[][] } {
 Deno.test("darwin: the backend passes macOS flags to libSystem", () => {
   const { s, calls } = recordingLib();
   const b = darwinBackend(s, () => 0);
-  assert.equal(b.name, "darwin");
-  assert.equal(b.AT_FDCWD, -2);
-  assert.equal(b.statVia, "fstatat");
+  assertEquals(b.name, "darwin");
+  assertEquals(b.AT_FDCWD, -2);
+  assertEquals(b.statVia, "fstatat");
   const dirFlags = O.RDONLY | O.DIRECTORY | O.CLOEXEC;
-  assert.equal(b.openDirFlags(true), dirFlags);
-  assert.equal(b.openDirFlags(false), dirFlags | O.NOFOLLOW);
+  assertEquals(b.openDirFlags(true), dirFlags);
+  assertEquals(b.openDirFlags(false), dirFlags | O.NOFOLLOW);
   const last = () => calls.at(-1);
   b.openDirAt(-2, "d", false);
-  assert.deepEqual(last(), ["openat", -2, "d", dirFlags | O.NOFOLLOW]);
+  assertEquals(last(), ["openat", -2, "d", dirFlags | O.NOFOLLOW]);
   b.statAt(-2, "f", false);
-  assert.deepEqual(last()!.slice(0, 3), ["fstatat", -2, "f"]);
-  assert.equal(last()![4], 0x20);
+  assertEquals(last()!.slice(0, 3), ["fstatat", -2, "f"]);
+  assertEquals(last()![4], 0x20);
   b.unlinkAt!(3, "d", true);
-  assert.deepEqual(last(), ["unlinkat", 3, "d", 0x80]);
+  assertEquals(last(), ["unlinkat", 3, "d", 0x80]);
   b.unlinkAt!(3, "f", false);
-  assert.deepEqual(last(), ["unlinkat", 3, "f", 0]);
+  assertEquals(last(), ["unlinkat", 3, "f", 0]);
   b.linkAt!(3, "a", 4, "b", true);
-  assert.deepEqual(last(), ["linkat", 3, "a", 4, "b", 0x40]);
+  assertEquals(last(), ["linkat", 3, "a", 4, "b", 0x40]);
   b.chownAt!(3, "f", -1, 20, false);
-  assert.deepEqual(last(), ["fchownat", 3, "f", 0xffffffff, 20, 0x20]);
+  assertEquals(last(), ["fchownat", 3, "f", 0xffffffff, 20, 0x20]);
   b.accessAt!(3, "f", 4, false, true);
-  assert.deepEqual(last(), ["faccessat", 3, "f", 4, 0x20 | 0x10]);
+  assertEquals(last(), ["faccessat", 3, "f", 4, 0x20 | 0x10]);
   b.lchmodAt!(3, "l", 0o600);
-  assert.deepEqual(last(), ["fchmodat", 3, "l", 0o600, 0x20]);
+  assertEquals(last(), ["fchmodat", 3, "l", 0o600, 0x20]);
   b.chmodAt!(3, "f", 0o644);
-  assert.deepEqual(last(), ["fchmodat", 3, "f", 0o644, 0]);
+  assertEquals(last(), ["fchmodat", 3, "f", 0o644, 0]);
   b.utimeAt!(3, "f", null, false);
-  assert.deepEqual(last(), ["utimensat", 3, "f", [0n, -1n, 0n, -1n], 0x20]);
+  assertEquals(last(), ["utimensat", 3, "f", [0n, -1n, 0n, -1n], 0x20]);
   b.dupDir!(5);
-  assert.deepEqual(last(), ["openat", 5, ".", dirFlags]);
+  assertEquals(last(), ["openat", 5, ".", dirFlags]);
   b.mkdirAt!(3, "d", 0o755);
-  assert.deepEqual(last(), ["mkdirat", 3, "d", 0o755]);
-  assert.equal(b.errnoName(62), "ELOOP");
-  assert.equal(b.errnoName(35), "EAGAIN");
+  assertEquals(last(), ["mkdirat", 3, "d", 0o755]);
+  assertEquals(b.errnoName(62), "ELOOP");
+  assertEquals(b.errnoName(35), "EAGAIN");
 });
 
 Deno.test("darwin: the backend has every primitive behind CPython's macOS sets", () => {
@@ -1048,9 +1057,9 @@ Deno.test("darwin: the backend has every primitive behind CPython's macOS sets",
       "readDirChunk",
     ] as const
   ) {
-    assert.equal(typeof b[k], "function", k);
+    assertEquals(typeof b[k], "function", k);
   }
-  assert.deepEqual(b.has, { fstatat: true, readdir: true });
+  assertEquals(b.has, { fstatat: true, readdir: true });
 });
 
 // ---------------------------------------------------------------- async twins
@@ -1083,40 +1092,40 @@ const DARWIN_TWINS = [
 
 Deno.test("darwin: async twins come with a pool library, readDirChunk's a task", () => {
   // Without one (the default), every async operation runs the sync primitive.
-  assert.equal(
+  assertEquals(
     darwinBackend(recordingLib().s, () => 0).async,
     undefined,
   );
   const lib = darwinPoolLibrary("x86_64");
-  assert.equal(lib.path, "/usr/lib/libSystem.B.dylib");
-  assert.deepEqual(lib.symbols, darwinSymbols("x86_64")); // what openDarwin binds
-  assert.deepEqual(lib.errno, { kind: "pointer", sym: "__error" });
+  assertEquals(lib.path, "/usr/lib/libSystem.B.dylib");
+  assertEquals(lib.symbols, darwinSymbols("x86_64")); // what openDarwin binds
+  assertEquals(lib.errno, { kind: "pointer", sym: "__error" });
   // The workers get the readdir task, under the name the twin requests.
-  assert.deepEqual(Object.keys(lib.tasks!), ["darwinReadChunk"]);
-  assert.equal(lib.tasks!.darwinReadChunk, darwinReadChunk);
-  assert.equal(darwinPoolLibrary("aarch64").symbols.fstatat.name, "fstatat");
+  assertEquals(Object.keys(lib.tasks!), ["darwinReadChunk"]);
+  assertStrictEquals(lib.tasks!.darwinReadChunk, darwinReadChunk);
+  assertEquals(darwinPoolLibrary("aarch64").symbols.fstatat.name, "fstatat");
   const b = darwinBackend(recordingLib().s, () => 0, lib);
   const a = b.async as Record<string, unknown>;
-  for (const k of DARWIN_TWINS) assert.equal(typeof a[k], "function", k);
-  assert.equal(typeof b.readDirChunk, "function");
+  for (const k of DARWIN_TWINS) assertEquals(typeof a[k], "function", k);
+  assertEquals(typeof b.readDirChunk, "function");
   // Without the dirent symbols, neither readDirChunk nor its twin.
   const noDir = { ...recordingLib().s, fdopendir: null } as DarwinLibrary;
   const d = darwinBackend(noDir, () => 0, lib);
-  assert.equal(d.readDirChunk, undefined);
-  assert.equal(d.async!.readDirChunk, undefined);
+  assertEquals(d.readDirChunk, undefined);
+  assertEquals(d.async!.readDirChunk, undefined);
   // macOS has no STATVFS layout or 64-bit dev_t here: no sync, no twin.
   for (const k of ["statvfs", "fstatvfs", "mknodAt"]) {
-    assert.equal(a[k], undefined, k);
-    assert.equal((b as unknown as Record<string, unknown>)[k], undefined, k);
+    assertEquals(a[k], undefined, k);
+    assertEquals((b as unknown as Record<string, unknown>)[k], undefined, k);
   }
   // lchmodAt and its twin exist only with fchmodat.
   const { s } = recordingLib();
   const noChmod = { ...s, fchmodat: null } as unknown as DarwinLibrary;
   const c = darwinBackend(noChmod, () => 0, lib);
-  assert.equal(c.lchmodAt, undefined);
-  assert.equal(c.async!.lchmodAt, undefined);
-  assert.equal(c.async!.chmodAt, undefined);
-  assert.equal(typeof c.async!.mkdirAt, "function");
+  assertEquals(c.lchmodAt, undefined);
+  assertEquals(c.async!.lchmodAt, undefined);
+  assertEquals(c.async!.chmodAt, undefined);
+  assertEquals(typeof c.async!.mkdirAt, "function");
 });
 
 /** Linux's AT_FDCWD, for absolute paths handed to glibc. */
@@ -1186,9 +1195,9 @@ async function withGlibcDarwin(
   });
   const dirfd = libc.symbols.open(new TextEncoder().encode(`${root}\0`), 0);
   try {
-    assert.ok(dirfd >= 0, `open ${root}`);
+    assert(dirfd >= 0, `open ${root}`);
     await fn(a, dirfd, root);
-    assert.ok(a.pool().workers >= 1, "a worker ran the calls");
+    assert(a.pool().workers >= 1, "a worker ran the calls");
   } finally {
     a.pool().close();
     if (dirfd >= 0) libc.symbols.close(dirfd);
@@ -1224,8 +1233,8 @@ Deno.test({
           "fchmodat",
           "__errno_location",
         ]
-      ) assert.ok(symbols.includes(k), k);
-      assert.ok(!symbols.includes("__error"));
+      ) assert(symbols.includes(k), k);
+      assert(!symbols.includes("__error"));
     } finally {
       a.pool().close();
     }
@@ -1239,11 +1248,11 @@ Deno.test({
     await withGlibcDarwin(async (a) => {
       const main = Deno.readLinkSync("/proc/thread-self");
       const got = await a.readLinkAt!(LINUX_AT_FDCWD, "/proc/thread-self");
-      assert.equal(typeof got, "string");
+      assertEquals(typeof got, "string");
       const [, pid, tid] = /^(\d+)\/task\/(\d+)$/.exec(got as string) ?? [];
       const [, mainPid, mainTid] = /^(\d+)\/task\/(\d+)$/.exec(main)!;
-      assert.equal(pid, mainPid, `same process: ${got} vs ${main}`);
-      assert.ok(tid !== undefined && tid !== mainTid, `${got} vs ${main}`);
+      assertEquals(pid, mainPid, `same process: ${got} vs ${main}`);
+      assert(tid !== undefined && tid !== mainTid, `${got} vs ${main}`);
     });
   },
 });
@@ -1254,31 +1263,31 @@ Deno.test({
     "darwin: mkdirAt/symlinkAt/readLinkAt/renameAt/unlinkAt twins on a worker",
   async fn() {
     await withGlibcDarwin(async (a, dirfd, root) => {
-      assert.equal(await a.mkdirAt!(dirfd, "d", 0o755), 0);
-      assert.ok(Deno.statSync(`${root}/d`).isDirectory);
+      assertEquals(await a.mkdirAt!(dirfd, "d", 0o755), 0);
+      assert(Deno.statSync(`${root}/d`).isDirectory);
       // The worker's own errno, with Linux's numbers (glibc is the library).
-      assert.equal(await a.mkdirAt!(dirfd, "d", 0o755), -EEXIST);
-      assert.equal(await a.mkdirAt!(dirfd, "no/d", 0o755), -ENOENT);
+      assertEquals(await a.mkdirAt!(dirfd, "d", 0o755), -EEXIST);
+      assertEquals(await a.mkdirAt!(dirfd, "no/d", 0o755), -ENOENT);
 
-      assert.equal(await a.symlinkAt!("target/ü", dirfd, "l", false), 0);
-      assert.equal(Deno.readLinkSync(`${root}/l`), "target/ü");
-      assert.equal(await a.readLinkAt!(dirfd, "l"), "target/ü");
-      assert.equal(await a.symlinkAt!("t", dirfd, "l", false), -EEXIST);
-      assert.equal(await a.symlinkAt!("t", dirfd, "no/l", false), -ENOENT);
-      assert.equal(await a.readLinkAt!(dirfd, "missing"), -ENOENT);
+      assertEquals(await a.symlinkAt!("target/ü", dirfd, "l", false), 0);
+      assertEquals(Deno.readLinkSync(`${root}/l`), "target/ü");
+      assertEquals(await a.readLinkAt!(dirfd, "l"), "target/ü");
+      assertEquals(await a.symlinkAt!("t", dirfd, "l", false), -EEXIST);
+      assertEquals(await a.symlinkAt!("t", dirfd, "no/l", false), -ENOENT);
+      assertEquals(await a.readLinkAt!(dirfd, "missing"), -ENOENT);
 
-      assert.equal(await a.renameAt!(dirfd, "l", dirfd, "d/l2"), 0);
-      assert.ok(Deno.lstatSync(`${root}/d/l2`).isSymlink);
-      assert.throws(() => Deno.lstatSync(`${root}/l`), Deno.errors.NotFound);
-      assert.equal(await a.renameAt!(dirfd, "l", dirfd, "l3"), -ENOENT);
+      assertEquals(await a.renameAt!(dirfd, "l", dirfd, "d/l2"), 0);
+      assert(Deno.lstatSync(`${root}/d/l2`).isSymlink);
+      assertThrows(() => Deno.lstatSync(`${root}/l`), Deno.errors.NotFound);
+      assertEquals(await a.renameAt!(dirfd, "l", dirfd, "l3"), -ENOENT);
 
-      assert.equal(await a.unlinkAt!(dirfd, "d/l2", false), 0);
-      assert.throws(() => Deno.lstatSync(`${root}/d/l2`), Deno.errors.NotFound);
-      assert.equal(await a.unlinkAt!(dirfd, "d/l2", false), -ENOENT);
+      assertEquals(await a.unlinkAt!(dirfd, "d/l2", false), 0);
+      assertThrows(() => Deno.lstatSync(`${root}/d/l2`), Deno.errors.NotFound);
+      assertEquals(await a.unlinkAt!(dirfd, "d/l2", false), -ENOENT);
       // rmdir passes macOS's AT_REMOVEDIR (0x80), which Linux rejects: the
       // flag reached the worker's unlinkat, and the directory stays.
-      assert.equal(await a.unlinkAt!(dirfd, "d", true), -EINVAL);
-      assert.ok(Deno.statSync(`${root}/d`).isDirectory);
+      assertEquals(await a.unlinkAt!(dirfd, "d", true), -EINVAL);
+      assert(Deno.statSync(`${root}/d`).isDirectory);
 
       // Calls made in one tick go out as one batch, each with its own result.
       const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
@@ -1287,11 +1296,11 @@ Deno.test({
         a.mkdirAt!(dirfd, "m0", 0o700),
         a.readLinkAt!(dirfd, "m1"),
       ]);
-      assert.deepEqual(results.slice(0, 20), names.map(() => 0));
+      assertEquals(results.slice(0, 20), names.map(() => 0));
       // Batched after m0's own mkdirat: it exists; m1 is no symlink.
-      assert.deepEqual(results.slice(20), [-EEXIST, -EINVAL]);
+      assertEquals(results.slice(20), [-EEXIST, -EINVAL]);
       for (const n of names) {
-        assert.ok(Deno.statSync(`${root}/${n}`).isDirectory);
+        assert(Deno.statSync(`${root}/${n}`).isDirectory);
       }
     });
   },
@@ -1304,18 +1313,18 @@ Deno.test({
     await withGlibcDarwin(async (a, dirfd, root) => {
       Deno.writeTextFileSync(`${root}/f`, "data");
       const st = await a.statAt!(dirfd, "f", true);
-      assert.ok(st instanceof StatResult, `statAt: ${st}`);
+      assert(st instanceof StatResult, `statAt: ${st}`);
       // glibc's struct stat is not macOS's, but both keep st_ino at byte 8:
       // the decoder read the request's own output buffer in the arena.
-      assert.equal(st.ino, Deno.statSync(`${root}/f`).ino);
-      assert.equal(await a.statAt!(dirfd, "missing", true), -ENOENT);
+      assertEquals(st.ino, Deno.statSync(`${root}/f`).ino);
+      assertEquals(await a.statAt!(dirfd, "missing", true), -ENOENT);
       // lstat passes macOS's AT_SYMLINK_NOFOLLOW (0x20), which Linux rejects.
-      assert.equal(await a.statAt!(dirfd, "f", false), -EINVAL);
+      assertEquals(await a.statAt!(dirfd, "f", false), -EINVAL);
 
       const fst = await a.fstat!(dirfd);
-      assert.ok(fst instanceof StatResult, `fstat: ${fst}`);
-      assert.equal(fst.ino, Deno.statSync(root).ino);
-      assert.equal(await a.fstat!(-1), -EBADF);
+      assert(fst instanceof StatResult, `fstat: ${fst}`);
+      assertEquals(fst.ino, Deno.statSync(root).ino);
+      assertEquals(await a.fstat!(-1), -EBADF);
     });
   },
 });
@@ -1329,14 +1338,14 @@ Deno.test({
       Deno.writeTextFileSync(`${root}/f`, "data");
       Deno.chmodSync(`${root}/f`, 0o644);
       // chmodAt: fchmodat with flags 0, the same meaning on both systems.
-      assert.equal(await a.chmodAt!(dirfd, "f", 0o600), 0);
-      assert.equal(Deno.statSync(`${root}/f`).mode! & 0o777, 0o600);
+      assertEquals(await a.chmodAt!(dirfd, "f", 0o600), 0);
+      assertEquals(Deno.statSync(`${root}/f`).mode! & 0o777, 0o600);
       // lchmodAt: the same call with macOS's AT_SYMLINK_NOFOLLOW (0x20),
       // which glibc's fchmodat refuses (its own is 0x100): the flag went
       // through, and nothing changed.
-      assert.equal(await a.lchmodAt!(dirfd, "f", 0o644), -EINVAL);
-      assert.equal(Deno.statSync(`${root}/f`).mode! & 0o777, 0o600);
-      assert.equal(await a.chmodAt!(dirfd, "missing", 0o600), -ENOENT);
+      assertEquals(await a.lchmodAt!(dirfd, "f", 0o644), -EINVAL);
+      assertEquals(Deno.statSync(`${root}/f`).mode! & 0o777, 0o600);
+      assertEquals(await a.chmodAt!(dirfd, "missing", 0o600), -ENOENT);
     });
   },
 });
@@ -1422,7 +1431,7 @@ Deno.test({
     const root = tempDirOf(300);
     const fd = g.openDir(root);
     try {
-      assert.ok(fd >= 0);
+      assert(fd >= 0);
       const pool = g.a.pool();
       const request = (dirp: number, size: number, on = fd) => {
         pool.begin("darwinReadChunk", size);
@@ -1452,42 +1461,42 @@ Deno.test({
       for (;;) {
         const c = await request(dirp, size);
         calls++;
-        assert.ok(c.ret >= 0, `call ${calls}: ${c.ret} errno ${c.errno}`);
-        assert.equal(c.names.length, c.ret);
+        assert(c.ret >= 0, `call ${calls}: ${c.ret} errno ${c.errno}`);
+        assertEquals(c.names.length, c.ret);
         names.push(...c.names);
         if (c.dirp === 0) break;
         first ||= c.dirp;
-        assert.equal(c.dirp, first, "the same DIR throughout");
+        assertEquals(c.dirp, first, "the same DIR throughout");
         dirp = c.dirp;
       }
-      assert.ok(calls >= 5, `${calls} calls`);
+      assert(calls >= 5, `${calls} calls`);
       const want = [
         ".",
         "..",
         ...Array.from({ length: 300 }, (_, i) => `file-${i}`),
       ];
-      assert.equal(names.length, want.length, "no record lost or repeated");
-      assert.deepEqual(names.toSorted(), want.toSorted());
+      assertEquals(names.length, want.length, "no record lost or repeated");
+      assertEquals(names.toSorted(), want.toSorted());
       // After the end, a fresh dup starts at the shared offset: the end.
       const end = await request(0, size);
-      assert.deepEqual([end.ret, end.dirp, end.names], [0, 0, []]);
+      assertEquals([end.ret, end.dirp, end.names], [0, 0, []]);
       // Errors read on the worker through __error: dup of a bad descriptor,
       // fdopendir of a file (ENOTDIR).
       const bad = await request(0, size, -1);
-      assert.deepEqual([bad.ret, bad.errno, bad.dirp], [-EBADF, EBADF, 0]);
+      assertEquals([bad.ret, bad.errno, bad.dirp], [-EBADF, EBADF, 0]);
       const fileFd = g.openDir(`${root}/file-0`); // O_RDONLY: opens a file
-      assert.ok(fileFd >= 0);
+      assert(fileFd >= 0);
       const before = openFds();
       const notDir = await request(0, size, fileFd);
-      assert.deepEqual([notDir.ret, notDir.errno, notDir.dirp], [
+      assertEquals([notDir.ret, notDir.errno, notDir.dirp], [
         -ENOTDIR,
         ENOTDIR,
         0,
       ]);
-      assert.equal(openFds(), before, "the dup fdopendir refused is closed");
+      assertEquals(openFds(), before, "the dup fdopendir refused is closed");
       g.b.close(fileFd);
-      assert.equal(pool.ranHere, 0, "every request ran on a worker");
-      assert.ok(pool.workers >= 1);
+      assertEquals(pool.ranHere, 0, "every request ran on a worker");
+      assert(pool.workers >= 1);
     } finally {
       if (fd >= 0) g.b.close(fd);
       Deno.removeSync(root, { recursive: true });
@@ -1506,7 +1515,7 @@ Deno.test({
     const root = tempDirOf(n, 235);
     const fd = g.openDir(root);
     try {
-      assert.ok(fd >= 0);
+      assert(fd >= 0);
       const out = chunk();
       const counts: number[] = [];
       // Descriptors open after each call: the pool's own (once started),
@@ -1514,25 +1523,25 @@ Deno.test({
       const fds: number[] = [];
       for (;;) {
         const r = await g.a.readDirChunk!(fd, out);
-        assert.ok(r >= 0, String(r));
+        assert(r >= 0, String(r));
         counts.push(r);
         fds.push(openFds());
         if (r === 0) break;
       }
-      assert.ok(counts.length >= 4, `${counts}`);
-      assert.equal(counts.at(-1), 0);
-      assert.equal(counts.reduce((a, b) => a + b, 0), n + 2);
+      assert(counts.length >= 4, `${counts}`);
+      assertEquals(counts.at(-1), 0);
+      assertEquals(counts.reduce((a, b) => a + b, 0), n + 2);
       // One DIR served every chunk but the last, which reached the end and
       // closed it (and its dup); the call after it closed its fresh one.
       const during = fds[0];
-      assert.deepEqual(fds, [
+      assertEquals(fds, [
         ...counts.slice(0, -2).map(() => during),
         during - 1,
         during - 1,
       ]);
-      assert.equal(await g.a.readDirChunk!(fd, out), 0);
-      assert.equal(out.count, 0);
-      assert.equal(g.a.pool().ranHere, 0, "every chunk was read on a worker");
+      assertEquals(await g.a.readDirChunk!(fd, out), 0);
+      assertEquals(out.count, 0);
+      assertEquals(g.a.pool().ranHere, 0, "every chunk was read on a worker");
     } finally {
       if (fd >= 0) g.b.close(fd);
       Deno.removeSync(root, { recursive: true });
@@ -1556,28 +1565,28 @@ Deno.test({
       // The twin: a DIR opened on a worker, closed here.
       const fd = g.openDir(root);
       const r = await g.a.readDirChunk!(fd, out);
-      assert.ok(r > 0 && r < 802, String(r));
-      assert.equal(openFds(), base + 2, "the descriptor and the DIR's dup");
-      assert.equal(g.b.close(fd), 0);
-      assert.equal(openFds(), base);
+      assert(r > 0 && r < 802, String(r));
+      assertEquals(openFds(), base + 2, "the descriptor and the DIR's dup");
+      assertEquals(g.b.close(fd), 0);
+      assertEquals(openFds(), base);
       // The sync primitive, the same way.
       const fd2 = g.openDir(root);
-      assert.ok(g.b.readDirChunk!(fd2, out) > 0);
-      assert.equal(openFds(), base + 2);
-      assert.equal(g.b.close(fd2), 0);
-      assert.equal(openFds(), base);
+      assert(g.b.readDirChunk!(fd2, out) > 0);
+      assertEquals(openFds(), base + 2);
+      assertEquals(g.b.close(fd2), 0);
+      assertEquals(openFds(), base);
       // Sync and async calls on one listing share its DIR.
       const fd3 = g.openDir(root);
       let total = g.b.readDirChunk!(fd3, out);
       for (let r = 1; r !== 0;) {
         r = await g.a.readDirChunk!(fd3, out);
-        assert.ok(r >= 0);
+        assert(r >= 0);
         total += r;
       }
-      assert.equal(total, 802);
-      assert.equal(openFds(), base + 1);
-      assert.equal(g.b.close(fd3), 0);
-      assert.equal(openFds(), base);
+      assertEquals(total, 802);
+      assertEquals(openFds(), base + 1);
+      assertEquals(g.b.close(fd3), 0);
+      assertEquals(openFds(), base);
     } finally {
       Deno.removeSync(root, { recursive: true });
     }

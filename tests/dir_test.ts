@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
 import { Dir, openDir, openDirSync, statSync } from "../mod.ts";
 import {
   openFds,
@@ -15,15 +15,15 @@ const linux = Deno.build.os === "linux";
 Deno.test("openDirSync returns an open Dir; close is idempotent", async () => {
   await withTempDir((root) => {
     const dir = openDirSync(root);
-    assert.ok(dir instanceof Dir);
-    assert.equal(dir.path, root);
-    assert.equal(dir.closed, false);
-    assert.ok(Number.isInteger(dir.fd) && dir.fd >= 0);
+    assert(dir instanceof Dir);
+    assertEquals(dir.path, root);
+    assertEquals(dir.closed, false);
+    assert(Number.isInteger(dir.fd) && dir.fd >= 0);
     dir.close();
-    assert.equal(dir.closed, true);
+    assertEquals(dir.closed, true);
     dir.close();
-    assert.throws(() => dir.fd, Deno.errors.BadResource);
-    assert.match(Deno.inspect(dir), /closed/);
+    assertThrows(() => dir.fd, Deno.errors.BadResource);
+    assertMatch(Deno.inspect(dir), /closed/);
   });
 });
 
@@ -39,19 +39,17 @@ Deno.test({
       {
         using dir = openDirSync(root);
         fd = dir.fd;
-        assert.equal(openFds(), before + 1);
+        assertEquals(openFds(), before + 1);
       }
-      assert.equal(openFds(), before);
-      assert.throws(
-        () => statSync(fd),
-        (e: Error) => (e as { code?: string }).code === "EBADF",
-      );
+      assertEquals(openFds(), before);
+      const e = assertThrows(() => statSync(fd));
+      assertEquals((e as { code?: string }).code, "EBADF");
       {
         await using d2 = await openDir(root);
-        assert.equal(openFds(), before + 1);
-        assert.ok(d2.fd >= 0);
+        assertEquals(openFds(), before + 1);
+        assert(d2.fd >= 0);
       }
-      assert.equal(openFds(), before);
+      assertEquals(openFds(), before);
     });
   },
 });
@@ -69,17 +67,17 @@ Deno.test(
       );
       // The kernel's answer for O_NOFOLLOW|O_DIRECTORY on a symlink: ENOTDIR on
       // Linux, ELOOP elsewhere. Either way the link is not followed.
-      assert.ok(
+      assert(
         e instanceof Deno.errors.NotADirectory ||
           e instanceof Deno.errors.FilesystemLoop,
         String(e),
       );
-      assert.equal(
+      assertEquals(
         (e as { code?: string }).code,
         Deno.build.os === "linux" ? "ENOTDIR" : "ELOOP",
       );
       using ok = openDirSync(`${root}/link`);
-      assert.ok(statSync(ok).isDirectory);
+      assert(statSync(ok).isDirectory);
     });
   },
 );
@@ -92,16 +90,16 @@ Deno.test(
     await withTempDir((root) => {
       Deno.writeTextFileSync(`${root}/f`, "");
       Deno.mkdirSync(`${root}/a/b`, { recursive: true });
-      assert.throws(() => openDirSync(`${root}/f`), Deno.errors.NotADirectory);
+      assertThrows(() => openDirSync(`${root}/f`), Deno.errors.NotADirectory);
       using a = openDirSync(`${root}/a`);
       using b = openDirSync("b", { dirFd: a });
-      assert.equal(statSync(b).ino, Deno.statSync(`${root}/a/b`).ino);
+      assertEquals(statSync(b).ino, Deno.statSync(`${root}/a/b`).ino);
     });
   },
 );
 
 Deno.test("Dir cannot be constructed directly", () => {
-  assert.throws(() => new Dir(Symbol(), 3, "x"), TypeError);
+  assertThrows(() => new Dir(Symbol(), 3, "x"), TypeError);
 });
 
 Deno.test({
@@ -126,9 +124,9 @@ Deno.test({
       "--allow-read",
       script,
     ]);
-    assert.equal(r.code, 0, r.stderr);
+    assertEquals(r.code, 0, r.stderr);
     const { before, opened, after } = JSON.parse(r.stdout);
-    assert.ok(opened >= before + 200, `opened ${opened}`);
-    assert.ok(after <= before + 5, `after gc: ${after} (before ${before})`);
+    assert(opened >= before + 200, `opened ${opened}`);
+    assert(after <= before + 5, `after gc: ${after} (before ${before})`);
   },
 });

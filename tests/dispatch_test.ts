@@ -2,7 +2,7 @@
 // Descriptor lifetime under concurrency: closing a Dir while async calls on
 // it are queued or running never lets one of them run against a reused
 // descriptor number, and the descriptor is closed exactly once.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows, fail } from "@std/assert";
 import {
   type Dir,
   link,
@@ -58,11 +58,11 @@ Deno.test({
           pending.push(
             stat(`f${f}`, { dirFd: dir }).then(
               (info) => {
-                assert.equal(info.ino, expected[d][f], `d${d}/f${f}`);
+                assertEquals(info.ino, expected[d][f], `d${d}/f${f}`);
                 checked++;
               },
               (e) => {
-                assert.ok(e instanceof Deno.errors.BadResource, String(e));
+                assert(e instanceof Deno.errors.BadResource, String(e));
                 rejected++;
               },
             ),
@@ -77,9 +77,9 @@ Deno.test({
             // A call on the closed Dir is refused up front.
             pending.push(
               stat("f0", { dirFd: dir }).then(
-                () => assert.fail("closed Dir accepted"),
+                () => fail("closed Dir accepted"),
                 (e) => {
-                  assert.ok(e instanceof Deno.errors.BadResource);
+                  assert(e instanceof Deno.errors.BadResource);
                   rejected++;
                 },
               ),
@@ -91,9 +91,9 @@ Deno.test({
         for (const dir of dirs) dir.close();
         await Promise.all(pending);
       }
-      assert.ok(checked >= 15_000, `checked ${checked}`);
-      assert.ok(rejected > 0);
-      assert.equal(openFds(), before, "every descriptor closed, once");
+      assert(checked >= 15_000, `checked ${checked}`);
+      assert(rejected > 0);
+      assertEquals(openFds(), before, "every descriptor closed, once");
     });
   },
 });
@@ -120,14 +120,14 @@ Deno.test({
         await call;
         for (const d of decoys) d.close();
       }
-      assert.ok(Deno.statSync(`${root}/b/moved`).isFile, "renamed into b");
-      assert.equal(
+      assert(Deno.statSync(`${root}/b/moved`).isFile, "renamed into b");
+      assertEquals(
         Deno.statSync(`${root}/a/linked`).ino,
         Deno.statSync(`${root}/b/moved`).ino,
         "linked back into a",
       );
-      assert.throws(() => Deno.statSync(`${root}/a/f`), Deno.errors.NotFound);
-      assert.equal(openFds(), before, "each descriptor closed once, later");
+      assertThrows(() => Deno.statSync(`${root}/a/f`), Deno.errors.NotFound);
+      assertEquals(openFds(), before, "each descriptor closed once, later");
     });
   },
 });

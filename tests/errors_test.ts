@@ -1,7 +1,12 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Every errno the core syscalls can return, provoked for real and compared
 // with what Deno's own call throws for the same condition.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStrictEquals,
+} from "@std/assert";
 import {
   lstatSync,
   openDirSync,
@@ -22,18 +27,18 @@ function assertLikeDeno(
   syscall: string,
 ): void {
   const e = mine as SystemError;
-  assert.equal(e.constructor, deno.constructor, `class for ${code}`);
-  assert.equal(e.name, deno.name);
-  assert.equal(e.code, (deno as SystemError).code);
-  assert.equal(e.code, code);
-  assert.equal(e.syscall, syscall);
+  assertStrictEquals(e.constructor, deno.constructor, `class for ${code}`);
+  assertEquals(e.name, deno.name);
+  assertEquals(e.code, (deno as SystemError).code);
+  assertEquals(e.code, code);
+  assertEquals(e.syscall, syscall);
   // Same description and "(os error N)" as Deno; only the syscall differs.
-  assert.equal(
+  assertEquals(
     e.message.split("): ")[0],
     deno.message.split("): ")[0],
     "message prefix",
   );
-  assert.match(e.message, new RegExp(`\\(os error ${e.errno}\\): ${syscall}`));
+  assertMatch(e.message, new RegExp(`\\(os error ${e.errno}\\): ${syscall}`));
 }
 
 Deno.test({
@@ -68,8 +73,8 @@ Deno.test({
       for (const [code, mine, deno] of cases) {
         const e = thrown(mine) as SystemError;
         assertLikeDeno(e, thrown(deno), code, "statx");
-        assert.ok(e.path?.startsWith(root));
-        assert.equal(typeof e.errno, "number");
+        assert(e.path?.startsWith(root));
+        assertEquals(typeof e.errno, "number");
       }
     });
   },
@@ -88,8 +93,8 @@ Deno.test({
         "symlinkat",
       );
       const e = thrown(() => symlinkSync("t", `${root}/file`)) as SystemError;
-      assert.equal(e.path, "t");
-      assert.equal(e.dest, `${root}/file`);
+      assertEquals(e.path, "t");
+      assertEquals(e.dest, `${root}/file`);
       // readlink of a non-link is EINVAL, which Deno reports as a TypeError.
       const inval = thrown(() => readLinkSync(`${root}/file`));
       assertLikeDeno(
@@ -98,7 +103,7 @@ Deno.test({
         "EINVAL",
         "readlinkat",
       );
-      assert.ok(inval instanceof TypeError);
+      assert(inval instanceof TypeError);
     });
   },
 });
@@ -114,12 +119,12 @@ Deno.test({
       // The number itself is no longer open: the kernel says EBADF, which
       // Deno (through Rust's io::ErrorKind) reports as a plain Error.
       const e = thrown(() => statSync(fd)) as SystemError;
-      assert.equal(e.code, "EBADF");
-      assert.equal(e.errno, 9);
-      assert.equal(e.constructor, Error);
-      assert.match(e.message, /^Bad file descriptor \(os error 9\): statx$/);
+      assertEquals(e.code, "EBADF");
+      assertEquals(e.errno, 9);
+      assertStrictEquals(e.constructor, Error);
+      assertMatch(e.message, /^Bad file descriptor \(os error 9\): statx$/);
       const e2 = thrown(() => statSync("x", { dirFd: fd })) as SystemError;
-      assert.equal(e2.code, "EBADF");
+      assertEquals(e2.code, "EBADF");
     });
   },
 });
@@ -179,10 +184,10 @@ Deno.test({
         r = await runDeno(args);
       }
       Deno.chmodSync(`${root}/locked`, 0o755);
-      assert.equal(r.code, 0, r.stderr);
+      assertEquals(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
-      assert.deepEqual(out.mine.slice(0, 3), out.deno.slice(0, 3));
-      assert.deepEqual(out.mine, [
+      assertEquals(out.mine.slice(0, 3), out.deno.slice(0, 3));
+      assertEquals(out.mine, [
         "PermissionDenied",
         "EACCES",
         "Permission denied (os error 13",
@@ -211,5 +216,7 @@ Deno.test("errno names map to the classes Deno uses", () => {
     ["EBUSY", Error],
     [undefined as unknown as string, Error],
   ];
-  for (const [code, cls] of table) assert.equal(errorClassFor(code), cls, code);
+  for (const [code, cls] of table) {
+    assertStrictEquals(errorClassFor(code), cls, code);
+  }
 });

@@ -1,7 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Without --allow-ffi the module imports, path-only calls fall back to
 // Deno.*, the capability sets shrink and descriptor uses are NotSupported.
-import assert from "node:assert/strict";
+import { assertEquals, assertMatch } from "@std/assert";
 import { posixOnly, ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 // Windows: POSIX symlink fixtures through Deno.symlinkSync without a type.
@@ -48,35 +48,35 @@ Deno.test(
         ],
         { cwd: root },
       );
-      assert.equal(r.code, 0, r.stderr);
+      assertEquals(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
-      assert.deepEqual(out.dirFd, []);
-      assert.deepEqual(out.fd, []);
-      assert.deepEqual(out.follow, ["stat", "statSync"]);
-      assert.equal(out.size, 3);
-      assert.equal(out.asyncSize, 3);
-      assert.equal(out.link, "f");
-      assert.equal(out.lstat, true);
-      assert.equal(out.nofollow, true);
-      assert.equal(out.ns, null);
-      assert.equal(
+      assertEquals(out.dirFd, []);
+      assertEquals(out.fd, []);
+      assertEquals(out.follow, ["stat", "statSync"]);
+      assertEquals(out.size, 3);
+      assertEquals(out.asyncSize, 3);
+      assertEquals(out.link, "f");
+      assertEquals(out.lstat, true);
+      assertEquals(out.nofollow, true);
+      assertEquals(out.ns, null);
+      assertEquals(
         out.statDirFd,
         "NotSupported: stat: dirFd unavailable on this platform",
       );
-      assert.equal(
+      assertEquals(
         out.statFd,
         "NotSupported: stat: fd unavailable on this platform",
       );
-      assert.match(out.openDir, /^NotSupported: openDir: /);
-      assert.equal(
+      assertMatch(out.openDir, /^NotSupported: openDir: /);
+      assertEquals(
         out.chdirFd,
         "NotSupported: chdir: fd unavailable on this platform",
       );
-      assert.match(
+      assertMatch(
         out.missing,
         /^NotFound: No such file or directory \(os error 2\)/,
       );
-      assert.equal(out.cwd, root);
+      assertEquals(out.cwd, root);
     });
   },
 );

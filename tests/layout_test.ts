@@ -3,7 +3,7 @@
 // ways: by absolute path, relative to a dirFd, and through the Deno.* call
 // where one exists. Outcomes (success or error code) and the resulting trees
 // must agree (the style of Go's os.Root tests).
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
 import {
   accessSync,
   chmodSync,
@@ -22,6 +22,7 @@ import {
   unlinkSync,
   utimeSync,
 } from "../mod.ts";
+// node:fs for a raw OS descriptor to pass as a path: Deno.FsFile exposes none.
 import { closeSync, openSync } from "node:fs";
 
 /** The layout: a trailing "/" is a directory, "->" a symlink, else a file. */
@@ -241,8 +242,8 @@ for (const op of OPS) {
           }
         });
         if (viaFd !== null) {
-          assert.equal(viaFd.r, byPath.r, `${what} (by fd)`);
-          assert.deepEqual(viaFd.tree, byPath.tree, `${what} (by fd)`);
+          assertEquals(viaFd.r, byPath.r, `${what} (by fd)`);
+          assertEquals(viaFd.tree, byPath.tree, `${what} (by fd)`);
         }
         continue;
       }
@@ -257,17 +258,17 @@ for (const op of OPS) {
         const r = outcome(() => op.ours(`../../${target}`, dir, "../../"));
         return { r, tree: snapshot(root) };
       });
-      assert.equal(byDirFd.r, byPath.r, what);
-      assert.deepEqual(byDirFd.tree, byPath.tree, what);
-      assert.equal(viaSub.r, byPath.r, `${what} (via dir/nested)`);
-      assert.deepEqual(viaSub.tree, byPath.tree, `${what} (via dir/nested)`);
+      assertEquals(byDirFd.r, byPath.r, what);
+      assertEquals(byDirFd.tree, byPath.tree, what);
+      assertEquals(viaSub.r, byPath.r, `${what} (via dir/nested)`);
+      assertEquals(viaSub.tree, byPath.tree, `${what} (via dir/nested)`);
       if (op.deno !== undefined) {
         const deno = await inTree((root) => {
           const r = outcome(() => op.deno!(`${root}/${target}`, `${root}/`));
           return { r, tree: snapshot(root) };
         });
-        assert.equal(byPath.r, deno.r, `${what} (vs Deno)`);
-        assert.deepEqual(byPath.tree, deno.tree, `${what} (vs Deno)`);
+        assertEquals(byPath.r, deno.r, `${what} (vs Deno)`);
+        assertEquals(byPath.tree, deno.tree, `${what} (vs Deno)`);
       }
     }
   });

@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   link,
   linkSync,
@@ -23,11 +23,11 @@ import {
 } from "./_at_util.ts";
 
 Deno.test("link: capabilities as in CPython on Linux", () => {
-  assert.ok(supportsDirFd.has(link) && supportsDirFd.has(linkSync));
-  assert.ok(
+  assert(supportsDirFd.has(link) && supportsDirFd.has(linkSync));
+  assert(
     supportsFollowSymlinks.has(link) && supportsFollowSymlinks.has(linkSync),
   );
-  assert.ok(!supportsFd.has(link));
+  assert(!supportsFd.has(link));
 });
 
 Deno.test("link: srcDirFd/dstDirFd, and symlinks followed by default", async () => {
@@ -38,12 +38,12 @@ Deno.test("link: srcDirFd/dstDirFd, and symlinks followed by default", async () 
     using to = openDirSync(`${root}/to`);
     linkSync("file", "hard", { srcDirFd: here, dstDirFd: to });
     const ino = Deno.statSync(`${root}/file`).ino;
-    assert.equal(Deno.statSync(`${root}/to/hard`).ino, ino);
+    assertEquals(Deno.statSync(`${root}/to/hard`).ino, ino);
     // Default (Python): follow the symlink, link its target.
     await link("link-file", "via-follow", { srcDirFd: here.fd, dstDirFd: to });
     const followed = Deno.lstatSync(`${root}/to/via-follow`);
-    assert.ok(followed.isFile);
-    assert.equal(followed.ino, ino);
+    assert(followed.isFile);
+    assertEquals(followed.ino, ino);
     // followSymlinks: false links the symlink itself, as Deno.link does.
     linkSync("link-file", "via-nofollow", {
       srcDirFd: here,
@@ -52,19 +52,19 @@ Deno.test("link: srcDirFd/dstDirFd, and symlinks followed by default", async () 
     });
     Deno.linkSync(`${root}/link-file`, `${root}/to/via-deno`);
     const own = Deno.lstatSync(`${root}/to/via-nofollow`);
-    assert.ok(own.isSymlink);
-    assert.equal(own.ino, Deno.lstatSync(`${root}/to/via-deno`).ino);
-    assert.equal(own.ino, Deno.lstatSync(`${root}/link-file`).ino);
+    assert(own.isSymlink);
+    assertEquals(own.ino, Deno.lstatSync(`${root}/to/via-deno`).ino);
+    assertEquals(own.ino, Deno.lstatSync(`${root}/link-file`).ino);
     // A dangling link can be hard-linked itself only.
     linkSync("dangling", "to/d2", {
       srcDirFd: here,
       dstDirFd: here,
       followSymlinks: false,
     });
-    assert.equal(Deno.readLinkSync(`${root}/to/d2`), "missing");
+    assertEquals(Deno.readLinkSync(`${root}/to/d2`), "missing");
     // One side relative, the other absolute.
     linkSync(`${root}/file`, "abs", { dstDirFd: to });
-    assert.equal(Deno.statSync(`${root}/to/abs`).nlink, 4);
+    assertEquals(Deno.statSync(`${root}/to/abs`).nlink, 4);
   });
 });
 
@@ -104,7 +104,7 @@ Deno.test("link: errors are Deno's and carry dest", async () => {
       "linkat",
     );
     const loop = thrown(() => linkSync("loop", "x", { srcDirFd: dir }));
-    assert.ok(loop instanceof Deno.errors.FilesystemLoop);
+    assert(loop instanceof Deno.errors.FilesystemLoop);
     assertCode(loop, "ELOOP", "linkat");
     assertCode(
       thrown(() => linkSync(`${root}/file`, "x", { dstDirFd: closedFd() })),
@@ -128,7 +128,7 @@ Deno.test({
         using b = openDirSync(other);
         const e = thrown(() => linkSync(`${root}/f`, "f", { dstDirFd: b }));
         assertCode(e, "EXDEV", "linkat");
-        assert.equal(e.dest, "f");
+        assertEquals(e.dest, "f");
         await assertLikeDenoIn(
           e,
           `Deno.linkSync(${JSON.stringify(`${root}/f`)}, ${
@@ -147,17 +147,21 @@ Deno.test("link: bad input is refused before any syscall", async () => {
     Deno.writeTextFileSync(`${root}/f`, "");
     const dir = openDirSync(root);
     dir.close();
-    assert.throws(() => linkSync(`${root}/f`, `${root}/g\0`), TypeError);
-    assert.throws(() => linkSync(`${root}/\udfff`, `${root}/g`), TypeError);
-    assert.throws(() => linkSync("f", "g", { srcDirFd: -2 }), /srcDirFd/);
-    assert.throws(
+    assertThrows(() => linkSync(`${root}/f`, `${root}/g\0`), TypeError);
+    assertThrows(() => linkSync(`${root}/\udfff`, `${root}/g`), TypeError);
+    assertThrows(
+      () => linkSync("f", "g", { srcDirFd: -2 }),
+      TypeError,
+      "srcDirFd",
+    );
+    assertThrows(
       () => linkSync("f", "g", { followSymlinks: "no" as never }),
       TypeError,
     );
-    assert.throws(
+    assertThrows(
       () => linkSync("f", "g", { srcDirFd: dir }),
       Deno.errors.BadResource,
     );
-    assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["f"]);
+    assertEquals([...Deno.readDirSync(root)].map((e) => e.name), ["f"]);
   });
 });

@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
   type Dir,
   mkdir,
@@ -20,8 +20,8 @@ import {
 } from "./_at_util.ts";
 
 Deno.test("mkdir: capabilities as in CPython on Linux", () => {
-  assert.ok(supportsDirFd.has(mkdir) && supportsDirFd.has(mkdirSync));
-  assert.ok(!supportsFd.has(mkdir) && !supportsFollowSymlinks.has(mkdir));
+  assert(supportsDirFd.has(mkdir) && supportsDirFd.has(mkdirSync));
+  assert(!supportsFd.has(mkdir) && !supportsFollowSymlinks.has(mkdir));
 });
 
 Deno.test("mkdir: dirFd resolves relative paths, absolute paths ignore it", async () => {
@@ -32,10 +32,10 @@ Deno.test("mkdir: dirFd resolves relative paths, absolute paths ignore it", asyn
     await mkdir("b", { dirFd: sub.fd, mode: 0o700 });
     mkdirSync(`${root}/abs`, { dirFd: sub });
     mkdirSync(new URL(`file://${root}/url`));
-    assert.ok(Deno.statSync(`${root}/sub/a`).isDirectory);
-    assert.equal(Deno.statSync(`${root}/sub/b`).mode! & 0o777, 0o700);
-    assert.ok(Deno.statSync(`${root}/abs`).isDirectory);
-    assert.ok(Deno.statSync(`${root}/url`).isDirectory);
+    assert(Deno.statSync(`${root}/sub/a`).isDirectory);
+    assertEquals(Deno.statSync(`${root}/sub/b`).mode! & 0o777, 0o700);
+    assert(Deno.statSync(`${root}/abs`).isDirectory);
+    assert(Deno.statSync(`${root}/url`).isDirectory);
   });
 });
 
@@ -43,13 +43,13 @@ Deno.test("mkdir: default and explicit modes match Deno.mkdir (umask applies)", 
   await withTempDir((root) => {
     mkdirSync(`${root}/ours`);
     Deno.mkdirSync(`${root}/deno`);
-    assert.equal(
+    assertEquals(
       Deno.statSync(`${root}/ours`).mode,
       Deno.statSync(`${root}/deno`).mode,
     );
     mkdirSync(`${root}/ours2`, { mode: 0o750 });
     Deno.mkdirSync(`${root}/deno2`, { mode: 0o750 });
-    assert.equal(
+    assertEquals(
       Deno.statSync(`${root}/ours2`).mode,
       Deno.statSync(`${root}/deno2`).mode,
     );
@@ -81,19 +81,22 @@ Deno.test("mkdir: bad input is refused before any syscall", async () => {
   await withTempDir(async (root) => {
     const dir = openDirSync(root);
     dir.close();
-    assert.throws(() => mkdirSync(`${root}/a\0b`), TypeError);
-    assert.throws(() => mkdirSync(`${root}/\ud800`), TypeError);
-    assert.throws(() => mkdirSync("x", { dirFd: -1 }), TypeError);
-    assert.throws(() => mkdirSync("x", { dirFd: 1.5 }), TypeError);
-    assert.throws(() => mkdirSync("x", { mode: -1 }), TypeError);
-    assert.throws(() => mkdirSync("x", { mode: 0o10000 }), TypeError);
-    assert.throws(() => mkdirSync(new URL("https://x/y")), TypeError);
-    assert.throws(() => mkdirSync(1 as unknown as string), TypeError);
-    assert.throws(
+    assertThrows(() => mkdirSync(`${root}/a\0b`), TypeError);
+    assertThrows(() => mkdirSync(`${root}/\ud800`), TypeError);
+    assertThrows(() => mkdirSync("x", { dirFd: -1 }), TypeError);
+    assertThrows(() => mkdirSync("x", { dirFd: 1.5 }), TypeError);
+    assertThrows(() => mkdirSync("x", { mode: -1 }), TypeError);
+    assertThrows(() => mkdirSync("x", { mode: 0o10000 }), TypeError);
+    assertThrows(() => mkdirSync(new URL("https://x/y")), TypeError);
+    assertThrows(() => mkdirSync(1 as unknown as string), TypeError);
+    assertThrows(
       () => mkdirSync("x", { dirFd: dir }),
       Deno.errors.BadResource,
     );
-    await assert.rejects(mkdir("x", { dirFd: dir }), Deno.errors.BadResource);
-    assert.deepEqual([...Deno.readDirSync(root)], []);
+    await assertRejects(
+      () => mkdir("x", { dirFd: dir }),
+      Deno.errors.BadResource,
+    );
+    assertEquals([...Deno.readDirSync(root)], []);
   });
 });

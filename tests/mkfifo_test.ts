@@ -1,7 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Linux only (the ignore reasons below): Windows has no FIFOs, and macOS's
 // mkfifoat (macOS 13+) may be absent, so these paths are not exercised there.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
   type Dir,
   mkfifo,
@@ -27,8 +27,8 @@ Deno.test({
   name: "mkfifo: capabilities as in CPython on Linux",
   ignore,
   fn: () => {
-    assert.ok(supportsDirFd.has(mkfifo) && supportsDirFd.has(mkfifoSync));
-    assert.ok(!supportsFd.has(mkfifo) && !supportsFollowSymlinks.has(mkfifo));
+    assert(supportsDirFd.has(mkfifo) && supportsDirFd.has(mkfifoSync));
+    assert(!supportsFd.has(mkfifo) && !supportsFollowSymlinks.has(mkfifo));
   },
 });
 
@@ -45,12 +45,12 @@ Deno.test({
       mkfifoSync(`${root}/abs`, { dirFd: sub });
       mkfifoSync(new URL(`file://${root}/url`));
       for (const p of ["sub/a", "sub/b", "sub/c", "abs", "url"]) {
-        assert.ok(Deno.lstatSync(`${root}/${p}`).isFifo, p);
+        assert(Deno.lstatSync(`${root}/${p}`).isFifo, p);
       }
-      assert.equal(Deno.statSync(`${root}/sub/b`).mode! & 0o777, 0o600);
+      assertEquals(Deno.statSync(`${root}/sub/b`).mode! & 0o777, 0o600);
       // The default mode 0o666 less the umask, as for a file Deno creates.
       Deno.writeTextFileSync(`${root}/plain`, "");
-      assert.equal(
+      assertEquals(
         Deno.statSync(`${root}/sub/a`).mode! & 0o777,
         Deno.statSync(`${root}/plain`).mode! & 0o777,
       );
@@ -76,8 +76,8 @@ Deno.test({
       );
       const e = thrown(() => mkfifoSync(`${root}/file`));
       assertCode(e, "EEXIST", "mkfifoat");
-      assert.ok(e instanceof Deno.errors.AlreadyExists);
-      assert.ok(
+      assert(e instanceof Deno.errors.AlreadyExists);
+      assert(
         thrown(() => mkfifoSync(`${root}/missing/x`)) instanceof
           Deno.errors.NotFound,
       );
@@ -97,23 +97,23 @@ Deno.test({
     await withTempDir(async (root) => {
       const dir = openDirSync(root);
       dir.close();
-      assert.throws(() => mkfifoSync(`${root}/a\0b`), TypeError);
-      assert.throws(() => mkfifoSync(`${root}/\ud800`), TypeError);
-      assert.throws(() => mkfifoSync("x", { dirFd: -1 }), TypeError);
-      assert.throws(() => mkfifoSync("x", { mode: 0o10000 }), TypeError);
-      assert.throws(() => mkfifoSync("x", { mode: 1.5 }), TypeError);
-      assert.throws(() => mkfifoSync(new URL("https://x/y")), TypeError);
-      assert.throws(() => mkfifoSync(3 as unknown as string), TypeError);
-      assert.throws(
+      assertThrows(() => mkfifoSync(`${root}/a\0b`), TypeError);
+      assertThrows(() => mkfifoSync(`${root}/\ud800`), TypeError);
+      assertThrows(() => mkfifoSync("x", { dirFd: -1 }), TypeError);
+      assertThrows(() => mkfifoSync("x", { mode: 0o10000 }), TypeError);
+      assertThrows(() => mkfifoSync("x", { mode: 1.5 }), TypeError);
+      assertThrows(() => mkfifoSync(new URL("https://x/y")), TypeError);
+      assertThrows(() => mkfifoSync(3 as unknown as string), TypeError);
+      assertThrows(
         () => mkfifoSync("x", { dirFd: dir }),
         Deno.errors.BadResource,
       );
-      await assert.rejects(
-        mkfifo("x", { dirFd: dir }),
+      await assertRejects(
+        () => mkfifo("x", { dirFd: dir }),
         Deno.errors.BadResource,
       );
-      await assert.rejects(mkfifo("x", { mode: -1 }), TypeError);
-      assert.deepEqual([...Deno.readDirSync(root)], []);
+      await assertRejects(() => mkfifo("x", { mode: -1 }), TypeError);
+      assertEquals([...Deno.readDirSync(root)], []);
     });
   },
 });

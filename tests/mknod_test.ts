@@ -3,7 +3,7 @@
 // dev_t is 32-bit, so dirfd leaves mknod out there. Device special files are
 // not created (they need CAP_MKNOD and could touch real hardware): a FIFO
 // and a regular file exercise the same call.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
   type Dir,
   mknod,
@@ -31,8 +31,8 @@ Deno.test({
   name: "mknod: capabilities as in CPython on Linux",
   ignore,
   fn: () => {
-    assert.ok(supportsDirFd.has(mknod) && supportsDirFd.has(mknodSync));
-    assert.ok(!supportsFd.has(mknod) && !supportsFollowSymlinks.has(mknod));
+    assert(supportsDirFd.has(mknod) && supportsDirFd.has(mknodSync));
+    assert(!supportsFd.has(mknod) && !supportsFollowSymlinks.has(mknod));
   },
 });
 
@@ -49,23 +49,23 @@ Deno.test({
       await mknod(`${root}/default`, { dirFd: sub });
       mknodSync(new URL(`file://${root}/url`), { mode: S_IFREG | 0o600 });
       const fifo = Deno.lstatSync(`${root}/sub/fifo`);
-      assert.ok(fifo.isFifo);
+      assert(fifo.isFifo);
       // 0o644 less the umask, as for a file Deno creates with that mode.
       Deno.writeFileSync(`${root}/plain`, new Uint8Array(), { mode: 0o644 });
-      assert.equal(
+      assertEquals(
         fifo.mode! & 0o777,
         Deno.statSync(`${root}/plain`).mode! & 0o777,
       );
-      assert.ok(Deno.lstatSync(`${root}/sub/fifo2`).isFifo);
-      assert.equal(Deno.statSync(`${root}/sub/fifo2`).mode! & 0o777, 0o600);
+      assert(Deno.lstatSync(`${root}/sub/fifo2`).isFifo);
+      assertEquals(Deno.statSync(`${root}/sub/fifo2`).mode! & 0o777, 0o600);
       const reg = Deno.lstatSync(`${root}/sub/reg`);
-      assert.ok(reg.isFile);
-      assert.equal(reg.size, 0);
+      assert(reg.isFile);
+      assertEquals(reg.size, 0);
       // Python's default mode 0o600: a regular file (type 0 means S_IFREG).
       const def = Deno.lstatSync(`${root}/default`);
-      assert.ok(def.isFile);
-      assert.equal(def.mode! & 0o777, 0o600);
-      assert.ok(Deno.lstatSync(`${root}/url`).isFile);
+      assert(def.isFile);
+      assertEquals(def.mode! & 0o777, 0o600);
+      assert(Deno.lstatSync(`${root}/url`).isFile);
     });
   },
 });
@@ -95,10 +95,10 @@ Deno.test({
       );
       const e = thrown(() => mknodSync(`${root}/file`));
       assertCode(e, "EEXIST", "mknodat");
-      assert.ok(e instanceof Deno.errors.AlreadyExists);
+      assert(e instanceof Deno.errors.AlreadyExists);
       const n = thrown(() => mknodSync(`${root}/missing/x`));
       assertCode(n, "ENOENT", "mknodat");
-      assert.ok(n instanceof Deno.errors.NotFound);
+      assert(n instanceof Deno.errors.NotFound);
       assertCode(
         thrown(() => mknodSync("x", { dirFd: closedFd() })),
         "EBADF",
@@ -121,24 +121,27 @@ Deno.test({
     await withTempDir(async (root) => {
       const dir = openDirSync(root);
       dir.close();
-      assert.throws(() => mknodSync(`${root}/a\0b`), TypeError);
-      assert.throws(() => mknodSync("x", { dirFd: -1 }), TypeError);
-      assert.throws(() => mknodSync("x", { mode: -1 }), TypeError);
-      assert.throws(() => mknodSync("x", { mode: 0o200000 }), TypeError);
-      assert.throws(() => mknodSync("x", { device: -1 }), TypeError);
-      assert.throws(() => mknodSync("x", { device: 1.5 }), TypeError);
-      assert.throws(() => mknodSync("x", { device: 2n ** 64n }), TypeError);
-      assert.throws(
+      assertThrows(() => mknodSync(`${root}/a\0b`), TypeError);
+      assertThrows(() => mknodSync("x", { dirFd: -1 }), TypeError);
+      assertThrows(() => mknodSync("x", { mode: -1 }), TypeError);
+      assertThrows(() => mknodSync("x", { mode: 0o200000 }), TypeError);
+      assertThrows(() => mknodSync("x", { device: -1 }), TypeError);
+      assertThrows(() => mknodSync("x", { device: 1.5 }), TypeError);
+      assertThrows(() => mknodSync("x", { device: 2n ** 64n }), TypeError);
+      assertThrows(
         () => mknodSync("x", { device: "1" as unknown as number }),
         TypeError,
       );
-      assert.throws(
+      assertThrows(
         () => mknodSync("x", { dirFd: dir }),
         Deno.errors.BadResource,
       );
-      await assert.rejects(mknod("x", { dirFd: dir }), Deno.errors.BadResource);
-      await assert.rejects(mknod("x", { mode: 0.5 }), TypeError);
-      assert.deepEqual([...Deno.readDirSync(root)], []);
+      await assertRejects(
+        () => mknod("x", { dirFd: dir }),
+        Deno.errors.BadResource,
+      );
+      await assertRejects(() => mknod("x", { mode: 0.5 }), TypeError);
+      assertEquals([...Deno.readDirSync(root)], []);
     });
   },
 });

@@ -2,7 +2,13 @@
 // The async dispatcher (ffi/_pool.ts): calls run off the main thread, each
 // with its own errno, the process exits as soon as it is done, idle workers
 // are released.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertStrictEquals,
+} from "@std/assert";
 import { lstat, readLink, readLinkSync, stat, statSync } from "../mod.ts";
 import { backend } from "../_backend.ts";
 import { CallPool } from "../ffi/_pool.ts";
@@ -17,15 +23,15 @@ Deno.test({
   fn: async () => {
     // /proc/thread-self names the calling thread: pid/task/tid.
     const main = readLinkSync("/proc/thread-self");
-    assert.match(main, new RegExp(`^${Deno.pid}/task/\\d+$`));
+    assertMatch(main, new RegExp(`^${Deno.pid}/task/\\d+$`));
     const alone = await readLink("/proc/thread-self");
-    assert.notEqual(alone, main);
+    assertNotEquals(alone, main);
     const batch = await Promise.all(
       Array.from({ length: 200 }, () => readLink("/proc/thread-self")),
     );
     for (const t of batch) {
-      assert.match(t, new RegExp(`^${Deno.pid}/task/\\d+$`));
-      assert.notEqual(t, main);
+      assertMatch(t, new RegExp(`^${Deno.pid}/task/\\d+$`));
+      assertNotEquals(t, main);
     }
   },
 });
@@ -61,11 +67,11 @@ Deno.test({
         }
         if (want instanceof Error) {
           const g = got[i] as Error & { errno?: number };
-          assert.equal(g.constructor, want.constructor, many[i]);
-          assert.equal(g.message, want.message);
-          assert.equal(g.errno, (want as { errno?: number }).errno);
+          assertStrictEquals(g.constructor, want.constructor, many[i]);
+          assertEquals(g.message, want.message);
+          assertEquals(g.errno, (want as { errno?: number }).errno);
         } else {
-          assert.equal(got[i], want);
+          assertEquals(got[i], want);
         }
       }
     });
@@ -85,8 +91,8 @@ Deno.test({
       ]]
     ) {
       const e = await lstat(p).then(() => null, (e) => e);
-      assert.equal(e?.code, code);
-      assert.equal(
+      assertEquals(e?.code, code);
+      assertEquals(
         e?.message,
         thrown(() => statSync(p, { followSymlinks: false })).message,
       );
@@ -113,15 +119,15 @@ Deno.test({
         `${root}/one.ts`,
       ]);
       const wall = performance.now() - t0;
-      assert.equal(r.code, 0, r.stderr);
+      assertEquals(r.code, 0, r.stderr);
       const [ok, done] = r.stdout.trim().split("\n");
-      assert.equal(ok, "true");
+      assertEquals(ok, "true");
       // The idle timer is 10 s; a worker or timer holding the process open
       // would keep it alive that long. Anything well below proves neither does.
       // Counted from the script's end (its own clock), not from the spawn:
       // start-up alone takes seconds under qemu (test:aarch64).
       const lag = wall - Number(done);
-      assert.ok(lag < 8000, `exited ${lag} ms after finishing`);
+      assert(lag < 8000, `exited ${lag} ms after finishing`);
     });
   },
 });
@@ -143,19 +149,19 @@ Deno.test({
       50,
     );
     try {
-      assert.equal(pool.workers, 0, "nothing starts before the first call");
+      assertEquals(pool.workers, 0, "nothing starts before the first call");
       const call = () => {
         pool.begin("close", 0);
         pool.int(1_000_000);
         return pool.end((r) => [r.ret, r.errno]);
       };
       const rs = await Promise.all(Array.from({ length: 300 }, call));
-      for (const r of rs) assert.deepEqual(r, [-1, 9]); // EBADF, exactly
-      assert.equal(pool.workers, 2);
+      for (const r of rs) assertEquals(r, [-1, 9]); // EBADF, exactly
+      assertEquals(pool.workers, 2);
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal(pool.workers, 0, "released after 50 ms idle");
-      assert.deepEqual(await call(), [-1, 9]);
-      assert.equal(pool.inFlight, 0);
+      assertEquals(pool.workers, 0, "released after 50 ms idle");
+      assertEquals(await call(), [-1, 9]);
+      assertEquals(pool.inFlight, 0);
     } finally {
       pool.close();
       lib.close();
@@ -213,25 +219,25 @@ Deno.test({
       return pool.end((r) => r.ret);
     };
     try {
-      assert.equal(await ok(), 0);
-      assert.equal(pool.workers, 0, "a direct call that succeeds needs none");
-      assert.deepEqual(await call(), [-1, 9], "re-run on a worker for errno");
-      assert.equal(pool.workers, 1, "the retry started one");
-      assert.equal(direct, 1, "a lone call goes direct");
-      assert.deepEqual(await call(), [-1, 9]);
-      assert.equal(direct, 2, "still direct after a failed direct call");
+      assertEquals(await ok(), 0);
+      assertEquals(pool.workers, 0, "a direct call that succeeds needs none");
+      assertEquals(await call(), [-1, 9], "re-run on a worker for errno");
+      assertEquals(pool.workers, 1, "the retry started one");
+      assertEquals(direct, 1, "a lone call goes direct");
+      assertEquals(await call(), [-1, 9]);
+      assertEquals(direct, 2, "still direct after a failed direct call");
       const rs = await Promise.all(Array.from({ length: 300 }, call));
-      for (const r of rs) assert.deepEqual(r, [-1, 9]);
-      assert.equal(direct, 2, "a batch never goes direct");
-      assert.equal(pool.workers, 2);
-      assert.deepEqual(await call(), [-1, 9]);
-      assert.equal(direct, 3, "a lone call after a batch goes direct again");
-      assert.deepEqual(await Promise.all([call(), call()]), [[-1, 9], [
+      for (const r of rs) assertEquals(r, [-1, 9]);
+      assertEquals(direct, 2, "a batch never goes direct");
+      assertEquals(pool.workers, 2);
+      assertEquals(await call(), [-1, 9]);
+      assertEquals(direct, 3, "a lone call after a batch goes direct again");
+      assertEquals(await Promise.all([call(), call()]), [[-1, 9], [
         -1,
         9,
       ]]);
-      assert.equal(direct, 3, "two calls in one tick are a batch");
-      assert.equal(pool.inFlight, 0);
+      assertEquals(direct, 3, "two calls in one tick are a batch");
+      assertEquals(pool.inFlight, 0);
     } finally {
       pool.close();
       lib.close();
@@ -305,19 +311,19 @@ Deno.test({
         );
         for (let i = 0; i < rs.length; i++) {
           if (i % 2 === 0) {
-            assert.equal(rs[i], -2, "ENOENT, read before close()");
+            assertEquals(rs[i], -2, "ENOENT, read before close()");
             continue;
           }
-          assert.match(String(rs[i]), new RegExp(`^${Deno.pid}/task/\\d+$`));
-          if (path === LIBC) assert.notEqual(rs[i], main, "on a worker");
-          else assert.equal(rs[i], main, "no worker: run here, same result");
+          assertMatch(String(rs[i]), new RegExp(`^${Deno.pid}/task/\\d+$`));
+          if (path === LIBC) assertNotEquals(rs[i], main, "on a worker");
+          else assertEquals(rs[i], main, "no worker: run here, same result");
         }
-        assert.equal(pool.ranHere, path === LIBC ? 0 : 100);
+        assertEquals(pool.ranHere, path === LIBC ? 0 : 100);
       } finally {
         pool.close();
       }
     }
     lib.close();
-    assert.equal(fds(), before, "every descriptor the tasks opened is closed");
+    assertEquals(fds(), before, "every descriptor the tasks opened is closed");
   },
 });

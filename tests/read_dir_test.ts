@@ -1,5 +1,11 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
 import {
   addAuditHook,
   lstat,
@@ -86,8 +92,8 @@ function makeTree(root: string, files = 50): void {
 Deno.test("readDirSync lists what Deno.readDirSync lists", async () => {
   await withTempDir((root) => {
     makeTree(root);
-    assert.deepEqual(sorted(readDirSync(root)), sorted(Deno.readDirSync(root)));
-    assert.deepEqual(
+    assertEquals(sorted(readDirSync(root)), sorted(Deno.readDirSync(root)));
+    assertEquals(
       sorted(readDirSync(new URL(`file://${root}`))),
       sorted(Deno.readDirSync(root)),
     );
@@ -102,8 +108,8 @@ Deno.test("readDirSync reads a large directory in several chunks", async () => {
       Deno.writeFileSync(`${root}/${pad}${i}`, new Uint8Array(0));
     }
     const mine = sorted(readDirSync(root));
-    assert.equal(mine.length, 4000);
-    assert.deepEqual(mine, sorted(Deno.readDirSync(root)));
+    assertEquals(mine.length, 4000);
+    assertEquals(mine, sorted(Deno.readDirSync(root)));
   });
 });
 
@@ -114,7 +120,7 @@ Deno.test("readDir (async) lists what Deno.readDir lists", async () => {
     for await (const e of readDir(root)) mine.push(e);
     const deno: Entry[] = [];
     for await (const e of Deno.readDir(root)) deno.push(e);
-    assert.deepEqual(sorted(mine), sorted(deno));
+    assertEquals(sorted(mine), sorted(deno));
   });
 });
 
@@ -131,16 +137,16 @@ Deno.test({
       // Stop one listing half-way, then list again: a shared offset would
       // lose the first entries.
       for (const _ of readDirSync(dir)) break;
-      assert.deepEqual(sorted(readDirSync(dir)), expected);
-      assert.deepEqual(sorted(readDirSync(dir.fd)), expected);
+      assertEquals(sorted(readDirSync(dir)), expected);
+      assertEquals(sorted(readDirSync(dir.fd)), expected);
       const viaAsync: Entry[] = [];
       for await (const e of readDir(dir)) viaAsync.push(e);
-      assert.deepEqual(sorted(viaAsync), expected);
-      assert.equal(dir.closed, false);
-      assert.equal(openFds(), before);
+      assertEquals(sorted(viaAsync), expected);
+      assertEquals(dir.closed, false);
+      assertEquals(openFds(), before);
       // The caller's descriptor itself has not been read from: a listing of
       // it by another reader that shares its offset would start at 0 too.
-      assert.deepEqual(sorted(readDirSync(dir)), expected);
+      assertEquals(sorted(readDirSync(dir)), expected);
     });
   },
 });
@@ -154,36 +160,44 @@ Deno.test({
       await startPool(root);
       const before = openFds();
       for (const _ of readDirSync(root)) { /* to the end */ }
-      assert.equal(openFds(), before);
+      assertEquals(openFds(), before);
       for (const _ of readDirSync(root)) break;
-      assert.equal(openFds(), before);
-      assert.throws(() => {
-        for (const _ of readDirSync(root)) throw new Error("boom");
-      }, /boom/);
-      assert.equal(openFds(), before);
+      assertEquals(openFds(), before);
+      assertThrows(
+        () => {
+          for (const _ of readDirSync(root)) throw new Error("boom");
+        },
+        Error,
+        "boom",
+      );
+      assertEquals(openFds(), before);
       {
         using it = readDirSync(root);
-        assert.equal(openFds(), before + 1);
+        assertEquals(openFds(), before + 1);
         it.next();
       }
-      assert.equal(openFds(), before);
+      assertEquals(openFds(), before);
       for await (const _ of readDir(root)) break;
-      await assert.rejects(async () => {
-        for await (const _ of readDir(root)) throw new Error("boom");
-      }, /boom/);
-      assert.equal(openFds(), before);
+      await assertRejects(
+        async () => {
+          for await (const _ of readDir(root)) throw new Error("boom");
+        },
+        Error,
+        "boom",
+      );
+      assertEquals(openFds(), before);
       await list(root);
-      assert.equal(openFds(), before);
+      assertEquals(openFds(), before);
       {
         const it = readDir(root);
         await it.next();
-        assert.equal(openFds(), before + 1);
+        assertEquals(openFds(), before + 1);
         await it.return(undefined);
       }
-      assert.equal(openFds(), before);
+      assertEquals(openFds(), before);
       // Async: nothing is opened before iteration starts.
       const lazy = readDir(root);
-      assert.equal(openFds(), before);
+      assertEquals(openFds(), before);
       await lazy.return(undefined);
     });
   },
@@ -193,26 +207,26 @@ Deno.test("readDir errors are Deno's", async () => {
   await withTempDir(async (root) => {
     Deno.writeTextFileSync(`${root}/file`, "");
     const e = thrown(() => readDirSync(`${root}/missing`));
-    assert.ok(e instanceof Deno.errors.NotFound);
-    assert.equal((e as { code?: string }).code, "ENOENT");
-    assert.match(e.message, /\(os error 2\): readdir '/);
-    assert.ok(
+    assert(e instanceof Deno.errors.NotFound);
+    assertEquals((e as { code?: string }).code, "ENOENT");
+    assertMatch(e.message, /\(os error 2\): readdir '/);
+    assert(
       thrown(() => readDirSync(`${root}/file`)) instanceof
         Deno.errors.NotADirectory,
     );
-    await assert.rejects(
+    await assertRejects(
       async () => {
         for await (const _ of readDir(`${root}/missing`)) { /* */ }
       },
       Deno.errors.NotFound,
     );
-    assert.throws(() => readDirSync(-1), TypeError);
-    assert.throws(() => readDirSync("a\0b"), TypeError);
-    assert.throws(() => readDirSync({} as string), TypeError);
-    assert.throws(() => readDirSync(new URL("http://x/")), TypeError);
+    assertThrows(() => readDirSync(-1), TypeError);
+    assertThrows(() => readDirSync("a\0b"), TypeError);
+    assertThrows(() => readDirSync({} as string), TypeError);
+    assertThrows(() => readDirSync(new URL("http://x/")), TypeError);
     const dir = openDirSync(root);
     dir.close();
-    assert.throws(() => readDirSync(dir), Deno.errors.BadResource);
+    assertThrows(() => readDirSync(dir), Deno.errors.BadResource);
   });
 });
 
@@ -224,13 +238,13 @@ Deno.test({
       const made = await new Deno.Command("sh", {
         args: ["-c", `touch "$1/ok" "$1/$(printf 'bad\\377name')"`, "sh", root],
       }).output();
-      assert.equal(made.code, 0);
+      assertEquals(made.code, 0);
       const e = thrown(() => [...readDirSync(root)]);
-      assert.ok(e instanceof Deno.errors.InvalidData, String(e));
-      assert.match(e.message, /not valid UTF-8/);
+      assert(e instanceof Deno.errors.InvalidData, String(e));
+      assertMatch(e.message, /not valid UTF-8/);
       const before = openFds();
-      assert.throws(() => [...readDirSync(root)], Deno.errors.InvalidData);
-      assert.equal(openFds(), before);
+      assertThrows(() => [...readDirSync(root)], Deno.errors.InvalidData);
+      assertEquals(openFds(), before);
     });
   },
 });
@@ -249,7 +263,7 @@ Deno.test({
         return r;
       };
       try {
-        assert.deepEqual(
+        assertEquals(
           sorted(readDirSync(root)),
           sorted(Deno.readDirSync(root)),
         );
@@ -273,10 +287,10 @@ Deno.test("readDir raises os.scandir with the path or the descriptor", async () 
       if (supportsFd.has(readDirSync)) {
         using dir = openDirSync(root);
         [...readDirSync(dir)];
-        assert.deepEqual(seen.at(-1), ["os.scandir", [dir.fd]]);
+        assertEquals(seen.at(-1), ["os.scandir", [dir.fd]]);
       }
-      assert.deepEqual(seen[0], ["os.scandir", [root]]);
-      assert.deepEqual(seen[1], ["os.scandir", [root]]);
+      assertEquals(seen[0], ["os.scandir", [root]]);
+      assertEquals(seen[1], ["os.scandir", [root]]);
     } finally {
       on = false;
     }
@@ -287,25 +301,25 @@ Deno.test({
   name: "supportsFd has readDir; without the primitive, paths fall back",
   ignore: backend()?.setPrimitive === undefined,
   fn: async () => {
-    assert.ok(supportsFd.has(readDir) && supportsFd.has(readDirSync));
+    assert(supportsFd.has(readDir) && supportsFd.has(readDirSync));
     const b = backend()!;
     await withTempDir((root) => {
       makeTree(root, 3);
-      assert.ok(b.setPrimitive!("readDirChunk", false));
+      assert(b.setPrimitive!("readDirChunk", false));
       reprobeCapabilities();
       try {
-        assert.ok(!supportsFd.has(readDirSync));
-        assert.deepEqual(
+        assert(!supportsFd.has(readDirSync));
+        assertEquals(
           sorted(readDirSync(root)),
           sorted(Deno.readDirSync(root)),
         );
         using dir = openDirSync(root);
-        assert.throws(() => readDirSync(dir), Deno.errors.NotSupported);
+        assertThrows(() => readDirSync(dir), Deno.errors.NotSupported);
       } finally {
         b.setPrimitive!("readDirChunk", true);
         reprobeCapabilities();
       }
-      assert.ok(supportsFd.has(readDirSync));
+      assert(supportsFd.has(readDirSync));
     });
   },
 });
@@ -322,13 +336,13 @@ Deno.test({
         Deno.writeFileSync(`${root}/${pad}${i}`, new Uint8Array(0));
       }
       const sync = [...readDirSync(root)].map(plain);
-      assert.equal(sync.length, 1500 + 50 + 5);
-      assert.deepEqual(await list(root), sync);
-      assert.deepEqual(await list(new URL(`file://${root}`)), sync);
+      assertEquals(sync.length, 1500 + 50 + 5);
+      assertEquals(await list(root), sync);
+      assertEquals(await list(new URL(`file://${root}`)), sync);
       if (supportsFd.has(readDir)) {
         using dir = openDirSync(root);
-        assert.deepEqual(await list(dir), sync);
-        assert.deepEqual(await list(dir.fd), sync);
+        assertEquals(await list(dir), sync);
+        assertEquals(await list(dir.fd), sync);
       }
     });
   },
@@ -360,8 +374,8 @@ Deno.test({
         };
       }
       try {
-        assert.deepEqual(await list(root), expected);
-        assert.deepEqual(await list(dir), expected);
+        assertEquals(await list(root), expected);
+        assertEquals(await list(dir), expected);
         // Entries of unknown type are typed by an lstat, on the pool too.
         const read = a.readDirChunk;
         a.readDirChunk = async (fd, out) => {
@@ -369,7 +383,7 @@ Deno.test({
           (out as DirChunk).kinds.fill(0, 0, (out as DirChunk).count);
           return r;
         };
-        assert.deepEqual(await list(root), expected);
+        assertEquals(await list(root), expected);
         a.readDirChunk = read;
       } finally {
         for (const [k, sync, twin] of saved) {
@@ -377,7 +391,7 @@ Deno.test({
           a[k] = twin;
         }
       }
-      assert.deepEqual(counts, {
+      assertEquals(counts, {
         openDirAt: 2 + 1, // two by path, plus dupDir's openat(fd, ".")
         dupDir: 1,
         readDirChunk: 6, // a chunk, then the end, per listing
@@ -386,8 +400,8 @@ Deno.test({
       // The open is in flight on a worker as soon as next() is called.
       const it = readDir(root);
       const first = it.next();
-      assert.ok(pool().inFlight > 0, "the open went to the pool");
-      assert.equal((await first).done, false);
+      assert(pool().inFlight > 0, "the open went to the pool");
+      assertEquals((await first).done, false);
       await it.return(undefined);
     });
   },
@@ -401,19 +415,19 @@ Deno.test({
       Deno.writeTextFileSync(`${root}/file`, "");
       for (const p of [`${root}/missing`, `${root}/file`]) {
         const s = await failure(() => [...readDirSync(p)]);
-        assert.match(s, /^(NotFound|NotADirectory) /);
-        assert.equal(await failure(() => list(p)), s);
+        assertMatch(s, /^(NotFound|NotADirectory) /);
+        assertEquals(await failure(() => list(p)), s);
       }
       const made = await new Deno.Command("sh", {
         args: ["-c", `touch "$1/$(printf 'bad\\377name')"`, "sh", root],
       }).output();
-      assert.equal(made.code, 0);
+      assertEquals(made.code, 0);
       const bad = await failure(() => [...readDirSync(root)]);
-      assert.match(bad, /^InvalidData EILSEQ readDir: an entry name in '/);
-      assert.equal(await failure(() => list(root)), bad);
+      assertMatch(bad, /^InvalidData EILSEQ readDir: an entry name in '/);
+      assertEquals(await failure(() => list(root)), bad);
       const dir = openDirSync(root);
       dir.close();
-      assert.equal(
+      assertEquals(
         await failure(() => list(dir)),
         await failure(() => readDirSync(dir)),
       );
@@ -436,8 +450,8 @@ Deno.test({
       dir.close(); // deferred until it has run
       const got = [plain((await first).value!)];
       for await (const e of it) got.push(plain(e));
-      assert.deepEqual(got, expected);
-      assert.equal(openFds(), before);
+      assertEquals(got, expected);
+      assertEquals(openFds(), before);
     });
   },
 });
@@ -467,8 +481,8 @@ Deno.test({
       });
       try {
         const infos = await Promise.race([Promise.all(pending), stuck]);
-        assert.equal(infos.length, 3000);
-        assert.ok(infos.every((i) => i.isFile));
+        assertEquals(infos.length, 3000);
+        assert(infos.every((i) => i.isFile));
       } finally {
         clearTimeout(timer);
       }

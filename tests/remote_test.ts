@@ -1,7 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // The module works when imported from a URL, as from JSR: the async workers
 // are started from source held in the module, not from a file beside it.
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
 import { ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 Deno.test({
@@ -53,11 +53,11 @@ Deno.test({
           ],
           { env: { DENO_DIR: `${tmp}/deno_dir` } },
         );
-        assert.equal(r.code, 0, r.stderr);
+        assertEquals(r.code, 0, r.stderr);
         const out = JSON.parse(r.stdout);
-        assert.deepEqual(out.async, [out.sync]);
-        assert.equal(out.one, "ENOENT");
-        assert.equal(out.caps, true);
+        assertEquals(out.async, [out.sync]);
+        assertEquals(out.one, "ENOENT");
+        assertEquals(out.caps, true);
       } finally {
         ac.abort();
         await server.finished;

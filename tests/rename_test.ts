@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   mkdirSync,
   openDirSync,
@@ -23,8 +23,8 @@ import {
 } from "./_at_util.ts";
 
 Deno.test("rename: capabilities as in CPython on Linux", () => {
-  assert.ok(supportsDirFd.has(rename) && supportsDirFd.has(renameSync));
-  assert.ok(!supportsFd.has(rename) && !supportsFollowSymlinks.has(rename));
+  assert(supportsDirFd.has(rename) && supportsDirFd.has(renameSync));
+  assert(!supportsFd.has(rename) && !supportsFollowSymlinks.has(rename));
 });
 
 Deno.test("rename: srcDirFd and dstDirFd resolve each side", async () => {
@@ -34,20 +34,20 @@ Deno.test("rename: srcDirFd and dstDirFd resolve each side", async () => {
     using here = openDirSync(root);
     using to = openDirSync(`${root}/to`);
     renameSync("file", "moved", { srcDirFd: here, dstDirFd: to });
-    assert.equal(Deno.readTextFileSync(`${root}/to/moved`), "data");
+    assertEquals(Deno.readTextFileSync(`${root}/to/moved`), "data");
     // Only one side relative to a descriptor; the other to the cwd/absolute.
     await rename("to/moved", `${root}/back`, { srcDirFd: here.fd });
     await rename(`${root}/back`, "again", { dstDirFd: to });
-    assert.equal(Deno.readTextFileSync(`${root}/to/again`), "data");
+    assertEquals(Deno.readTextFileSync(`${root}/to/again`), "data");
     // Symlinks are renamed themselves, including dangling and looping ones.
     renameSync("dangling", "d2", { srcDirFd: here, dstDirFd: here });
     renameSync("loop", "to/l2", { srcDirFd: here, dstDirFd: here });
-    assert.equal(Deno.readLinkSync(`${root}/d2`), "missing");
-    assert.equal(Deno.readLinkSync(`${root}/to/l2`), "loop");
+    assertEquals(Deno.readLinkSync(`${root}/d2`), "missing");
+    assertEquals(Deno.readLinkSync(`${root}/to/l2`), "loop");
     // A directory replaces an empty one.
     Deno.mkdirSync(`${root}/empty`);
     renameSync(new URL(`file://${root}/dir`), new URL(`file://${root}/empty`));
-    assert.equal(Deno.readTextFileSync(`${root}/empty/inner`), "in");
+    assertEquals(Deno.readTextFileSync(`${root}/empty/inner`), "in");
   });
 });
 
@@ -116,7 +116,7 @@ Deno.test({
           renameSync("f", "f", { srcDirFd: a, dstDirFd: b })
         );
         assertCode(e, "EXDEV", "renameat");
-        assert.equal(e.dest, "f");
+        assertEquals(e.dest, "f");
         await assertLikeDenoIn(
           e,
           `Deno.renameSync(${JSON.stringify(`${root}/f`)}, ${
@@ -135,17 +135,22 @@ Deno.test("rename: bad input is refused before any syscall", async () => {
     Deno.writeTextFileSync(`${root}/f`, "");
     const dir = openDirSync(root);
     dir.close();
-    assert.throws(() => renameSync(`${root}/f`, `${root}/g\0`), TypeError);
-    assert.throws(() => renameSync(`${root}/f\ud800`, `${root}/g`), TypeError);
-    assert.throws(() => renameSync("f", "g", { srcDirFd: -1 }), /srcDirFd/);
-    assert.throws(
-      () => renameSync("f", "g", { dstDirFd: "3" as never }),
-      /dstDirFd/,
+    assertThrows(() => renameSync(`${root}/f`, `${root}/g\0`), TypeError);
+    assertThrows(() => renameSync(`${root}/f\ud800`, `${root}/g`), TypeError);
+    assertThrows(
+      () => renameSync("f", "g", { srcDirFd: -1 }),
+      TypeError,
+      "srcDirFd",
     );
-    assert.throws(
+    assertThrows(
+      () => renameSync("f", "g", { dstDirFd: "3" as never }),
+      TypeError,
+      "dstDirFd",
+    );
+    assertThrows(
       () => renameSync("f", "g", { dstDirFd: dir }),
       Deno.errors.BadResource,
     );
-    assert.ok(Deno.statSync(`${root}/f`).isFile);
+    assert(Deno.statSync(`${root}/f`).isFile);
   });
 });

@@ -1,5 +1,10 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertStrictEquals,
+  assertThrows,
+} from "@std/assert";
 import {
   type Dir,
   openDirSync,
@@ -19,8 +24,8 @@ import {
 } from "./_at_util.ts";
 
 Deno.test("rmdir: capabilities as in CPython on Linux", () => {
-  assert.ok(supportsDirFd.has(rmdir) && supportsDirFd.has(rmdirSync));
-  assert.ok(!supportsFd.has(rmdir) && !supportsFollowSymlinks.has(rmdir));
+  assert(supportsDirFd.has(rmdir) && supportsDirFd.has(rmdirSync));
+  assert(!supportsFd.has(rmdir) && !supportsFollowSymlinks.has(rmdir));
 });
 
 Deno.test("rmdir: removes empty directories relative to dirFd", async () => {
@@ -31,8 +36,8 @@ Deno.test("rmdir: removes empty directories relative to dirFd", async () => {
     rmdirSync("b/c", { dirFd: a });
     await rmdir("b", { dirFd: a.fd });
     rmdirSync(`${root}/d`, { dirFd: a });
-    assert.deepEqual([...Deno.readDirSync(`${root}/a`)], []);
-    assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["a"]);
+    assertEquals([...Deno.readDirSync(`${root}/a`)], []);
+    assertEquals([...Deno.readDirSync(root)].map((e) => e.name), ["a"]);
   });
 });
 
@@ -55,10 +60,10 @@ Deno.test("rmdir: errors are Deno's (ENOTEMPTY, ENOENT, ENOTDIR), EBADF", async 
     const notDir = thrown(() => Deno.mkdirSync(`${root}/file/x`));
     for (const rel of ["file", "link-dir", "dangling"]) {
       const e = thrown(() => rmdirSync(rel, { dirFd: dir }));
-      assert.equal(e.constructor, notDir.constructor);
+      assertStrictEquals(e.constructor, notDir.constructor);
       assertCode(e, "ENOTDIR", "unlinkat");
     }
-    assert.ok(Deno.statSync(`${root}/dir`).isDirectory);
+    assert(Deno.statSync(`${root}/dir`).isDirectory);
     assertCode(
       thrown(() => rmdirSync("x", { dirFd: closedFd() })),
       "EBADF",
@@ -72,13 +77,13 @@ Deno.test("rmdir: bad input is refused before any syscall", async () => {
     Deno.mkdirSync(`${root}/d`);
     const dir = openDirSync(root);
     dir.close();
-    assert.throws(() => rmdirSync(`${root}/d\0`), TypeError);
-    assert.throws(() => rmdirSync(`${root}/\ud800d`), TypeError);
-    assert.throws(() => rmdirSync("d", { dirFd: -1 }), TypeError);
-    assert.throws(
+    assertThrows(() => rmdirSync(`${root}/d\0`), TypeError);
+    assertThrows(() => rmdirSync(`${root}/\ud800d`), TypeError);
+    assertThrows(() => rmdirSync("d", { dirFd: -1 }), TypeError);
+    assertThrows(
       () => rmdirSync("d", { dirFd: dir }),
       Deno.errors.BadResource,
     );
-    assert.ok(Deno.statSync(`${root}/d`).isDirectory);
+    assert(Deno.statSync(`${root}/d`).isDirectory);
   });
 });

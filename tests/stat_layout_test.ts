@@ -4,7 +4,7 @@
 // every field with the statx result and with Deno's own lstat/stat. The
 // native run checks the x86_64 layout (144 bytes); `deno task test:aarch64`
 // runs the same file under qemu and checks the aarch64 one (128 bytes).
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { backend } from "../_backend.ts";
 import { FILE_INFO_KEYS, type FileInfo } from "../_file_info.ts";
 import { lstatSync, openDirSync, statSync } from "../mod.ts";
@@ -24,9 +24,9 @@ const ignore = !both;
 
 /** Runs `fn` with the backend switched to `via`, restoring statx after. */
 function using<T>(via: "statx" | "fstatat", fn: () => T): T {
-  assert.ok(b!.selectStat!(via), `selectStat(${via})`);
+  assert(b!.selectStat!(via), `selectStat(${via})`);
   try {
-    assert.equal(b!.statVia, via);
+    assertEquals(b!.statVia, via);
     return fn();
   } finally {
     b!.selectStat!("statx");
@@ -39,10 +39,10 @@ const norm = (v: unknown) => v instanceof Date ? v.getTime() : v;
 function assertSameButBirth(a: FileInfo, x: FileInfo, what: string): void {
   for (const k of FILE_INFO_KEYS) {
     if (k === "birthtime" || k === "birthtimeNs") continue;
-    assert.deepEqual(norm(a[k]), norm(x[k]), `${what}: field ${k}`);
+    assertEquals(norm(a[k]), norm(x[k]), `${what}: field ${k}`);
   }
-  assert.equal(a.birthtime, null, `${what}: fstatat has no birth time`);
-  assert.equal(a.birthtimeNs, null, `${what}: fstatat has no birthtimeNs`);
+  assertEquals(a.birthtime, null, `${what}: fstatat has no birth time`);
+  assertEquals(a.birthtimeNs, null, `${what}: fstatat has no birthtimeNs`);
 }
 
 /** Stats `p` both ways (and both follow modes) and compares everything. */
@@ -80,7 +80,7 @@ function withLibc<T>(
 }
 
 function mkfifo(path: string): void {
-  assert.equal(withLibc((s) => s.mkfifo(cstr(path), 0o640)), 0, "mkfifo");
+  assertEquals(withLibc((s) => s.mkfifo(cstr(path), 0o640)), 0, "mkfifo");
 }
 
 Deno.test({
@@ -90,7 +90,7 @@ Deno.test({
     const L = Deno.build.arch === "aarch64"
       ? STAT_LAYOUTS.aarch64
       : STAT_LAYOUTS.x86_64;
-    assert.equal(L.size, Deno.build.arch === "aarch64" ? 128 : 144);
+    assertEquals(L.size, Deno.build.arch === "aarch64" ? 128 : 144);
   },
 });
 
@@ -140,16 +140,16 @@ Deno.test({
         sock.close();
       }
       const big = using("fstatat", () => lstatSync(`${root}/big`));
-      assert.equal(big.size, 5 * 2 ** 30 + 7);
+      assertEquals(big.size, 5 * 2 ** 30 + 7);
       const file = using("fstatat", () => lstatSync(`${root}/file`));
-      assert.equal(file.nlink, 2);
-      assert.equal(file.mode! & 0o7777, 0o4751);
-      assert.ok(file.mtimeNs! < 0n, "mtime before the epoch");
-      assert.equal(file.mtime!.getTime(), -86_400_000 * 365 - 250);
+      assertEquals(file.nlink, 2);
+      assertEquals(file.mode! & 0o7777, 0o4751);
+      assert(file.mtimeNs! < 0n, "mtime before the epoch");
+      assertEquals(file.mtime!.getTime(), -86_400_000 * 365 - 250);
       const dev = using("fstatat", () => statSync("/dev/null"));
-      assert.ok(dev.isCharDevice);
-      assert.equal(dev.rdev, Deno.statSync("/dev/null").rdev);
-      assert.notEqual(dev.rdev, 0);
+      assert(dev.isCharDevice);
+      assertEquals(dev.rdev, Deno.statSync("/dev/null").rdev);
+      assertNotEquals(dev.rdev, 0);
     });
   },
 });
@@ -165,8 +165,8 @@ Deno.test({
       Deno.chownSync(p, 12345, 23456);
       check(p, "lstat owned", false);
       const r = using("fstatat", () => lstatSync(p));
-      assert.equal(r.uid, 12345);
-      assert.equal(r.gid, 23456);
+      assertEquals(r.uid, 12345);
+      assertEquals(r.gid, 23456);
     });
   },
 });
@@ -181,12 +181,12 @@ Deno.test({
       using dir = openDirSync(root);
       withLibc((s) => {
         const fd = s.open(cstr(`${root}/f`), 0); // O_RDONLY
-        assert.ok(fd >= 0, "open");
+        assert(fd >= 0, "open");
         try {
           const a = using("statx", () => statSync(fd));
           const c = using("fstatat", () => statSync(fd));
           assertSameButBirth(c, a, "fstat file fd");
-          assert.equal(c.size, 10);
+          assertEquals(c.size, 10);
           assertSameInfo(c, Deno.statSync(`${root}/f`), "fstat vs Deno", [
             "birthtime",
           ]);
@@ -214,7 +214,7 @@ Deno.test({
           () => statSync("l", { dirFd: dir, followSymlinks: follow }),
         );
         assertSameButBirth(c, a, `dirFd l follow=${follow}`);
-        assert.equal(c.isSymlink, !follow);
+        assertEquals(c.isSymlink, !follow);
       }
     });
   },

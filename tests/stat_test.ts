@@ -1,5 +1,11 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStrictEquals,
+  assertThrows,
+} from "@std/assert";
 import {
   lstat,
   lstatSync,
@@ -43,7 +49,7 @@ async function kinds(root: string): Promise<Record<string, string>> {
   if (posix) {
     const r = await new Deno.Command("mkfifo", { args: [`${root}/fifo`] })
       .output();
-    assert.equal(r.code, 0);
+    assertEquals(r.code, 0);
     out.fifo = `${root}/fifo`;
     listeners.push(bindUnixSocket(`${root}/sock`));
     out.sock = `${root}/sock`;
@@ -91,15 +97,15 @@ Deno.test("kinds are told apart", posixOnly, async () => {
   await withTempDir(async (root) => {
     using _ = { [Symbol.dispose]: closeListeners };
     const k = await kinds(root);
-    assert.ok(lstatSync(k.file).isFile);
-    assert.ok(lstatSync(k.dir).isDirectory);
-    assert.ok(lstatSync(k.link).isSymlink);
-    assert.ok(statSync(k.link).isFile);
+    assert(lstatSync(k.file).isFile);
+    assert(lstatSync(k.dir).isDirectory);
+    assert(lstatSync(k.link).isSymlink);
+    assert(statSync(k.link).isFile);
     if (posix) {
-      assert.ok(lstatSync(k.fifo).isFifo);
-      assert.ok(lstatSync(k.sock).isSocket);
-      assert.ok(lstatSync(k.devnull).isCharDevice);
-      assert.equal(lstatSync(k.devnull).isBlockDevice, false);
+      assert(lstatSync(k.fifo).isFifo);
+      assert(lstatSync(k.sock).isSocket);
+      assert(lstatSync(k.devnull).isCharDevice);
+      assertEquals(lstatSync(k.devnull).isBlockDevice, false);
     }
   });
 });
@@ -112,20 +118,20 @@ Deno.test(
       Deno.writeTextFileSync(p, "");
       Deno.utimeSync(p, 1_000_000_000, 1_234_567_890);
       const info = lstatSync(p);
-      assert.equal(info.atimeNs, 1_000_000_000n * 1_000_000_000n);
-      assert.equal(info.mtimeNs, 1_234_567_890n * 1_000_000_000n);
-      assert.equal(typeof info.ctimeNs, "bigint");
-      assert.equal(
+      assertEquals(info.atimeNs, 1_000_000_000n * 1_000_000_000n);
+      assertEquals(info.mtimeNs, 1_234_567_890n * 1_000_000_000n);
+      assertEquals(typeof info.ctimeNs, "bigint");
+      assertEquals(
         BigInt(info.mtime!.getTime()),
         info.mtimeNs! / 1_000_000n,
       );
       // Deno reports ctime in whole seconds; the ns field keeps everything.
-      assert.equal(
+      assertEquals(
         BigInt(info.ctime!.getTime()) / 1000n,
         info.ctimeNs! / 1_000_000_000n,
       );
       if (info.birthtime !== null) {
-        assert.equal(typeof info.birthtimeNs, "bigint");
+        assertEquals(typeof info.birthtimeNs, "bigint");
       }
     });
   },
@@ -142,10 +148,10 @@ Deno.test(
       const r = await new Deno.Command("touch", {
         args: ["-m", "-d", "1969-12-31 23:59:58.5009 UTC", p],
       }).output();
-      assert.equal(r.code, 0);
+      assertEquals(r.code, 0);
       const mine = lstatSync(p);
-      assert.equal(mine.mtime!.getTime(), Deno.lstatSync(p).mtime!.getTime());
-      assert.equal(mine.mtimeNs, -1_499_100_000n);
+      assertEquals(mine.mtime!.getTime(), Deno.lstatSync(p).mtime!.getTime());
+      assertEquals(mine.mtimeNs, -1_499_100_000n);
     });
   },
 );
@@ -159,20 +165,20 @@ Deno.test({
       Deno.writeTextFileSync(`${root}/sub/f`, "12345");
       Deno.writeTextFileSync(`${root}/f`, "1");
       using dir = openDirSync(`${root}/sub`);
-      assert.equal(statSync("f", { dirFd: dir }).size, 5);
-      assert.equal(statSync("f", { dirFd: dir.fd }).size, 5);
-      assert.equal(lstatSync("f", { dirFd: dir }).size, 5);
+      assertEquals(statSync("f", { dirFd: dir }).size, 5);
+      assertEquals(statSync("f", { dirFd: dir.fd }).size, 5);
+      assertEquals(lstatSync("f", { dirFd: dir }).size, 5);
       // An absolute path ignores dirFd (POSIX *at semantics).
-      assert.equal(statSync(`${root}/f`, { dirFd: dir }).size, 1);
+      assertEquals(statSync(`${root}/f`, { dirFd: dir }).size, 1);
       if (Deno.build.os === "windows") {
         // NT relative opens do not resolve `..`: refused, never guessed.
-        assert.throws(
+        assertThrows(
           () => statSync("../f", { dirFd: dir }),
           Deno.errors.NotSupported,
         );
       } else {
         // `..` is resolved from the directory, not the cwd.
-        assert.equal(statSync("../f", { dirFd: dir }).size, 1);
+        assertEquals(statSync("../f", { dirFd: dir }).size, 1);
       }
     });
   },
@@ -188,7 +194,7 @@ Deno.test({
       using dir = openDirSync(`${root}/a`);
       Deno.renameSync(`${root}/a`, `${root}/b`);
       Deno.mkdirSync(`${root}/a`);
-      assert.equal(statSync("f", { dirFd: dir }).size, 3);
+      assertEquals(statSync("f", { dirFd: dir }).size, 3);
     });
   },
 });
@@ -209,14 +215,14 @@ Deno.test("Python's consistency rules for descriptors", async () => {
   await withTempDir((root) => {
     using dir = openDirSync(root);
     const a = thrown(() => statSync(dir, { dirFd: dir }));
-    assert.ok(a instanceof TypeError);
-    assert.equal(a.message, "stat: can't specify both dirFd and fd");
+    assert(a instanceof TypeError);
+    assertEquals(a.message, "stat: can't specify both dirFd and fd");
     const b = thrown(() => statSync(dir.fd, { followSymlinks: false }));
-    assert.ok(b instanceof TypeError);
-    assert.equal(b.message, "stat: cannot use fd and followSymlinks together");
+    assert(b instanceof TypeError);
+    assertEquals(b.message, "stat: cannot use fd and followSymlinks together");
     // followSymlinks: true is always accepted.
-    assert.ok(statSync(dir, { followSymlinks: true }).isDirectory);
-    assert.ok(supportsFollowSymlinks.has(stat));
+    assert(statSync(dir, { followSymlinks: true }).isDirectory);
+    assert(supportsFollowSymlinks.has(stat));
   });
 });
 
@@ -239,13 +245,11 @@ Deno.test(
         ["atime"],
       );
       const syncErr = thrown(() => statSync("nope", { dirFd: dir }));
-      await assert.rejects(stat("nope", { dirFd: dir }), (e: Error) => {
-        assert.equal(e.constructor, syncErr.constructor);
-        assert.equal(e.message, syncErr.message);
-        assert.equal((e as Deno.errors.NotFound & { errno: number }).errno, 2);
-        return true;
-      });
-      await assert.rejects(stat("a\0b"), TypeError);
+      const e = await assertRejects(() => stat("nope", { dirFd: dir }), Error);
+      assertStrictEquals(e.constructor, syncErr.constructor);
+      assertEquals(e.message, syncErr.message);
+      assertEquals((e as Deno.errors.NotFound & { errno: number }).errno, 2);
+      await assertRejects(() => stat("a\0b"), TypeError);
     });
   },
 );
@@ -264,8 +268,8 @@ Deno.test("FileInfo serialises every field to JSON", async () => {
         "birthtimeNs",
       ]
     ) {
-      assert.ok(k in json, k);
+      assert(k in json, k);
     }
-    assert.equal(json.mtimeNs, String(info.mtimeNs));
+    assertEquals(json.mtimeNs, String(info.mtimeNs));
   });
 });

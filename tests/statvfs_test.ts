@@ -1,7 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Linux only (the ignore reasons below): Windows has no statvfs, and macOS's
 // struct statvfs has another layout, so dirfd leaves statvfs out there.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStrictEquals,
+  assertThrows,
+} from "@std/assert";
 import {
   openDirSync,
   statvfs,
@@ -51,16 +57,16 @@ print(json.dumps({k[2:]: str(getattr(s, k)) for k in dir(s) if k.startswith("f_"
 const VOLATILE = new Set(["bfree", "bavail", "ffree", "favail"]);
 
 function assertSameFs(a: StatvfsResult, b: StatvfsResult): void {
-  for (const k of FIELDS) if (!VOLATILE.has(k)) assert.equal(a[k], b[k], k);
+  for (const k of FIELDS) if (!VOLATILE.has(k)) assertEquals(a[k], b[k], k);
 }
 
 Deno.test({
   name: "statvfs: capabilities as in CPython on Linux",
   ignore,
   fn: () => {
-    assert.ok(supportsFd.has(statvfs) && supportsFd.has(statvfsSync));
-    assert.ok(!supportsDirFd.has(statvfs));
-    assert.ok(!supportsFollowSymlinks.has(statvfs));
+    assert(supportsFd.has(statvfs) && supportsFd.has(statvfsSync));
+    assert(!supportsDirFd.has(statvfs));
+    assert(!supportsFollowSymlinks.has(statvfs));
   },
 });
 
@@ -70,14 +76,14 @@ Deno.test({
   fn: async () => {
     await withTempDir(async (root) => {
       const s = statvfsSync(root);
-      assert.deepEqual(Object.keys(s), [...FIELDS]);
-      assert.equal(Object.getPrototypeOf(s), Object.prototype);
-      assert.equal(typeof s.fsid, "bigint");
+      assertEquals(Object.keys(s), [...FIELDS]);
+      assertStrictEquals(Object.getPrototypeOf(s), Object.prototype);
+      assertEquals(typeof s.fsid, "bigint");
       for (const k of FIELDS) {
-        if (k !== "fsid") assert.ok(Number.isSafeInteger(s[k]) && s[k] >= 0);
+        if (k !== "fsid") assert(Number.isSafeInteger(s[k]) && s[k] >= 0);
       }
-      assert.ok(s.bsize > 0 && s.frsize > 0 && s.namemax > 0);
-      assert.ok(s.bavail <= s.bfree && s.bfree <= s.blocks);
+      assert(s.bsize > 0 && s.frsize > 0 && s.namemax > 0);
+      assert(s.bavail <= s.bfree && s.bfree <= s.blocks);
       assertSameFs(await statvfs(root), s);
       assertSameFs(statvfsSync(new URL(`file://${root}`)), s);
     });
@@ -104,7 +110,7 @@ Deno.test({
       const ours = statvfsSync(path);
       for (const k of FIELDS) {
         if (VOLATILE.has(k) && path !== "/proc") continue;
-        assert.equal(String(ours[k]), py[k], `${path}: ${k}`);
+        assertEquals(String(ours[k]), py[k], `${path}: ${k}`);
       }
     }
   },
@@ -147,11 +153,11 @@ Deno.test({
           ]
         ) {
           assertCode(e, code, "statvfs");
-          assert.equal(e.path, `${root}/${rel}`);
-          assert.ok(e.message.endsWith(`): statvfs '${root}/${rel}'`));
-          assert.equal(e.name, deno.name);
-          assert.equal(e.constructor, deno.constructor);
-          assert.ok(e instanceof cls);
+          assertEquals(e.path, `${root}/${rel}`);
+          assert(e.message.endsWith(`): statvfs '${root}/${rel}'`));
+          assertEquals(e.name, deno.name);
+          assertStrictEquals(e.constructor, deno.constructor);
+          assert(e instanceof cls);
         }
       }
       const dir = openDirSync(root);
@@ -159,8 +165,8 @@ Deno.test({
       dir.close();
       assertCode(thrown(() => statvfsSync(fd)), "EBADF", "fstatvfs");
       assertCode(await rejected(statvfs(fd)), "EBADF", "fstatvfs");
-      assert.throws(() => statvfsSync(dir), Deno.errors.BadResource);
-      await assert.rejects(statvfs(dir), Deno.errors.BadResource);
+      assertThrows(() => statvfsSync(dir), Deno.errors.BadResource);
+      await assertRejects(() => statvfs(dir), Deno.errors.BadResource);
     });
   },
 });
@@ -169,12 +175,12 @@ Deno.test({
   name: "statvfs: bad input is refused before any syscall",
   ignore,
   fn: async () => {
-    assert.throws(() => statvfsSync("a\0b"), TypeError);
-    assert.throws(() => statvfsSync("\ud800"), TypeError);
-    assert.throws(() => statvfsSync(-1), TypeError);
-    assert.throws(() => statvfsSync(1.5), TypeError);
-    assert.throws(() => statvfsSync(new URL("https://x/y")), TypeError);
-    assert.throws(() => statvfsSync(null as unknown as string), TypeError);
-    await assert.rejects(statvfs("a\0b"), TypeError);
+    assertThrows(() => statvfsSync("a\0b"), TypeError);
+    assertThrows(() => statvfsSync("\ud800"), TypeError);
+    assertThrows(() => statvfsSync(-1), TypeError);
+    assertThrows(() => statvfsSync(1.5), TypeError);
+    assertThrows(() => statvfsSync(new URL("https://x/y")), TypeError);
+    assertThrows(() => statvfsSync(null as unknown as string), TypeError);
+    await assertRejects(() => statvfs("a\0b"), TypeError);
   },
 });

@@ -1,5 +1,11 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStrictEquals,
+} from "@std/assert";
 import fc from "fast-check";
 import {
   openDirSync,
@@ -45,8 +51,8 @@ Deno.test({
         fc.property(target, (x) => {
           const name = `l${n++}`;
           symlinkSync(x, name, { dirFd: dir });
-          assert.equal(readLinkSync(name, { dirFd: dir }), x);
-          assert.equal(Deno.readLinkSync(`${root}/${name}`), x);
+          assertEquals(readLinkSync(name, { dirFd: dir }), x);
+          assertEquals(Deno.readLinkSync(`${root}/${name}`), x);
         }),
         { numRuns: 600 },
       );
@@ -61,13 +67,13 @@ Deno.test(
   async () => {
     await withTempDir(async (root) => {
       symlinkSync("to/nowhere", `${root}/a`);
-      assert.equal(Deno.readLinkSync(`${root}/a`), "to/nowhere");
+      assertEquals(Deno.readLinkSync(`${root}/a`), "to/nowhere");
       await symlink(new URL(`file://${root}/abs`), `${root}/b`);
-      assert.equal(await readLink(`${root}/b`), `${root}/abs`);
-      assert.equal(readLinkSync(new URL(`file://${root}/b`)), `${root}/abs`);
+      assertEquals(await readLink(`${root}/b`), `${root}/abs`);
+      assertEquals(readLinkSync(new URL(`file://${root}/b`)), `${root}/abs`);
       // targetIsDirectory is accepted (and ignored on POSIX).
       symlinkSync("d", `${root}/c`, { targetIsDirectory: true });
-      assert.equal(readLinkSync(`${root}/c`), "d");
+      assertEquals(readLinkSync(`${root}/c`), "d");
     });
   },
 );
@@ -81,11 +87,14 @@ Deno.test({
       const r = await new Deno.Command("bash", {
         args: ["-c", `ln -s $'caf\\xe9' "$1/bad"`, "_", root],
       }).output();
-      assert.equal(r.code, 0);
+      assertEquals(r.code, 0);
       const e = thrown(() => readLinkSync(`${root}/bad`));
-      assert.ok(e instanceof Deno.errors.InvalidData, String(e));
-      assert.match(e.message, /not valid UTF-8/);
-      await assert.rejects(readLink(`${root}/bad`), Deno.errors.InvalidData);
+      assert(e instanceof Deno.errors.InvalidData, String(e));
+      assertMatch(e.message, /not valid UTF-8/);
+      await assertRejects(
+        () => readLink(`${root}/bad`),
+        Deno.errors.InvalidData,
+      );
     });
   },
 });
@@ -98,12 +107,10 @@ Deno.test(
     await withTempDir(async (root) => {
       Deno.writeTextFileSync(`${root}/f`, "");
       const e = thrown(() => symlinkSync("t", `${root}/f`));
-      assert.ok(e instanceof Deno.errors.AlreadyExists);
-      await assert.rejects(symlink("t", `${root}/f`), (a: Error) => {
-        assert.equal(a.constructor, e.constructor);
-        assert.equal(a.message, e.message);
-        return true;
-      });
+      assert(e instanceof Deno.errors.AlreadyExists);
+      const a = await assertRejects(() => symlink("t", `${root}/f`), Error);
+      assertStrictEquals(a.constructor, e.constructor);
+      assertEquals(a.message, e.message);
     });
   },
 );

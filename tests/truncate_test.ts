@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   openDirSync,
   supportsDirFd,
@@ -8,8 +8,8 @@ import {
   truncate,
   truncateSync,
 } from "../mod.ts";
-import { openSync } from "node:fs";
-import { closeSync } from "node:fs";
+// node:fs for a raw OS descriptor to pass as a path: Deno.FsFile exposes none.
+import { closeSync, openSync } from "node:fs";
 import {
   assertCode,
   assertLikeDeno,
@@ -23,8 +23,8 @@ import { posixOnly } from "./_helpers.ts";
 
 Deno.test("truncate: capabilities as in CPython on Linux and Windows", () => {
   for (const f of [truncate, truncateSync]) {
-    assert.ok(supportsFd.has(f));
-    assert.ok(!supportsDirFd.has(f) && !supportsFollowSymlinks.has(f));
+    assert(supportsFd.has(f));
+    assert(!supportsDirFd.has(f) && !supportsFollowSymlinks.has(f));
   }
 });
 
@@ -35,9 +35,9 @@ Deno.test("truncate: paths, links and descriptors", posixOnly, async () => {
   await withTempDir(async (root) => {
     basicTree(root);
     truncateSync(`${root}/file`, 2);
-    assert.equal(Deno.readTextFileSync(`${root}/file`), "da");
+    assertEquals(Deno.readTextFileSync(`${root}/file`), "da");
     await truncate(new URL(`file://${root}/link-file`), 6n); // follows
-    assert.deepEqual(
+    assertEquals(
       Deno.readFileSync(`${root}/file`),
       new Uint8Array([100, 97, 0, 0, 0, 0]),
     );
@@ -45,7 +45,7 @@ Deno.test("truncate: paths, links and descriptors", posixOnly, async () => {
     Deno.writeTextFileSync(`${root}/other`, "data");
     Deno.truncateSync(`${root}/other`, 2);
     truncateSync(`${root}/other`, 2);
-    assert.equal(Deno.readTextFileSync(`${root}/other`), "da");
+    assertEquals(Deno.readTextFileSync(`${root}/other`), "da");
     // A raw descriptor open for writing (ftruncate).
     const fd = openSync(`${root}/file`, "r+");
     try {
@@ -54,7 +54,7 @@ Deno.test("truncate: paths, links and descriptors", posixOnly, async () => {
     } finally {
       closeSync(fd);
     }
-    assert.deepEqual(
+    assertEquals(
       Deno.readFileSync(`${root}/file`),
       new Uint8Array([100, 0, 0]),
     );
@@ -86,12 +86,12 @@ Deno.test(
       }
       // Deno.truncate refuses every symlink (O_NOFOLLOW: ELOOP); truncate(2)
       // and Python follow them, so a dangling link is ENOENT here.
-      assert.equal(
+      assertEquals(
         thrown(() => Deno.truncateSync(`${root}/link-file`, 0)).code,
         "ELOOP",
       );
       const dangling = thrown(() => truncateSync(`${root}/dangling`, 0));
-      assert.ok(dangling instanceof Deno.errors.NotFound);
+      assert(dangling instanceof Deno.errors.NotFound);
       assertCode(dangling, "ENOENT", "truncate");
       assertCode(
         thrown(() => truncateSync(closedFd(), 0)),
@@ -101,7 +101,7 @@ Deno.test(
       // A directory descriptor is not open for writing.
       using dir = openDirSync(root);
       const e = thrown(() => truncateSync(dir, 0));
-      assert.ok(e.code === "EINVAL" || e.code === "EBADF", e.code);
+      assert(e.code === "EINVAL" || e.code === "EBADF", e.code);
     });
   },
 );
@@ -111,14 +111,22 @@ Deno.test("truncate: bad input is refused before any syscall", async () => {
     Deno.writeTextFileSync(`${root}/f`, "abc");
     const closed = openDirSync(root);
     closed.close();
-    assert.throws(() => truncateSync(`${root}/f\0`, 0), TypeError);
-    assert.throws(() => truncateSync(`${root}/\ud800`, 0), TypeError);
-    assert.throws(() => truncateSync(`${root}/f`, -1), /length/);
-    assert.throws(() => truncateSync(`${root}/f`, 1.5), /length/);
-    assert.throws(() => truncateSync(`${root}/f`, 2n ** 63n), /length/);
-    assert.throws(() => truncateSync(`${root}/f`, "0" as never), /length/);
-    assert.throws(() => truncateSync(-1, 0), TypeError);
-    assert.throws(() => truncateSync(closed, 0), Deno.errors.BadResource);
-    assert.equal(Deno.readTextFileSync(`${root}/f`), "abc");
+    assertThrows(() => truncateSync(`${root}/f\0`, 0), TypeError);
+    assertThrows(() => truncateSync(`${root}/\ud800`, 0), TypeError);
+    assertThrows(() => truncateSync(`${root}/f`, -1), TypeError, "length");
+    assertThrows(() => truncateSync(`${root}/f`, 1.5), TypeError, "length");
+    assertThrows(
+      () => truncateSync(`${root}/f`, 2n ** 63n),
+      TypeError,
+      "length",
+    );
+    assertThrows(
+      () => truncateSync(`${root}/f`, "0" as never),
+      TypeError,
+      "length",
+    );
+    assertThrows(() => truncateSync(-1, 0), TypeError);
+    assertThrows(() => truncateSync(closed, 0), Deno.errors.BadResource);
+    assertEquals(Deno.readTextFileSync(`${root}/f`), "abc");
   });
 });

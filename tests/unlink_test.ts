@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   type Dir,
   openDirSync,
@@ -19,8 +19,8 @@ import {
 } from "./_at_util.ts";
 
 Deno.test("unlink: capabilities as in CPython on Linux", () => {
-  assert.ok(supportsDirFd.has(unlink) && supportsDirFd.has(unlinkSync));
-  assert.ok(!supportsFd.has(unlink) && !supportsFollowSymlinks.has(unlink));
+  assert(supportsDirFd.has(unlink) && supportsDirFd.has(unlinkSync));
+  assert(!supportsFd.has(unlink) && !supportsFollowSymlinks.has(unlink));
 });
 
 Deno.test("unlink: removes files and links themselves, relative to dirFd", async () => {
@@ -32,13 +32,13 @@ Deno.test("unlink: removes files and links themselves, relative to dirFd", async
     unlinkSync("dangling", { dirFd: dir });
     unlinkSync("loop", { dirFd: dir });
     unlinkSync(`${root}/dir/inner`, { dirFd: dir }); // absolute: dirFd ignored
-    assert.equal(Deno.readTextFileSync(`${root}/file`), "data");
-    assert.deepEqual(
+    assertEquals(Deno.readTextFileSync(`${root}/file`), "data");
+    assertEquals(
       [...Deno.readDirSync(root)].map((e) => e.name).sort(),
       ["dir", "file"],
     );
     unlinkSync(new URL(`file://${root}/file`));
-    assert.deepEqual([...Deno.readDirSync(`${root}/dir`)], []);
+    assertEquals([...Deno.readDirSync(`${root}/dir`)], []);
   });
 });
 
@@ -59,7 +59,7 @@ Deno.test("unlink: errors are Deno's (ENOENT, ENOTDIR), EISDIR, EBADF", async ()
     // (Linux reports EISDIR), as Python's os.remove does.
     Deno.mkdirSync(`${root}/empty`);
     const e = thrown(() => unlinkSync("empty", { dirFd: dir }));
-    assert.ok(e instanceof Deno.errors.IsADirectory);
+    assert(e instanceof Deno.errors.IsADirectory);
     assertCode(e, "EISDIR", "unlinkat");
     assertCode(
       thrown(() => unlinkSync("x", { dirFd: closedFd() })),
@@ -74,13 +74,13 @@ Deno.test("unlink: bad input is refused before any syscall", async () => {
     Deno.writeTextFileSync(`${root}/f`, "");
     const dir = openDirSync(root);
     dir.close();
-    assert.throws(() => unlinkSync(`${root}/f\0`), TypeError);
-    assert.throws(() => unlinkSync(`${root}/\udc00`), TypeError);
-    assert.throws(() => unlinkSync("f", { dirFd: -3 }), TypeError);
-    assert.throws(
+    assertThrows(() => unlinkSync(`${root}/f\0`), TypeError);
+    assertThrows(() => unlinkSync(`${root}/\udc00`), TypeError);
+    assertThrows(() => unlinkSync("f", { dirFd: -3 }), TypeError);
+    assertThrows(
       () => unlinkSync("f", { dirFd: dir }),
       Deno.errors.BadResource,
     );
-    assert.ok(Deno.statSync(`${root}/f`).isFile);
+    assert(Deno.statSync(`${root}/f`).isFile);
   });
 });

@@ -1,6 +1,6 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // The Windows backend's pure decisions, table-driven; runs on every OS.
-import assert from "node:assert/strict";
+import { assertEquals } from "@std/assert";
 import {
   addVerbatimPrefix,
   createSymlinkWithRetry,
@@ -40,7 +40,7 @@ Deno.test("link type: an existing target decides, else targetIsDirectory", () =>
     [INVALID_FILE_ATTRIBUTES, true, DIR],
   ];
   for (const [attrs, isDir, want] of cases) {
-    assert.equal(symlinkTypeFlag(attrs, isDir), want, `${attrs} ${isDir}`);
+    assertEquals(symlinkTypeFlag(attrs, isDir), want, `${attrs} ${isDir}`);
   }
 });
 
@@ -60,7 +60,7 @@ Deno.test("link type probe: relative targets resolve against the link's director
     ["E:rel", "C:\\a\\link", "E:rel"],
   ];
   for (const [target, link, want] of cases) {
-    assert.equal(
+    assertEquals(
       linkTargetProbePath(target, link),
       want,
       `${target} @ ${link}`,
@@ -78,7 +78,7 @@ Deno.test("dirname follows PathCchRemoveFileSpec", () => {
     ["\\\\srv\\share\\a", "\\\\srv\\share"],
     ["/x/y", "\\x"],
   ];
-  for (const [p, want] of cases) assert.equal(windowsDirname(p), want, p);
+  for (const [p, want] of cases) assertEquals(windowsDirname(p), want, p);
 });
 
 Deno.test("flag retry: unprivileged flag first, dropped only on ERROR_INVALID_PARAMETER", () => {
@@ -97,9 +97,9 @@ Deno.test("flag retry: unprivileged flag first, dropped only on ERROR_INVALID_PA
       seen.push(f);
       return results[seen.length - 1];
     });
-    assert.deepEqual(r.attempts, attempts);
-    assert.deepEqual(seen, attempts);
-    assert.equal(r.error, error);
+    assertEquals(r.attempts, attempts);
+    assertEquals(seen, attempts);
+    assertEquals(r.error, error);
   }
 });
 
@@ -116,12 +116,12 @@ Deno.test("paths: absolute, long, verbatim", () => {
       ["x\\y", false],
     ] as const
   ) {
-    assert.equal(isAbsoluteWindows(p), abs, p);
+    assertEquals(isAbsoluteWindows(p), abs, p);
   }
-  assert.equal(needsLongPath("C:\\" + "x".repeat(240)), false);
-  assert.equal(needsLongPath("C:\\" + "x".repeat(245)), true);
-  assert.equal(needsLongPath("\\\\?\\C:\\" + "x".repeat(300)), false);
-  assert.equal(needsLongPath("x".repeat(300)), true);
+  assertEquals(needsLongPath("C:\\" + "x".repeat(240)), false);
+  assertEquals(needsLongPath("C:\\" + "x".repeat(245)), true);
+  assertEquals(needsLongPath("\\\\?\\C:\\" + "x".repeat(300)), false);
+  assertEquals(needsLongPath("x".repeat(300)), true);
   const verbatim: [string, string][] = [
     ["C:\\a\\b", "\\\\?\\C:\\a\\b"],
     ["\\\\srv\\share\\a", "\\\\?\\UNC\\srv\\share\\a"],
@@ -129,7 +129,7 @@ Deno.test("paths: absolute, long, verbatim", () => {
     ["\\\\?\\C:\\a", "\\\\?\\C:\\a"],
     ["\\??\\C:\\a", "\\??\\C:\\a"],
   ];
-  for (const [p, want] of verbatim) assert.equal(addVerbatimPrefix(p), want);
+  for (const [p, want] of verbatim) assertEquals(addVerbatimPrefix(p), want);
   const strip: [string, string][] = [
     ["\\\\?\\C:\\a\\b", "C:\\a\\b"],
     ["\\\\?\\UNC\\srv\\share\\a", "\\\\srv\\share\\a"],
@@ -137,7 +137,7 @@ Deno.test("paths: absolute, long, verbatim", () => {
     ["\\\\?\\C:\\" + "x".repeat(300), "\\\\?\\C:\\" + "x".repeat(300)],
     ["C:\\plain", "C:\\plain"],
   ];
-  for (const [p, want] of strip) assert.equal(stripVerbatim(p), want);
+  for (const [p, want] of strip) assertEquals(stripVerbatim(p), want);
 });
 
 Deno.test("FILETIME converts exactly, before and after 1970", () => {
@@ -151,7 +151,7 @@ Deno.test("FILETIME converts exactly, before and after 1970", () => {
   ];
   for (const [ticks, s, ns] of cases) {
     const lo = Number(ticks & 0xffffffffn), hi = Number(ticks >> 32n);
-    assert.deepEqual(filetimeToUnix(lo, hi), [s, ns], String(ticks));
+    assertEquals(filetimeToUnix(lo, hi), [s, ns], String(ticks));
   }
 });
 
@@ -185,15 +185,15 @@ Deno.test("struct decoding gives Deno's Windows FileInfo", () => {
       tag,
     );
   const file = mk(0x20, 0, 5n, 4096n);
-  assert.equal(file.isFile, true);
-  assert.equal(file.isDirectory, false);
-  assert.equal(file.isSymlink, false);
-  assert.equal(file.mode, 0o100666);
-  assert.equal(file.size, 5);
-  assert.equal(file.blocks, 8);
-  assert.equal(file.nlink, 3);
-  assert.equal(file.dev, 0xdeadbeef);
-  assert.equal(file.ino, 0x12 * 2 ** 32 + 0x345678);
+  assertEquals(file.isFile, true);
+  assertEquals(file.isDirectory, false);
+  assertEquals(file.isSymlink, false);
+  assertEquals(file.mode, 0o100666);
+  assertEquals(file.size, 5);
+  assertEquals(file.blocks, 8);
+  assertEquals(file.nlink, 3);
+  assertEquals(file.dev, 0xdeadbeef);
+  assertEquals(file.ino, 0x12 * 2 ** 32 + 0x345678);
   for (
     const k of [
       "uid",
@@ -206,33 +206,33 @@ Deno.test("struct decoding gives Deno's Windows FileInfo", () => {
       "isSocket",
     ] as const
   ) {
-    assert.equal(file[k], null, k);
+    assertEquals(file[k], null, k);
   }
-  assert.equal(file.birthtime!.getTime(), 1000);
-  assert.equal(file.atime!.getTime(), 2000);
-  assert.equal(file.mtime!.getTime(), 3000);
-  assert.equal(file.mtimeNs, 3_000_999_900n);
-  assert.equal(file.ctime!.getTime(), 4000); // milliseconds, like Deno here
-  assert.equal(file.ctimeNs, 4_000_000_700n);
-  assert.equal(file.birthtimeNs, 1_000_000_500n);
+  assertEquals(file.birthtime!.getTime(), 1000);
+  assertEquals(file.atime!.getTime(), 2000);
+  assertEquals(file.mtime!.getTime(), 3000);
+  assertEquals(file.mtimeNs, 3_000_999_900n);
+  assertEquals(file.ctime!.getTime(), 4000); // milliseconds, like Deno here
+  assertEquals(file.ctimeNs, 4_000_000_700n);
+  assertEquals(file.birthtimeNs, 1_000_000_500n);
 
   const ro = mk(FILE_ATTRIBUTE.READONLY, 0, 0n, 0n);
-  assert.equal(ro.mode, 0o100444);
+  assertEquals(ro.mode, 0o100444);
   const dir = mk(FILE_ATTRIBUTE.DIRECTORY, 0, 4096n, 4096n);
-  assert.equal(dir.isDirectory, true);
-  assert.equal(dir.size, 0);
-  assert.equal(dir.mode, 0o040666);
+  assertEquals(dir.isDirectory, true);
+  assertEquals(dir.size, 0);
+  assertEquals(dir.mode, 0o040666);
   // A directory symlink: a link, neither file nor directory, mode S_IFDIR.
   const rp = FILE_ATTRIBUTE.REPARSE_POINT;
   const dl = mk(FILE_ATTRIBUTE.DIRECTORY | rp, IO_REPARSE_TAG.SYMLINK, 0n, 0n);
-  assert.deepEqual([dl.isSymlink, dl.isFile, dl.isDirectory], [
+  assertEquals([dl.isSymlink, dl.isFile, dl.isDirectory], [
     true,
     false,
     false,
   ]);
-  assert.equal(dl.mode, 0o040666);
+  assertEquals(dl.mode, 0o040666);
   const fl = mk(rp, IO_REPARSE_TAG.SYMLINK, 0n, 0n);
-  assert.deepEqual([fl.isSymlink, fl.isFile], [true, false]);
+  assertEquals([fl.isSymlink, fl.isFile], [true, false]);
   // A junction is not a symlink (Python's rule): it is a directory.
   const j = mk(
     FILE_ATTRIBUTE.DIRECTORY | rp,
@@ -240,8 +240,8 @@ Deno.test("struct decoding gives Deno's Windows FileInfo", () => {
     0n,
     0n,
   );
-  assert.deepEqual([j.isSymlink, j.isDirectory], [false, true]);
-  assert.deepEqual(JSON.parse(JSON.stringify(file)).ctimeNs, "4000000700");
+  assertEquals([j.isSymlink, j.isDirectory], [false, true]);
+  assertEquals(JSON.parse(JSON.stringify(file)).ctimeNs, "4000000700");
 });
 
 Deno.test("reparse buffers: substitute name, \\??\\ becomes \\\\?\\ like Python", () => {
@@ -252,7 +252,7 @@ Deno.test("reparse buffers: substitute name, \\??\\ becomes \\\\?\\ like Python"
     [encodeSymlinkReparse("", "", true), ""],
   ];
   for (const [buf, want] of cases) {
-    assert.equal(decodeReparseTarget(buf, buf.length), want);
+    assertEquals(decodeReparseTarget(buf, buf.length), want);
   }
   // A mount point (junction): PathBuffer at 16, no Flags.
   const name = "\\??\\D:\\j";
@@ -263,14 +263,14 @@ Deno.test("reparse buffers: substitute name, \\??\\ becomes \\\\?\\ like Python"
   for (let i = 0; i < name.length; i++) {
     v.setUint16(16 + 2 * i, name.charCodeAt(i), true);
   }
-  assert.equal(decodeReparseTarget(mp, mp.length), "\\\\?\\D:\\j");
+  assertEquals(decodeReparseTarget(mp, mp.length), "\\\\?\\D:\\j");
   // Another tag, and truncated data.
   const other = new Uint8Array(24);
   new DataView(other.buffer).setUint32(0, 0x80000017, true);
-  assert.equal(decodeReparseTarget(other, 24), -ERROR.NOT_A_REPARSE_POINT);
+  assertEquals(decodeReparseTarget(other, 24), -ERROR.NOT_A_REPARSE_POINT);
   const sl = encodeSymlinkReparse("abc", "abc", true);
-  assert.equal(decodeReparseTarget(sl, sl.length - 8), -4392);
-  assert.equal(decodeReparseTarget(sl, 4), -4392);
+  assertEquals(decodeReparseTarget(sl, sl.length - 8), -4392);
+  assertEquals(decodeReparseTarget(sl, 4), -4392);
 });
 
 Deno.test("dirFd names: relative opens under a HANDLE, `..` refused", () => {
@@ -287,7 +287,7 @@ Deno.test("dirFd names: relative opens under a HANDLE, `..` refused", () => {
     ["\\\\srv\\share\\a", false],
     ["\\\\?\\C:\\a", false],
   ];
-  for (const [p, want] of relative) assert.equal(isDirFdRelative(p), want, p);
+  for (const [p, want] of relative) assertEquals(isDirFdRelative(p), want, p);
   const names: [string, string | number][] = [
     ["a", "a"],
     ["a/b", "a\\b"],
@@ -306,7 +306,7 @@ Deno.test("dirFd names: relative opens under a HANDLE, `..` refused", () => {
     ["x".repeat(32768), -ERROR.FILENAME_EXCED_RANGE],
   ];
   for (const [p, want] of names) {
-    assert.equal(ntRelativeName(p), want, p.slice(0, 20));
+    assertEquals(ntRelativeName(p), want, p.slice(0, 20));
   }
 });
 
@@ -326,11 +326,11 @@ Deno.test("error names and classes are Deno's for each Windows code", () => {
     [4390, undefined, "Error"],
   ];
   for (const [code, name, cls] of cases) {
-    assert.equal(WINDOWS_ERROR_NAMES[code], name, `name ${code}`);
-    assert.equal(windowsErrorClassFor(code).name, cls, `class ${code}`);
+    assertEquals(WINDOWS_ERROR_NAMES[code], name, `name ${code}`);
+    assertEquals(windowsErrorClassFor(code).name, cls, `class ${code}`);
   }
-  assert.equal(formatOsError(2, "File not found.\r\n", 0), "File not found.");
-  assert.equal(
+  assertEquals(formatOsError(2, "File not found.\r\n", 0), "File not found.");
+  assertEquals(
     formatOsError(4390, null, 317),
     "OS Error 4390 (FormatMessageW() returned error 317)",
   );

@@ -5,7 +5,14 @@
 // each task refers to nothing from its module, that its literal constants
 // match the named ones of windows.ts and _windows_logic.ts, and that its
 // calls follow KERNEL32_SYMBOLS / NTDLL_SYMBOLS. Runs on every OS.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertNotMatch,
+  assertNotStrictEquals,
+  assertStrictEquals,
+  fail,
+} from "@std/assert";
 import type { PoolTask } from "../ffi/_pool.ts";
 import {
   READLINK_OUT,
@@ -64,41 +71,41 @@ for (const [name, def] of Object.entries(NTDLL_SYMBOLS)) {
 /** Checks a stand-in call against its symbol's declared parameters. */
 function checkArgs(name: string, args: unknown[]): void {
   const params = SIGNATURES[name];
-  assert.ok(params !== undefined, `${name} is not a declared symbol`);
-  assert.equal(args.length, params.length, `${name}: argument count`);
+  assert(params !== undefined, `${name} is not a declared symbol`);
+  assertEquals(args.length, params.length, `${name}: argument count`);
   params.forEach((type, i) => {
     const a = args[i];
     const where = `${name} argument ${i} (${type}): ${String(a)}`;
     switch (type) {
       case "buffer":
-        assert.ok(ArrayBuffer.isView(a), where);
+        assert(ArrayBuffer.isView(a), where);
         break;
       case "pointer":
-        assert.equal(a, null, where);
+        assertEquals(a, null, where);
         break;
       case "isize":
-        assert.ok(
+        assert(
           typeof a === "bigint" ||
             (typeof a === "number" && Number.isSafeInteger(a)),
           where,
         );
         break;
       case "u32":
-        assert.ok(
+        assert(
           typeof a === "number" && Number.isInteger(a) && a >= 0 &&
             a <= 0xffffffff,
           where,
         );
         break;
       case "i32":
-        assert.ok(
+        assert(
           typeof a === "number" && Number.isInteger(a) && a >= -0x80000000 &&
             a <= 0x7fffffff,
           where,
         );
         break;
       default:
-        assert.fail(`${where}: unexpected parameter type`);
+        fail(`${where}: unexpected parameter type`);
     }
   });
 }
@@ -223,7 +230,7 @@ function standIns(script: Script = {}) {
           if (script.fail === "tag") return 0;
           fill(buf, stat.tagInfo);
         } else {
-          assert.fail(`unexpected FILE_INFO_BY_HANDLE_CLASS ${cls}`);
+          fail(`unexpected FILE_INFO_BY_HANDLE_CLASS ${cls}`);
         }
         return 1;
       },
@@ -276,7 +283,7 @@ function standIns(script: Script = {}) {
   };
   for (const [name, task] of Object.entries(TASKS)) {
     s[name] = (env: unknown, ...args: any[]) => {
-      assert.equal(env, s, `${name} gets the same s`);
+      assertStrictEquals(env, s, `${name} gets the same s`);
       calls.push({ name, args });
       return task(env, ...args);
     };
@@ -284,7 +291,7 @@ function standIns(script: Script = {}) {
   const named = (name: string) => calls.filter((c) => c.name === name);
   const one = (name: string) => {
     const found = named(name);
-    assert.equal(found.length, 1, `one ${name} call`);
+    assertEquals(found.length, 1, `one ${name} call`);
     return found[0];
   };
   const names = () => calls.map((c) => c.name);
@@ -309,7 +316,7 @@ function statOut(): Uint8Array {
 
 /** Where a view starts inside `base`'s buffer, relative to `base`. */
 function offsetIn(base: Uint8Array, view: ArrayBufferView): number {
-  assert.equal(view.buffer, base.buffer, "a view of the same buffer");
+  assertStrictEquals(view.buffer, base.buffer, "a view of the same buffer");
   return view.byteOffset - base.byteOffset;
 }
 
@@ -361,13 +368,17 @@ function plain(r: WindowsStatResult): Record<string, unknown> {
 }
 
 Deno.test("windows tasks: every task is rebuilt from its source text alone", () => {
-  assert.deepEqual(Object.keys(WINDOWS_TASKS).sort(), [...TASK_NAMES].sort());
+  assertEquals(Object.keys(WINDOWS_TASKS).sort(), [...TASK_NAMES].sort());
   for (const name of TASK_NAMES) {
     const task = TASKS[name];
-    assert.equal(typeof task, "function", name);
-    assert.notEqual(task, WINDOWS_TASKS[name], `${name} is a new function`);
-    assert.equal(task.name, name);
-    assert.equal(task.length, WINDOWS_TASKS[name].length, `${name} arity`);
+    assertEquals(typeof task, "function", name);
+    assertNotStrictEquals(
+      task,
+      WINDOWS_TASKS[name],
+      `${name} is a new function`,
+    );
+    assertEquals(task.name, name);
+    assertEquals(task.length, WINDOWS_TASKS[name].length, `${name} arity`);
     // No named constant of the modules appears in the code (comments aside).
     const code = WINDOWS_TASKS[name].toString()
       .replace(/\/\*[\s\S]*?\*\//g, "")
@@ -387,7 +398,7 @@ Deno.test("windows tasks: every task is rebuilt from its source text alone", () 
         "AT_FDCWD",
       ]
     ) {
-      assert.doesNotMatch(code, new RegExp(`\\b${id}\\b`), `${name}: ${id}`);
+      assertNotMatch(code, new RegExp(`\\b${id}\\b`), `${name}: ${id}`);
     }
   }
 });
@@ -522,14 +533,14 @@ Deno.test("windows tasks: every rebuilt task runs its success and failure paths"
     try {
       got = TASKS[task](s, ...args());
     } catch (e) {
-      assert.fail(`${what} threw ${e}`);
+      fail(`${what} threw ${e}`);
     }
-    assert.equal(got, want, what);
+    assertEquals(got, want, what);
     covered.add(`${task} ${want < 0 ? "failure" : "success"}`);
   }
   for (const task of TASK_NAMES) {
-    assert.ok(covered.has(`${task} success`), `${task} success ran`);
-    assert.ok(covered.has(`${task} failure`), `${task} failure ran`);
+    assert(covered.has(`${task} success`), `${task} success ran`);
+    assert(covered.has(`${task} failure`), `${task} failure ran`);
   }
 });
 
@@ -538,23 +549,23 @@ Deno.test("windows tasks: output layouts fit the structs and winOpen's scratch",
   // handle (8), IO_STATUS_BLOCK (16), UNICODE_STRING, OBJECT_ATTRIBUTES.
   const scratch = 8 + 16 + NT.SIZEOF_UNICODE_STRING +
     NT.SIZEOF_OBJECT_ATTRIBUTES;
-  assert.equal(STAT_OUT.basic, 0);
-  assert.equal(STAT_OUT.standard, STAT_OUT.basic + SIZEOF.FILE_BASIC_INFO);
-  assert.equal(
+  assertEquals(STAT_OUT.basic, 0);
+  assertEquals(STAT_OUT.standard, STAT_OUT.basic + SIZEOF.FILE_BASIC_INFO);
+  assertEquals(
     STAT_OUT.byHandle,
     STAT_OUT.standard + SIZEOF.FILE_STANDARD_INFO,
   );
-  assert.ok(
+  assert(
     STAT_OUT.byHandle + SIZEOF.BY_HANDLE_FILE_INFORMATION <= STAT_OUT.tag,
   );
-  assert.equal(STAT_OUT.scratch, STAT_OUT.tag + SIZEOF.FILE_ATTRIBUTE_TAG_INFO);
-  assert.equal(STAT_OUT.scratch % 8, 0);
-  assert.equal(STAT_OUT.size - STAT_OUT.scratch, scratch);
-  assert.equal(READLINK_OUT.reparse, 0);
-  assert.equal(READLINK_OUT.returned, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
-  assert.equal(READLINK_OUT.scratch, READLINK_OUT.returned + 8);
-  assert.equal(READLINK_OUT.scratch % 8, 0);
-  assert.equal(READLINK_OUT.size - READLINK_OUT.scratch, scratch);
+  assertEquals(STAT_OUT.scratch, STAT_OUT.tag + SIZEOF.FILE_ATTRIBUTE_TAG_INFO);
+  assertEquals(STAT_OUT.scratch % 8, 0);
+  assertEquals(STAT_OUT.size - STAT_OUT.scratch, scratch);
+  assertEquals(READLINK_OUT.reparse, 0);
+  assertEquals(READLINK_OUT.returned, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
+  assertEquals(READLINK_OUT.scratch, READLINK_OUT.returned + 8);
+  assertEquals(READLINK_OUT.scratch % 8, 0);
+  assertEquals(READLINK_OUT.size - READLINK_OUT.scratch, scratch);
 });
 
 Deno.test("windows tasks: winOpen with AT_FDCWD calls CreateFileW with the named constants", () => {
@@ -562,30 +573,30 @@ Deno.test("windows tasks: winOpen with AT_FDCWD calls CreateFileW with the named
     const { s, one, names } = standIns({ createFile: 0x2an });
     const name = wname("C:\\dir\\x");
     const h = run(s, "winOpen", AT_FDCWD, name, 16, follow, 0x1234, statOut());
-    assert.equal(h, 0x2a);
-    assert.deepEqual(names(), ["winOpen", "CreateFileW"]);
+    assertEquals(h, 0x2a);
+    assertEquals(names(), ["winOpen", "CreateFileW"]);
     const [n, access, share, security, disposition, flags, template] =
       one("CreateFileW").args;
-    assert.equal(n, name);
-    assert.equal(access, 0x1234);
-    assert.equal(share, CREATE.FILE_SHARE_ALL);
-    assert.equal(security, null);
-    assert.equal(disposition, CREATE.OPEN_EXISTING);
-    assert.equal(
+    assertStrictEquals(n, name);
+    assertEquals(access, 0x1234);
+    assertEquals(share, CREATE.FILE_SHARE_ALL);
+    assertEquals(security, null);
+    assertEquals(disposition, CREATE.OPEN_EXISTING);
+    assertEquals(
       flags,
       CREATE.FILE_FLAG_BACKUP_SEMANTICS |
         (follow ? 0 : CREATE.FILE_FLAG_OPEN_REPARSE_POINT),
       `flags, follow ${follow}`,
     );
-    assert.equal(template, 0n);
+    assertEquals(template, 0n);
   }
 });
 
 Deno.test("windows tasks: winOpen with AT_FDCWD returns -GetLastError() for INVALID_HANDLE_VALUE", () => {
   const { s, names } = standIns({ createFile: -1n, lastError: 32 });
   const h = run(s, "winOpen", AT_FDCWD, wname("x"), 2, 1, 0x80, statOut());
-  assert.equal(h, -32);
-  assert.deepEqual(names(), ["winOpen", "CreateFileW", "GetLastError"]);
+  assertEquals(h, -32);
+  assertEquals(names(), ["winOpen", "CreateFileW", "GetLastError"]);
 });
 
 Deno.test("windows tasks: winOpen relative to a directory handle fills OBJECT_ATTRIBUTES for NtCreateFile", () => {
@@ -606,7 +617,7 @@ Deno.test("windows tasks: winOpen relative to a directory handle fills OBJECT_AT
       access,
       scratch,
     );
-    assert.deepEqual(names(), ["winOpen", "NtCreateFile"]);
+    assertEquals(names(), ["winOpen", "NtCreateFile"]);
     const [
       handle,
       desired,
@@ -621,52 +632,52 @@ Deno.test("windows tasks: winOpen relative to a directory handle fills OBJECT_AT
       eaLength,
     ] = one("NtCreateFile").args;
     // The handle NtCreateFile wrote (8 bytes, little-endian) is returned.
-    assert.equal(h, 0x1_0000_0abc);
-    assert.equal(offsetIn(scratch, handle), 0);
-    assert.equal(handle.byteLength, 8);
-    assert.equal(offsetIn(scratch, iosb), 8);
-    assert.equal(iosb.byteLength, 16);
-    assert.equal(
+    assertEquals(h, 0x1_0000_0abc);
+    assertEquals(offsetIn(scratch, handle), 0);
+    assertEquals(handle.byteLength, 8);
+    assertEquals(offsetIn(scratch, iosb), 8);
+    assertEquals(iosb.byteLength, 16);
+    assertEquals(
       desired,
       access | CREATE.SYNCHRONIZE | CREATE.FILE_READ_ATTRIBUTES,
     );
-    assert.equal(allocation, null);
-    assert.equal(attributes, 0);
-    assert.equal(share, CREATE.FILE_SHARE_ALL);
-    assert.equal(disposition, NT.FILE_OPEN);
-    assert.equal(
+    assertEquals(allocation, null);
+    assertEquals(attributes, 0);
+    assertEquals(share, CREATE.FILE_SHARE_ALL);
+    assertEquals(disposition, NT.FILE_OPEN);
+    assertEquals(
       options,
       NT.FILE_SYNCHRONOUS_IO_NONALERT | NT.FILE_OPEN_FOR_BACKUP_INTENT |
         (follow ? 0 : NT.FILE_OPEN_REPARSE_POINT),
       `options, follow ${follow}`,
     );
-    assert.equal(ea, null);
-    assert.equal(eaLength, 0);
+    assertEquals(ea, null);
+    assertEquals(eaLength, 0);
     // OBJECT_ATTRIBUTES (the garbage in the scratch is all overwritten).
     const unicode = scratch.subarray(24);
-    assert.equal(oa.byteLength, NT.SIZEOF_OBJECT_ATTRIBUTES);
+    assertEquals(oa.byteLength, NT.SIZEOF_OBJECT_ATTRIBUTES);
     const o = new DataView(oa.buffer, oa.byteOffset, oa.byteLength);
-    assert.equal(o.getUint32(0, true), NT.SIZEOF_OBJECT_ATTRIBUTES, "Length");
-    assert.equal(o.getUint32(4, true), 0, "padding");
-    assert.equal(o.getBigInt64(8, true), BigInt(DIR_HANDLE), "RootDirectory");
-    assert.equal(o.getBigUint64(16, true), address(unicode), "ObjectName");
-    assert.equal(o.getUint32(24, true), NT.OBJ_CASE_INSENSITIVE, "Attributes");
-    assert.equal(o.getUint32(28, true), 0, "padding");
-    assert.equal(o.getBigUint64(32, true), 0n, "SecurityDescriptor");
-    assert.equal(o.getBigUint64(40, true), 0n, "SecurityQualityOfService");
+    assertEquals(o.getUint32(0, true), NT.SIZEOF_OBJECT_ATTRIBUTES, "Length");
+    assertEquals(o.getUint32(4, true), 0, "padding");
+    assertEquals(o.getBigInt64(8, true), BigInt(DIR_HANDLE), "RootDirectory");
+    assertEquals(o.getBigUint64(16, true), address(unicode), "ObjectName");
+    assertEquals(o.getUint32(24, true), NT.OBJ_CASE_INSENSITIVE, "Attributes");
+    assertEquals(o.getUint32(28, true), 0, "padding");
+    assertEquals(o.getBigUint64(32, true), 0n, "SecurityDescriptor");
+    assertEquals(o.getBigUint64(40, true), 0n, "SecurityQualityOfService");
     // The UNICODE_STRING it points at.
     const u = new DataView(
       unicode.buffer,
       unicode.byteOffset,
       NT.SIZEOF_UNICODE_STRING,
     );
-    assert.equal(u.getUint16(0, true), nameBytes, "Length");
-    assert.equal(u.getUint16(2, true), nameBytes, "MaximumLength");
-    assert.equal(u.getUint32(4, true), 0, "padding");
-    assert.equal(u.getBigUint64(8, true), address(name), "Buffer");
+    assertEquals(u.getUint16(0, true), nameBytes, "Length");
+    assertEquals(u.getUint16(2, true), nameBytes, "MaximumLength");
+    assertEquals(u.getUint32(4, true), 0, "padding");
+    assertEquals(u.getBigUint64(8, true), address(name), "Buffer");
     // The UNICODE_STRING and OBJECT_ATTRIBUTES do not overlap.
-    assert.ok(offsetIn(scratch, oa) >= 24 + NT.SIZEOF_UNICODE_STRING);
-    assert.ok(offsetIn(scratch, oa) + oa.byteLength <= 88);
+    assert(offsetIn(scratch, oa) >= 24 + NT.SIZEOF_UNICODE_STRING);
+    assert(offsetIn(scratch, oa) + oa.byteLength <= 88);
   }
 });
 
@@ -687,13 +698,13 @@ Deno.test("windows tasks: winOpen relative maps a failing NTSTATUS through RtlNt
     0x80,
     statOut().subarray(STAT_OUT.scratch),
   );
-  assert.equal(h, -ERROR.FILE_NOT_FOUND);
-  assert.deepEqual(names(), [
+  assertEquals(h, -ERROR.FILE_NOT_FOUND);
+  assertEquals(names(), [
     "winOpen",
     "NtCreateFile",
     "RtlNtStatusToDosError",
   ]);
-  assert.deepEqual(one("RtlNtStatusToDosError").args, [
+  assertEquals(one("RtlNtStatusToDosError").args, [
     STATUS_OBJECT_NAME_NOT_FOUND,
   ]);
 });
@@ -710,8 +721,8 @@ Deno.test("windows tasks: winOpen relative without NtCreateFile is ERROR_NOT_SUP
     0x80,
     statOut().subarray(STAT_OUT.scratch),
   );
-  assert.equal(h, -ERROR.NOT_SUPPORTED);
-  assert.deepEqual(names(), ["winOpen"]);
+  assertEquals(h, -ERROR.NOT_SUPPORTED);
+  assertEquals(names(), ["winOpen"]);
 });
 
 Deno.test("windows tasks: winStatHandle queries basic, standard and by-handle info, the tag only for a reparse point", () => {
@@ -725,7 +736,7 @@ Deno.test("windows tasks: winStatHandle queries basic, standard and by-handle in
   ) {
     const { s, calls } = standIns({ stat });
     const out = statOut();
-    assert.equal(run(s, "winStatHandle", 0x1c, out), 0);
+    assertEquals(run(s, "winStatHandle", 0x1c, out), 0);
     const queries = calls.filter((c) =>
       c.name.startsWith("GetFileInformation")
     );
@@ -749,29 +760,29 @@ Deno.test("windows tasks: winStatHandle queries basic, standard and by-handle in
         SIZEOF.FILE_ATTRIBUTE_TAG_INFO,
       ]);
     }
-    assert.equal(queries.length, want.length, `queries, reparse ${reparse}`);
+    assertEquals(queries.length, want.length, `queries, reparse ${reparse}`);
     queries.forEach((c, i) => {
       const [fn, cls, size] = want[i];
-      assert.equal(c.name, fn);
-      assert.equal(c.args[0], 0x1cn, "the handle");
+      assertEquals(c.name, fn);
+      assertEquals(c.args[0], 0x1cn, "the handle");
       if (cls === null) {
-        assert.equal(c.args[1].byteLength, size);
-        assert.equal(offsetIn(out, c.args[1]), STAT_OUT.byHandle);
+        assertEquals(c.args[1].byteLength, size);
+        assertEquals(offsetIn(out, c.args[1]), STAT_OUT.byHandle);
       } else {
-        assert.equal(c.args[1], cls);
-        assert.equal(c.args[2].byteLength, size);
-        assert.equal(c.args[3], size);
+        assertEquals(c.args[1], cls);
+        assertEquals(c.args[2].byteLength, size);
+        assertEquals(c.args[3], size);
         const at = {
           [FILE_INFO_CLASS.FileBasicInfo]: STAT_OUT.basic,
           [FILE_INFO_CLASS.FileStandardInfo]: STAT_OUT.standard,
           [FILE_INFO_CLASS.FileAttributeTagInfo]: STAT_OUT.tag,
         }[cls];
-        assert.equal(offsetIn(out, c.args[2]), at);
+        assertEquals(offsetIn(out, c.args[2]), at);
       }
     });
     // The tag slot is cleared when there is no tag to read.
     const tag = new DataView(out.buffer).getUint32(STAT_OUT.tag + 4, true);
-    assert.equal(tag, reparse ? new Uint32Array(stat.tagInfo.buffer)[1] : 0);
+    assertEquals(tag, reparse ? new Uint32Array(stat.tagInfo.buffer)[1] : 0);
   }
 });
 
@@ -785,18 +796,18 @@ Deno.test("windows tasks: winStatHandle returns -GetLastError() when any query f
     ] as const
   ) {
     const { s, names } = standIns({ stat, fail, lastError: 1000 + calls });
-    assert.equal(
+    assertEquals(
       run(s, "winStatHandle", 0x1c, statOut()),
       -(1000 + calls),
       fail,
     );
     const n = names();
-    assert.equal(
+    assertEquals(
       n.filter((x) => x.startsWith("GetFileInformation")).length,
       calls,
       fail,
     );
-    assert.equal(
+    assertEquals(
       n[n.length - 1],
       "GetLastError",
       `${fail}: the error is read last`,
@@ -816,14 +827,14 @@ Deno.test("windows tasks: winStatHandle output decodes like the structs themselv
   ) {
     const { s } = standIns({ stat });
     const out = statOut();
-    assert.equal(run(s, "winStatHandle", 0x1c, out), 0);
+    assertEquals(run(s, "winStatHandle", 0x1c, out), 0);
     const got = decodeOut(out);
-    assert.deepEqual(plain(got), plain(decodeFixture(stat, reparse)));
+    assertEquals(plain(got), plain(decodeFixture(stat, reparse)));
     const tag = new Uint32Array(stat.tagInfo.buffer)[1];
-    assert.equal(got.isSymlink, tag === IO_REPARSE_TAG.SYMLINK);
-    assert.equal(got.dev, 0xcafe1234);
-    assert.equal(got.ino, 0x12 * 2 ** 32 + 0x3456);
-    assert.equal(got.nlink, 3);
+    assertEquals(got.isSymlink, tag === IO_REPARSE_TAG.SYMLINK);
+    assertEquals(got.dev, 0xcafe1234);
+    assertEquals(got.ino, 0x12 * 2 ** 32 + 0x3456);
+    assertEquals(got.nlink, 3);
   }
 });
 
@@ -833,31 +844,31 @@ Deno.test("windows tasks: winStatAt opens for FILE_READ_ATTRIBUTES and always cl
     const { s, one, names } = standIns({ createFile: 0x30n, stat: FILE });
     const out = statOut();
     const name = wname("C:\\f");
-    assert.equal(run(s, "winStatAt", AT_FDCWD, name, 8, 0, out), 0);
+    assertEquals(run(s, "winStatAt", AT_FDCWD, name, 8, 0, out), 0);
     const open = one("winOpen").args;
-    assert.deepEqual(open.slice(0, 5), [
+    assertEquals(open.slice(0, 5), [
       AT_FDCWD,
       name,
       8,
       0,
       CREATE.FILE_READ_ATTRIBUTES,
     ]);
-    assert.equal(offsetIn(out, open[5]), STAT_OUT.scratch);
-    assert.equal(one("CreateFileW").args[1], CREATE.FILE_READ_ATTRIBUTES);
-    assert.deepEqual(one("CloseHandle").args, [0x30n]);
-    assert.equal(names()[names().length - 1], "CloseHandle");
-    assert.deepEqual(plain(decodeOut(out)), plain(decodeFixture(FILE, false)));
+    assertEquals(offsetIn(out, open[5]), STAT_OUT.scratch);
+    assertEquals(one("CreateFileW").args[1], CREATE.FILE_READ_ATTRIBUTES);
+    assertEquals(one("CloseHandle").args, [0x30n]);
+    assertEquals(names()[names().length - 1], "CloseHandle");
+    assertEquals(plain(decodeOut(out)), plain(decodeFixture(FILE, false)));
   }
   // Success, relative to a directory handle.
   {
     const { s, one } = standIns({ ntHandle: 0x31n, stat: DIRECTORY });
     const out = statOut();
-    assert.equal(run(s, "winStatAt", DIR_HANDLE, wname("d"), 2, 1, out), 0);
-    assert.equal(
+    assertEquals(run(s, "winStatAt", DIR_HANDLE, wname("d"), 2, 1, out), 0);
+    assertEquals(
       one("NtCreateFile").args[1],
       CREATE.FILE_READ_ATTRIBUTES | CREATE.SYNCHRONIZE,
     );
-    assert.deepEqual(one("CloseHandle").args, [0x31n]);
+    assertEquals(one("CloseHandle").args, [0x31n]);
   }
   // A failing query: its error (read before CloseHandle), and closed.
   {
@@ -867,23 +878,23 @@ Deno.test("windows tasks: winStatAt opens for FILE_READ_ATTRIBUTES and always cl
       lastError: 87,
       errorAfterClose: 6,
     });
-    assert.equal(
+    assertEquals(
       run(s, "winStatAt", AT_FDCWD, wname("f"), 2, 1, statOut()),
       -87,
     );
-    assert.deepEqual(one("CloseHandle").args, [0x32n]);
+    assertEquals(one("CloseHandle").args, [0x32n]);
     const n = names();
-    assert.ok(n.indexOf("GetLastError") < n.indexOf("CloseHandle"));
+    assert(n.indexOf("GetLastError") < n.indexOf("CloseHandle"));
   }
   // A failing open: nothing to close.
   {
     const { s, named } = standIns({ createFile: -1n, lastError: 2 });
-    assert.equal(
+    assertEquals(
       run(s, "winStatAt", AT_FDCWD, wname("f"), 2, 1, statOut()),
       -2,
     );
-    assert.equal(named("CloseHandle").length, 0);
-    assert.equal(named("winStatHandle").length, 0);
+    assertEquals(named("CloseHandle").length, 0);
+    assertEquals(named("winStatHandle").length, 0);
   }
 });
 
@@ -906,24 +917,24 @@ Deno.test("windows tasks: winOpenDirAt keeps a directory open and closes anythin
     const { s, one, named } = standIns({ createFile: 0x40n, stat });
     const out = statOut();
     const name = wname("C:\\d");
-    assert.equal(
+    assertEquals(
       run(s, "winOpenDirAt", AT_FDCWD, name, 8, follow, out),
       want,
       what,
     );
     const open = one("winOpen").args;
-    assert.deepEqual(
+    assertEquals(
       open.slice(0, 5),
       [AT_FDCWD, name, 8, follow, access],
       what,
     );
-    assert.equal(offsetIn(out, open[5]), STAT_OUT.scratch);
-    assert.equal(one("CreateFileW").args[1], access, what);
-    assert.deepEqual(one("winStatHandle").args[0], 0x40);
-    assert.equal(one("winStatHandle").args[1], out);
+    assertEquals(offsetIn(out, open[5]), STAT_OUT.scratch);
+    assertEquals(one("CreateFileW").args[1], access, what);
+    assertEquals(one("winStatHandle").args[0], 0x40);
+    assertStrictEquals(one("winStatHandle").args[1], out);
     const closes = named("CloseHandle");
-    if (want > 0) assert.equal(closes.length, 0, `${what}: kept open`);
-    else {assert.deepEqual(
+    if (want > 0) assertEquals(closes.length, 0, `${what}: kept open`);
+    else {assertEquals(
         closes.map((c) => c.args),
         [[0x40n]],
         `${what}: closed`,
@@ -932,15 +943,15 @@ Deno.test("windows tasks: winOpenDirAt keeps a directory open and closes anythin
   // Through NtCreateFile, with the same access.
   {
     const { s, one, named } = standIns({ ntHandle: 0x41n, stat: DIRECTORY });
-    assert.equal(
+    assertEquals(
       run(s, "winOpenDirAt", DIR_HANDLE, wname("d"), 2, 0, statOut()),
       0x41,
     );
-    assert.equal(
+    assertEquals(
       one("NtCreateFile").args[1],
       access | CREATE.SYNCHRONIZE | CREATE.FILE_READ_ATTRIBUTES,
     );
-    assert.equal(named("CloseHandle").length, 0);
+    assertEquals(named("CloseHandle").length, 0);
   }
   // A failing stat: its error, read before CloseHandle; closed.
   {
@@ -950,20 +961,20 @@ Deno.test("windows tasks: winOpenDirAt keeps a directory open and closes anythin
       lastError: 5,
       errorAfterClose: 6,
     });
-    assert.equal(
+    assertEquals(
       run(s, "winOpenDirAt", AT_FDCWD, wname("d"), 2, 1, statOut()),
       -5,
     );
-    assert.deepEqual(one("CloseHandle").args, [0x42n]);
+    assertEquals(one("CloseHandle").args, [0x42n]);
   }
   // A failing open: nothing to close.
   {
     const { s, named } = standIns({ createFile: -1n, lastError: 3 });
-    assert.equal(
+    assertEquals(
       run(s, "winOpenDirAt", AT_FDCWD, wname("d"), 2, 1, statOut()),
       -3,
     );
-    assert.equal(named("CloseHandle").length, 0);
+    assertEquals(named("CloseHandle").length, 0);
   }
 });
 
@@ -977,31 +988,31 @@ Deno.test("windows tasks: winReadLink opens the link itself and reads FSCTL_GET_
   const out = new Uint8Array(READLINK_OUT.size);
   const name = wname("C:\\link");
   const n = run(s, "winReadLink", name, out);
-  assert.equal(n, reparse.byteLength);
-  assert.equal(decodeReparseTarget(out, n), "\\\\?\\C:\\target");
+  assertEquals(n, reparse.byteLength);
+  assertEquals(decodeReparseTarget(out, n), "\\\\?\\C:\\target");
   const open = one("winOpen").args;
-  assert.deepEqual(open.slice(0, 5), [AT_FDCWD, name, 0, 0, 0]);
-  assert.equal(offsetIn(out, open[5]), READLINK_OUT.scratch);
+  assertEquals(open.slice(0, 5), [AT_FDCWD, name, 0, 0, 0]);
+  assertEquals(offsetIn(out, open[5]), READLINK_OUT.scratch);
   const [, access, , , , flags] = one("CreateFileW").args;
-  assert.equal(access, 0);
-  assert.equal(
+  assertEquals(access, 0);
+  assertEquals(
     flags,
     CREATE.FILE_FLAG_BACKUP_SEMANTICS | CREATE.FILE_FLAG_OPEN_REPARSE_POINT,
   );
   const [h, code, inBuf, inSize, outBuf, outSize, returned, overlapped] =
     one("DeviceIoControl").args;
-  assert.equal(h, 0x50n);
-  assert.equal(code, FSCTL_GET_REPARSE_POINT);
-  assert.equal(inBuf, null);
-  assert.equal(inSize, 0);
-  assert.equal(offsetIn(out, outBuf), READLINK_OUT.reparse);
-  assert.equal(outBuf.byteLength, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
-  assert.equal(outSize, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
-  assert.equal(offsetIn(out, returned), READLINK_OUT.returned);
-  assert.ok(returned.byteLength >= 4);
-  assert.equal(overlapped, null);
-  assert.deepEqual(one("CloseHandle").args, [0x50n]);
-  assert.deepEqual(names(), [
+  assertEquals(h, 0x50n);
+  assertEquals(code, FSCTL_GET_REPARSE_POINT);
+  assertEquals(inBuf, null);
+  assertEquals(inSize, 0);
+  assertEquals(offsetIn(out, outBuf), READLINK_OUT.reparse);
+  assertEquals(outBuf.byteLength, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
+  assertEquals(outSize, SIZEOF.MAXIMUM_REPARSE_DATA_BUFFER);
+  assertEquals(offsetIn(out, returned), READLINK_OUT.returned);
+  assert(returned.byteLength >= 4);
+  assertEquals(overlapped, null);
+  assertEquals(one("CloseHandle").args, [0x50n]);
+  assertEquals(names(), [
     "winReadLink",
     "winOpen",
     "CreateFileW",
@@ -1023,13 +1034,13 @@ Deno.test("windows tasks: winReadLink reads GetLastError before CloseHandle", ()
     wname("C:\\file"),
     new Uint8Array(READLINK_OUT.size),
   );
-  assert.equal(n, -ERROR.NOT_A_REPARSE_POINT);
-  assert.deepEqual(one("CloseHandle").args, [0x51n]);
+  assertEquals(n, -ERROR.NOT_A_REPARSE_POINT);
+  assertEquals(one("CloseHandle").args, [0x51n]);
   const order = names();
-  assert.ok(order.indexOf("GetLastError") < order.indexOf("CloseHandle"));
+  assert(order.indexOf("GetLastError") < order.indexOf("CloseHandle"));
   // A failing open: its error, nothing to close.
   const failed = standIns({ createFile: -1n, lastError: ERROR.FILE_NOT_FOUND });
-  assert.equal(
+  assertEquals(
     run(
       failed.s,
       "winReadLink",
@@ -1038,33 +1049,33 @@ Deno.test("windows tasks: winReadLink reads GetLastError before CloseHandle", ()
     ),
     -ERROR.FILE_NOT_FOUND,
   );
-  assert.equal(failed.named("CloseHandle").length, 0);
-  assert.equal(failed.named("DeviceIoControl").length, 0);
+  assertEquals(failed.named("CloseHandle").length, 0);
+  assertEquals(failed.named("DeviceIoControl").length, 0);
 });
 
 Deno.test("windows tasks: winSetLength sets FileEndOfFileInfo to the 8-byte length", () => {
   const length = new Uint8Array(16).fill(0xaa);
   new DataView(length.buffer).setBigInt64(0, 0x1_2345_6789n, true);
   const { s, one, named } = standIns();
-  assert.equal(run(s, "winSetLength", 0x60, length), 0);
+  assertEquals(run(s, "winSetLength", 0x60, length), 0);
   const [h, cls, info, size] = one("SetFileInformationByHandle").args;
-  assert.equal(h, 0x60n);
-  assert.equal(cls, FILE_INFO_CLASS.FileEndOfFileInfo);
-  assert.equal(size, SIZEOF.FILE_END_OF_FILE_INFO);
-  assert.equal(info.byteLength, SIZEOF.FILE_END_OF_FILE_INFO);
-  assert.equal(offsetIn(length, info), 0);
-  assert.equal(
+  assertEquals(h, 0x60n);
+  assertEquals(cls, FILE_INFO_CLASS.FileEndOfFileInfo);
+  assertEquals(size, SIZEOF.FILE_END_OF_FILE_INFO);
+  assertEquals(info.byteLength, SIZEOF.FILE_END_OF_FILE_INFO);
+  assertEquals(offsetIn(length, info), 0);
+  assertEquals(
     new DataView(info.buffer, info.byteOffset).getBigInt64(0, true),
     0x1_2345_6789n,
   );
-  assert.equal(
+  assertEquals(
     named("CloseHandle").length,
     0,
     "the caller's handle stays open",
   );
   const failed = standIns({ fail: "setInfo", lastError: 112 });
-  assert.equal(run(failed.s, "winSetLength", 0x60, length), -112);
-  assert.equal(failed.named("GetLastError").length, 1);
+  assertEquals(run(failed.s, "winSetLength", 0x60, length), -112);
+  assertEquals(failed.named("GetLastError").length, 1);
 });
 
 Deno.test("windows tasks: winTruncate opens for GENERIC_WRITE, sets the length and closes", () => {
@@ -1073,27 +1084,27 @@ Deno.test("windows tasks: winTruncate opens for GENERIC_WRITE, sets the length a
   const name = wname("C:\\f.txt");
   {
     const { s, one, names } = standIns({ createFile: 0x70n });
-    assert.equal(run(s, "winTruncate", name, length), 0);
+    assertEquals(run(s, "winTruncate", name, length), 0);
     const [n, access, share, security, disposition, flags, template] =
       one("CreateFileW").args;
-    assert.equal(n, name);
-    assert.equal(access, CREATE.GENERIC_WRITE);
-    assert.equal(share, CREATE.FILE_SHARE_ALL);
-    assert.equal(security, null);
-    assert.equal(disposition, CREATE.OPEN_EXISTING);
-    assert.equal(flags, 0, "follows links; a directory fails");
-    assert.equal(template, 0n);
-    assert.deepEqual(one("winSetLength").args, [0x70, length]);
+    assertStrictEquals(n, name);
+    assertEquals(access, CREATE.GENERIC_WRITE);
+    assertEquals(share, CREATE.FILE_SHARE_ALL);
+    assertEquals(security, null);
+    assertEquals(disposition, CREATE.OPEN_EXISTING);
+    assertEquals(flags, 0, "follows links; a directory fails");
+    assertEquals(template, 0n);
+    assertEquals(one("winSetLength").args, [0x70, length]);
     const [h, cls, info, size] = one("SetFileInformationByHandle").args;
-    assert.equal(h, 0x70n);
-    assert.equal(cls, FILE_INFO_CLASS.FileEndOfFileInfo);
-    assert.equal(size, 8);
-    assert.equal(
+    assertEquals(h, 0x70n);
+    assertEquals(cls, FILE_INFO_CLASS.FileEndOfFileInfo);
+    assertEquals(size, 8);
+    assertEquals(
       new DataView(info.buffer, info.byteOffset).getBigInt64(0, true),
       4096n,
     );
-    assert.deepEqual(one("CloseHandle").args, [0x70n]);
-    assert.equal(names()[names().length - 1], "CloseHandle");
+    assertEquals(one("CloseHandle").args, [0x70n]);
+    assertEquals(names()[names().length - 1], "CloseHandle");
   }
   // A failing open: -GetLastError(), nothing to close.
   {
@@ -1101,9 +1112,9 @@ Deno.test("windows tasks: winTruncate opens for GENERIC_WRITE, sets the length a
       createFile: -1n,
       lastError: ERROR.ACCESS_DENIED,
     });
-    assert.equal(run(s, "winTruncate", name, length), -ERROR.ACCESS_DENIED);
-    assert.equal(named("CloseHandle").length, 0);
-    assert.equal(named("SetFileInformationByHandle").length, 0);
+    assertEquals(run(s, "winTruncate", name, length), -ERROR.ACCESS_DENIED);
+    assertEquals(named("CloseHandle").length, 0);
+    assertEquals(named("SetFileInformationByHandle").length, 0);
   }
   // A failing SetFileInformationByHandle: its error, read before CloseHandle.
   {
@@ -1113,9 +1124,9 @@ Deno.test("windows tasks: winTruncate opens for GENERIC_WRITE, sets the length a
       lastError: 112,
       errorAfterClose: ERROR.INVALID_HANDLE,
     });
-    assert.equal(run(s, "winTruncate", name, length), -112);
-    assert.deepEqual(one("CloseHandle").args, [0x71n]);
+    assertEquals(run(s, "winTruncate", name, length), -112);
+    assertEquals(one("CloseHandle").args, [0x71n]);
     const order = names();
-    assert.ok(order.indexOf("GetLastError") < order.indexOf("CloseHandle"));
+    assert(order.indexOf("GetLastError") < order.indexOf("CloseHandle"));
   }
 });

@@ -3,7 +3,14 @@
 // where Deno.build.os is "windows" (real Windows, or Windows Deno under Wine
 // in CI: `deno task test:windows`); the decision logic they rely on is
 // tested on every OS in windows_logic_test.ts.
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertStrictEquals,
+  assertThrows,
+} from "@std/assert";
 import {
   chdir,
   lstat,
@@ -44,9 +51,9 @@ function test(name: string, fn: () => void | Promise<void>): void {
 }
 
 test("the kernel32 backend is in use and knows whether it runs under Wine", () => {
-  assert.equal(b().name, "windows");
-  assert.equal(b().has.wine, b().wine !== null);
-  if (b().wine !== null) assert.match(b().wine!, /^\d+\.\d+/);
+  assertEquals(b().name, "windows");
+  assertEquals(b().has.wine, b().wine !== null);
+  if (b().wine !== null) assertMatch(b().wine!, /^\d+\.\d+/);
 });
 
 test("lstat/stat match Deno.lstatSync/statSync on every field", async () => {
@@ -72,11 +79,11 @@ test("lstat/stat match Deno.lstatSync/statSync on every field", async () => {
         `stat nofollow ${p}`,
       );
       const i = lstatSync(p);
-      assert.equal(BigInt(i.mtime!.getTime()), i.mtimeNs! / 1_000_000n);
-      assert.equal(BigInt(i.ctime!.getTime()), i.ctimeNs! / 1_000_000n);
-      assert.equal(BigInt(i.birthtime!.getTime()), i.birthtimeNs! / 1_000_000n);
+      assertEquals(BigInt(i.mtime!.getTime()), i.mtimeNs! / 1_000_000n);
+      assertEquals(BigInt(i.ctime!.getTime()), i.ctimeNs! / 1_000_000n);
+      assertEquals(BigInt(i.birthtime!.getTime()), i.birthtimeNs! / 1_000_000n);
     }
-    assert.equal(lstatSync(`${root}\\ro`).mode, 0o100444);
+    assertEquals(lstatSync(`${root}\\ro`).mode, 0o100444);
     Deno.chmodSync(`${root}\\ro`, 0o666);
   });
 });
@@ -87,7 +94,7 @@ test("paths longer than MAX_PATH get the \\\\?\\ prefix", async () => {
     for (let i = 0; i < 5; i++) p += `\\${String(i).repeat(60)}`;
     Deno.mkdirSync(p, { recursive: true });
     Deno.writeTextFileSync(`${p}\\f`, "long");
-    assert.ok(p.length > 300);
+    assert(p.length > 300);
     assertSameInfo(lstatSync(`${p}\\f`), Deno.lstatSync(`${p}\\f`), "long");
     assertSameInfo(await lstat(`${p}/f`), Deno.lstatSync(`${p}\\f`), "long /", [
       "atime",
@@ -101,19 +108,19 @@ test("openDir returns a HANDLE; stat(dir) and chdir(dir) use it", async () => {
   await withTempDir((root) => {
     const before = Deno.cwd();
     using dir = openDirSync(root, { followSymlinks: false });
-    assert.ok(Number.isInteger(dir.fd) && dir.fd > 0);
+    assert(Number.isInteger(dir.fd) && dir.fd > 0);
     assertSameInfo(statSync(dir), Deno.statSync(root), "fstat");
     assertSameInfo(statSync(dir.fd), Deno.statSync(root), "fstat number");
     try {
       chdir(dir);
-      assert.equal(Deno.cwd(), root);
+      assertEquals(Deno.cwd(), root);
     } finally {
       chdir(before);
     }
     Deno.writeTextFileSync(`${root}\\f`, "");
     const e = thrown(() => openDirSync(`${root}\\f`));
-    assert.ok(e instanceof Deno.errors.NotADirectory, String(e));
-    assert.equal((e as SystemError).errno, 267);
+    assert(e instanceof Deno.errors.NotADirectory, String(e));
+    assertEquals((e as SystemError).errno, 267);
   });
 });
 
@@ -149,12 +156,12 @@ test("errors carry Deno's class, name, code and description", async () => {
     ];
     for (const [mine, deno, errno] of cases) {
       const e = thrown(mine) as SystemError, d = thrown(deno) as SystemError;
-      assert.equal(e.constructor, d.constructor, `class ${errno}`);
-      assert.equal(e.name, d.name);
+      assertStrictEquals(e.constructor, d.constructor, `class ${errno}`);
+      assertEquals(e.name, d.name);
       // Deno leaves `code` undefined for codes without a POSIX name.
-      assert.equal(e.code, d.code ?? "UNKNOWN");
-      assert.equal(e.errno, errno);
-      assert.equal(e.message.split("): ")[0], d.message.split("): ")[0]);
+      assertEquals(e.code, d.code ?? "UNKNOWN");
+      assertEquals(e.errno, errno);
+      assertEquals(e.message.split("): ")[0], d.message.split("): ")[0]);
     }
   });
 });
@@ -182,17 +189,17 @@ test("symlink: an existing target decides the type, resolved from the link's dir
       for (const [target, link, isDir, type] of cases) {
         await symlink(target, link, { targetIsDirectory: isDir });
         const call = b().lastSymlinkCall!;
-        assert.equal(call.target, target, link);
-        assert.equal(call.error, 0);
+        assertEquals(call.target, target, link);
+        assertEquals(call.error, 0);
         // Flags: unprivileged create first; no retry when it succeeds.
-        assert.deepEqual(call.attempts, [type | UNPRIV], link);
+        assertEquals(call.attempts, [type | UNPRIV], link);
         if (linksExist()) {
           // Needs the link on disk (not under Wine, whose
           // CreateSymbolicLinkW creates nothing).
-          assert.ok(lstatSync(link).isSymlink, link);
+          assert(lstatSync(link).isSymlink, link);
           // Python's readlink: an absolute target comes back as \\?\C:\...
           const abs = /^[A-Za-z]:\\/.test(target);
-          assert.equal(readLinkSync(link), abs ? `\\\\?\\${target}` : target);
+          assertEquals(readLinkSync(link), abs ? `\\\\?\\${target}` : target);
         }
       }
     } finally {
@@ -207,12 +214,12 @@ test("symlink: ERROR_PRIVILEGE_NOT_HELD says how to get the privilege", async ()
     b().symlinkAt = () => -1314;
     try {
       const e = thrown(() => symlinkSync("t", `${root}\\l`)) as SystemError;
-      assert.ok(e instanceof Deno.errors.PermissionDenied);
-      assert.equal(e.errno, 1314);
-      assert.equal(e.code, "EPERM");
-      assert.equal(e.syscall, "CreateSymbolicLinkW");
-      assert.match(e.message, /Developer Mode/);
-      assert.match(e.message, /elevated/);
+      assert(e instanceof Deno.errors.PermissionDenied);
+      assertEquals(e.errno, 1314);
+      assertEquals(e.code, "EPERM");
+      assertEquals(e.syscall, "CreateSymbolicLinkW");
+      assertMatch(e.message, /Developer Mode/);
+      assertMatch(e.message, /elevated/);
     } finally {
       b().symlinkAt = real;
     }
@@ -222,20 +229,20 @@ test("symlink: ERROR_PRIVILEGE_NOT_HELD says how to get the privilege", async ()
 test("capability sets: at least CPython's, plus chdir(fd)", () => {
   const fns = dirfd as unknown as Record<string, unknown>;
   for (const n of ["stat", "statSync", "chdir", "truncate", "truncateSync"]) {
-    assert.ok(supportsFd.has(fns[n] as never), `supportsFd ${n}`);
+    assert(supportsFd.has(fns[n] as never), `supportsFd ${n}`);
   }
   for (const n of ["stat", "statSync", "openDir", "openDirSync"]) {
-    assert.ok(supportsFollowSymlinks.has(fns[n] as never), `follow ${n}`);
+    assert(supportsFollowSymlinks.has(fns[n] as never), `follow ${n}`);
   }
   // dirFd: NtCreateFile relative to the directory handle, beyond CPython
   // (whose Windows supports_dir_fd is empty); not for symlink/readLink.
   for (const n of ["stat", "lstat", "openDir"]) {
     for (const f of [n, `${n}Sync`]) {
-      assert.ok(supportsDirFd.has(fns[f] as never), `dirFd ${f}`);
+      assert(supportsDirFd.has(fns[f] as never), `dirFd ${f}`);
     }
   }
   for (const n of ["symlink", "readLink", "truncate"]) {
-    assert.ok(!supportsDirFd.has(fns[`${n}Sync`] as never), `dirFd ${n}`);
+    assert(!supportsDirFd.has(fns[`${n}Sync`] as never), `dirFd ${n}`);
   }
 });
 
@@ -243,13 +250,13 @@ test("symlink/readLink dirFd is NotSupported, with Python's wording", async () =
   await withTempDir((root) => {
     using dir = openDirSync(root);
     const e = thrown(() => symlinkSync("t", "l", { dirFd: dir }));
-    assert.ok(e instanceof Deno.errors.NotSupported);
-    assert.equal(e.message, "symlink: dirFd unavailable on this platform");
-    assert.throws(
+    assert(e instanceof Deno.errors.NotSupported);
+    assertEquals(e.message, "symlink: dirFd unavailable on this platform");
+    assertThrows(
       () => symlinkSync("t", "l", { dirFd: dir }),
       Deno.errors.NotSupported,
     );
-    assert.throws(
+    assertThrows(
       () => readLinkSync("l", { dirFd: dir }),
       Deno.errors.NotSupported,
     );
@@ -274,7 +281,7 @@ function openFileHandle(path: string, write: boolean): number & Disposable {
   const access = 0x80000000 + (write ? 0x40000000 : 0);
   // FILE_SHARE_READ | WRITE | DELETE, OPEN_EXISTING.
   const h = Number(k.symbols.CreateFileW(name, access, 7, null, 3, 0, 0n));
-  assert.notEqual(h, -1, `CreateFileW ${path}`);
+  assertNotEquals(h, -1, `CreateFileW ${path}`);
   return Object.assign(Object(h), {
     [Symbol.dispose]() {
       k.symbols.CloseHandle(BigInt(h));
@@ -291,33 +298,33 @@ test("truncate: paths and URLs, like Deno.truncateSync", async () => {
     for (const n of steps) {
       truncateSync(mine, n);
       Deno.truncateSync(deno, Number(n));
-      assert.deepEqual(
+      assertEquals(
         Deno.readFileSync(mine),
         Deno.readFileSync(deno),
         `${n}`,
       );
-      assert.equal(Deno.statSync(mine).size, Number(n));
-      assert.equal(statSync(mine).size, Number(n));
+      assertEquals(Deno.statSync(mine).size, Number(n));
+      assertEquals(statSync(mine).size, Number(n));
     }
     await truncate(new URL(`file:///${root.replaceAll("\\", "/")}/mine`), 7n);
-    assert.deepEqual(
+    assertEquals(
       Deno.readFileSync(mine),
       new Uint8Array([104, 101, 0, 0, 0, 0, 0]),
     );
     // Forward slashes, and a path longer than MAX_PATH (\\?\ prefix).
     await truncate(`${root}/mine`, 1);
-    assert.equal(Deno.statSync(mine).size, 1);
+    assertEquals(Deno.statSync(mine).size, 1);
     let long = root;
     for (let i = 0; i < 5; i++) long += `\\${String(i).repeat(60)}`;
     Deno.mkdirSync(long, { recursive: true });
     Deno.writeTextFileSync(`${long}\\f`, "long");
     truncateSync(`${long}\\f`, 2n);
-    assert.equal(Deno.readTextFileSync(`${long}\\f`), "lo");
+    assertEquals(Deno.readTextFileSync(`${long}\\f`), "lo");
     // Beyond 4 GiB: the length is a 64-bit LARGE_INTEGER.
     truncateSync(mine, 2n ** 32n + 3n);
-    assert.equal(Deno.statSync(mine).size, 2 ** 32 + 3);
+    assertEquals(Deno.statSync(mine).size, 2 ** 32 + 3);
     truncateSync(mine, 0);
-    assert.equal(Deno.statSync(mine).size, 0);
+    assertEquals(Deno.statSync(mine).size, 0);
   });
 });
 
@@ -328,12 +335,12 @@ test("truncate: a file HANDLE (SetFileInformationByHandle)", async () => {
     {
       using h = openFileHandle(p, true);
       truncateSync(+h, 2);
-      assert.equal(statSync(+h).size, 2);
-      assert.equal(Deno.statSync(p).size, 2);
+      assertEquals(statSync(+h).size, 2);
+      assertEquals(Deno.statSync(p).size, 2);
       await truncate(+h, 5n);
-      assert.equal(statSync(+h).size, 5);
+      assertEquals(statSync(+h).size, 5);
     }
-    assert.deepEqual(Deno.readFileSync(p), new Uint8Array([97, 98, 0, 0, 0]));
+    assertEquals(Deno.readFileSync(p), new Uint8Array([97, 98, 0, 0, 0]));
     // A handle without write access fails as Deno's FsFile.truncateSync
     // does for a file opened for reading only.
     {
@@ -341,27 +348,27 @@ test("truncate: a file HANDLE (SetFileInformationByHandle)", async () => {
       using f = Deno.openSync(p, { read: true });
       const e = thrown(() => truncateSync(+h, 0)) as SystemError;
       const d = thrown(() => f.truncateSync(0));
-      assert.equal(e.constructor, d.constructor, e.message);
-      assert.equal(e.name, d.name);
+      assertStrictEquals(e.constructor, d.constructor, e.message);
+      assertEquals(e.name, d.name);
       // Windows says ERROR_ACCESS_DENIED (5); Wine ERROR_INVALID_PARAMETER.
-      assert.equal(
+      assertEquals(
         `(os error ${e.errno})`,
         /\(os error \d+\)/.exec(d.message)?.[0],
       );
-      assert.ok(e.message.startsWith(d.message.split(" (os error")[0]));
-      assert.equal(e.syscall, "ftruncate");
+      assert(e.message.startsWith(d.message.split(" (os error")[0]));
+      assertEquals(e.syscall, "ftruncate");
     }
-    assert.equal(Deno.statSync(p).size, 5);
+    assertEquals(Deno.statSync(p).size, 5);
     // A directory handle is not open for writing; a closed one is invalid.
     using dir = openDirSync(root);
     const e = thrown(() => truncateSync(dir, 0)) as SystemError;
-    assert.ok(e.errno === 5 || e.errno === 87, e.message);
+    assert(e.errno === 5 || e.errno === 87, e.message);
     const closed = openDirSync(root);
     const fd = closed.fd;
     closed.close();
     const c = thrown(() => truncateSync(fd, 0)) as SystemError;
-    assert.equal(c.errno, 6, c.message);
-    assert.equal(c.code, "EBADF");
+    assertEquals(c.errno, 6, c.message);
+    assertEquals(c.code, "EBADF");
   });
 });
 
@@ -390,26 +397,30 @@ test("truncate: errors carry Deno's class, name, code and errno", async () => {
         const e = outcome(() => truncateSync(p, 0));
         const d = outcome(() => Deno.truncateSync(p, 0));
         if (d === null) {
-          assert.equal(e, null, `${rel}: Deno succeeded, we threw ${e}`);
+          assertEquals(e, null, `${rel}: Deno succeeded, we threw ${e}`);
           continue;
         }
-        assert.ok(e !== null, `${rel}: Deno threw ${d}, we did not`);
-        assert.equal(e.constructor, d.constructor, `${rel}: ${e.message}`);
-        assert.equal(e.name, d.name);
-        assert.equal(e.code, d.code ?? "UNKNOWN", rel);
-        assert.equal(
+        assert(e !== null, `${rel}: Deno threw ${d}, we did not`);
+        assertStrictEquals(
+          e.constructor,
+          d.constructor,
+          `${rel}: ${e.message}`,
+        );
+        assertEquals(e.name, d.name);
+        assertEquals(e.code, d.code ?? "UNKNOWN", rel);
+        assertEquals(
           e.message.split("): ")[0],
           d.message.split("): ")[0],
           rel,
         );
-        assert.equal(e.syscall, "truncate");
-        assert.equal(e.path, p);
+        assertEquals(e.syscall, "truncate");
+        assertEquals(e.path, p);
       }
-      assert.equal(
+      assertEquals(
         thrown(() => truncateSync(`${root}\\dir`, 0)).name,
         "PermissionDenied",
       );
-      assert.equal(
+      assertEquals(
         thrown(() => truncateSync(`${root}\\missing`, 0)).name,
         "NotFound",
       );
@@ -483,7 +494,7 @@ test("dirFd: the directory is followed by HANDLE, not by path", async () => {
     using dir = openDirSync(`${root}\\a`);
     Deno.renameSync(`${root}\\a`, `${root}\\b`);
     Deno.mkdirSync(`${root}\\a`); // a decoy at the old path
-    assert.equal(statSync("f", { dirFd: dir }).size, 3);
+    assertEquals(statSync("f", { dirFd: dir }).size, 3);
     using sub = openDirSync(".", { dirFd: dir });
     assertSameInfo(statSync(sub), Deno.statSync(`${root}\\b`), "reopened");
   });
@@ -499,7 +510,7 @@ test("openDir with dirFd: nested relative opens; errors are Deno's", async () =>
     assertSameInfo(statSync(y), Deno.statSync(`${root}\\x\\y`), "y");
     assertSameInfo(statSync(z), Deno.statSync(`${root}\\x\\y\\z`), "z");
     using z2 = openDirSync("y/z", { dirFd: x });
-    assert.equal(statSync(z2).ino, statSync(z).ino);
+    assertEquals(statSync(z2).ino, statSync(z).ino);
     chdir(Deno.cwd()); // (chdir unaffected)
     // Errors: the same class, code and errno as Deno's for the joined path.
     const cases: [string, () => unknown, number][] = [
@@ -515,22 +526,26 @@ test("openDir with dirFd: nested relative opens; errors are Deno's", async () =>
           thrown(() => openDirSync(rel, { dirFd: x })),
         ] as SystemError[]
       ) {
-        assert.equal(e.constructor, d.constructor, `${rel}: ${e.message}`);
-        assert.equal(e.code, d.code, rel);
-        assert.equal(e.errno, errno, rel);
-        assert.equal(e.path, rel);
+        assertStrictEquals(
+          e.constructor,
+          d.constructor,
+          `${rel}: ${e.message}`,
+        );
+        assertEquals(e.code, d.code, rel);
+        assertEquals(e.errno, errno, rel);
+        assertEquals(e.path, rel);
       }
     }
     const nd = thrown(() => openDirSync("file", { dirFd: x })) as SystemError;
-    assert.ok(nd instanceof Deno.errors.NotADirectory, String(nd));
-    assert.equal(nd.errno, 267);
+    assert(nd instanceof Deno.errors.NotADirectory, String(nd));
+    assertEquals(nd.errno, 267);
     // A dirFd that is not an open handle.
     const closed = openDirSync(root);
     const fd = closed.fd;
     closed.close();
     const bad = thrown(() => statSync("x", { dirFd: fd })) as SystemError;
-    assert.equal(bad.errno, 6, bad.message);
-    assert.equal(bad.code, "EBADF");
+    assertEquals(bad.errno, 6, bad.message);
+    assertEquals(bad.code, "EBADF");
   });
 });
 
@@ -548,13 +563,13 @@ test("dirFd with a '..' component is NotSupported, never resolved lexically", as
           await lstat(rel, { dirFd: dir }).then(() => null, (e) => e),
         ] as SystemError[]
       ) {
-        assert.ok(e instanceof Deno.errors.NotSupported, `${rel}: ${e}`);
-        assert.equal(e.errno, 120);
-        assert.equal(e.path, rel);
+        assert(e instanceof Deno.errors.NotSupported, `${rel}: ${e}`);
+        assertEquals(e.errno, 120);
+        assertEquals(e.path, rel);
       }
     }
     // Without dirFd, `..` is the Win32 layer's business, as usual.
-    assert.ok(statSync(`${root}\\sub\\..\\top`).isFile);
+    assert(statSync(`${root}\\sub\\..\\top`).isFile);
   });
 });
 
@@ -614,9 +629,9 @@ test("async calls run as tasks on a pool worker, each with its own error", async
       }
       if (want instanceof Error) {
         const g = got[i] as SystemError;
-        assert.ok(g instanceof Error, `${name}: rejects like the sync twin`);
-        assert.equal(g.constructor, want.constructor, name);
-        assert.equal(g.message, want.message, name);
+        assert(g instanceof Error, `${name}: rejects like the sync twin`);
+        assertStrictEquals(g.constructor, want.constructor, name);
+        assertEquals(g.message, want.message, name);
       } else if (want instanceof dirfd.Dir) {
         (got[i] as dirfd.Dir).close();
         want.close();
@@ -631,15 +646,15 @@ test("async calls run as tasks on a pool worker, each with its own error", async
     }
     // An opened directory, a truncated file, a (stub) symlink: one by one.
     await using d = await openDir("d", { dirFd: dir });
-    assert.ok((await stat(d)).isDirectory);
+    assert((await stat(d)).isDirectory);
     await truncate(`${root}\\f`, 2);
-    assert.equal(Deno.statSync(`${root}\\f`).size, 2);
+    assertEquals(Deno.statSync(`${root}\\f`).size, 2);
     await symlink("f", `${root}\\lf`);
     const call = b().lastSymlinkCall!;
-    assert.deepEqual(call.attempts, [UNPRIV]);
-    assert.equal(call.link, `${root}\\lf`);
+    assertEquals(call.attempts, [UNPRIV]);
+    assertEquals(call.link, `${root}\\lf`);
     const pool = (b().async as unknown as { pool(): CallPool }).pool();
-    assert.ok(pool.workers > 0);
-    assert.equal(pool.ranHere, 0, "every task ran on a worker");
+    assert(pool.workers > 0);
+    assertEquals(pool.ranHere, 0, "every task ran on a worker");
   });
 });

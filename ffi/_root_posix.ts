@@ -1,0 +1,64 @@
+// Copyright 2026 the dirfd authors. MIT license.
+/**
+ * Attaches the Root task (`_root_task.ts`) to a POSIX backend: the pool
+ * request that runs it, the platform facts its requests carry, and the
+ * decoder of the stat buffer it leaves behind.
+ *
+ * @module
+ */
+import type { StatResult } from "../_file_info.ts";
+import type { CallPool, PoolTask } from "./_pool.ts";
+import { resolve } from "./_resolve.ts";
+import { ROOT_OUT_BYTES, type RootPlatform, rootTask } from "./_root_task.ts";
+import type { Backend } from "./_types.ts";
+
+/** The pool tasks a POSIX backend ships for Root. */
+export const ROOT_TASKS: Record<string, PoolTask> = {
+  // Not a request of its own: rootTask calls it as `s.resolve`.
+  resolve: resolve as unknown as PoolTask,
+  rootTask: rootTask as unknown as PoolTask,
+};
+
+/** What {@linkcode attachRoot} needs from the backend's builder. */
+export interface RootHooks {
+  /** The backend's pool (started lazily). */
+  pool(): CallPool;
+  /** The facts for a request, read at each call (the stat call may change). */
+  platform(): RootPlatform;
+  /** Decodes the raw stat buffer of the active stat call. */
+  decodeStat(raw: Uint8Array): StatResult;
+}
+
+/** Adds `rootCall`, `rootPlatform` and `decodeStat` to `b`. */
+export function attachRoot(b: Backend, hooks: RootHooks): void {
+  Object.defineProperty(b, "rootPlatform", {
+    get: hooks.platform,
+    enumerable: true,
+  });
+  Object.assign(b, {
+    decodeStat: hooks.decodeStat,
+    rootCall(root: number, request: Uint8Array) {
+      const pool = hooks.pool();
+      pool.begin("rootTask", request.length + ROOT_OUT_BYTES + 16);
+      pool.bytes(request);
+      pool.out(ROOT_OUT_BYTES);
+      pool.int(root);
+      return pool.end((r) => ({
+        ret: r.ret,
+        out: r.u8.slice(r.out, r.out + ROOT_OUT_BYTES),
+      }));
+    },
+  });
+}
+
+/** The error numbers a root request carries, in its order. */
+export const ROOT_ERRNO_NAMES = [
+  "ENOENT",
+  "ENOTDIR",
+  "ELOOP",
+  "EEXIST",
+  "EINVAL",
+  "EISDIR",
+  "EPERM",
+  "ENOTEMPTY",
+] as const;
