@@ -218,6 +218,91 @@ function atomicSync(
   }
 }
 
+/**
+ * The async twin of {@linkcode atomicSync}: the same calls in the same
+ * order, each off the event loop where the backend has a twin (the writes,
+ * the fsyncs, the rename).
+ */
+async function atomicAsync(
+  b: Backend,
+  f: FilePrimitives,
+  dirfd: number,
+  r: Req,
+  data: Uint8Array,
+): Promise<void> {
+  const { p, signal } = r;
+  const A = b.async;
+  const a = A?.file;
+  const [dir, base] = splitPath(p);
+  if (base === "" || base === "." || base === "..") {
+    throw systemError(b, -21, "writefile", p);
+  }
+  const d = dir === ""
+    ? -1
+    : await (A?.openDirAt?.(dirfd, dir, true) ?? b.openDirAt(dirfd, dir, true));
+  if (d < -1) throw systemError(b, d, "writefile", p);
+  const at = dir === "" ? dirfd : d;
+  try {
+    if (!r.create && !r.createNew) {
+      const st =
+        await (A?.statAt?.(at, base, true) ?? b.statAt(at, base, true));
+      if (typeof st === "number") throw systemError(b, st, "writefile", p);
+    }
+    const c = f.constants;
+    const tmp = tempName(base);
+    const tflags = c.O_WRONLY | c.O_CREAT | c.O_EXCL | c.O_CLOEXEC;
+    const fd = await (a?.openAt(at, tmp, tflags, r.mode) ??
+      f.openAt(at, tmp, tflags, r.mode));
+    if (fd < 0) throw systemError(b, fd, "writefile", p);
+    let err = 0;
+    let aborted = false;
+    try {
+      for (let off = 0; off < data.length && err === 0;) {
+        if (signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const view = data.subarray(off);
+        const n = await (a?.write(fd, view) ?? f.write(fd, view));
+        if (n < 0) err = n;
+        else off += n;
+      }
+      if (!aborted && err === 0 && r.chmod) {
+        err = await (A?.fchmod?.(fd, r.mode) ?? b.fchmod?.(fd, r.mode) ?? 0);
+      }
+      if (!aborted && err === 0) err = await (a?.sync(fd) ?? f.sync(fd));
+    } finally {
+      const closed = b.close(fd);
+      if (err === 0) err = closed;
+    }
+    if (!aborted && err === 0) {
+      err = r.createNew
+        ? await (A?.linkAt?.(at, tmp, at, base, false) ??
+          b.linkAt!(at, tmp, at, base, false))
+        : await (A?.renameAt?.(at, tmp, at, base) ??
+          b.renameAt!(at, tmp, at, base));
+    }
+    if (aborted || err !== 0 || r.createNew) {
+      await (A?.unlinkAt?.(at, tmp, false) ?? b.unlinkAt!(at, tmp, false));
+    }
+    if (aborted) throw signal!.reason;
+    if (err !== 0) throw systemError(b, err, "writefile", p);
+    let dsync: number;
+    if (dir === "" && dirfd === b.AT_FDCWD) {
+      const cwd = await (A?.openDirAt?.(b.AT_FDCWD, ".", true) ??
+        b.openDirAt(b.AT_FDCWD, ".", true));
+      if (cwd < 0) dsync = cwd;
+      else {
+        dsync = await (a?.sync(cwd) ?? f.sync(cwd));
+        b.close(cwd);
+      }
+    } else dsync = await (a?.sync(at) ?? f.sync(at));
+    if (dsync < 0) throw systemError(b, dsync, "writefile", p);
+  } finally {
+    if (d >= 0) b.close(d);
+  }
+}
+
 function syncCwd(b: Backend, f: FilePrimitives): number {
   const d = b.openDirAt(b.AT_FDCWD, ".", true);
   if (d < 0) return d;
@@ -364,8 +449,7 @@ async function writeAsync(
   const a = b.async?.file;
   const err = await withDirFd(r.given, "writeFile", b.AT_FDCWD, async (d) => {
     if (r.atomic) {
-      // Several dependent calls: run here, with the descriptor pinned.
-      atomicSync(b, f, d, r, data);
+      await atomicAsync(b, f, d, r, data);
       return 0;
     }
     if (a !== undefined && data.length <= POOL_IO_MAX) {

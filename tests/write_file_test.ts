@@ -244,6 +244,35 @@ Deno.test(
           }),
         Deno.errors.NotFound,
       );
+      // The async path: the same outcomes.
+      await assertRejects(
+        () =>
+          writeFile("sub/f", enc.encode("x"), {
+            dirFd: dir,
+            atomic: true,
+            createNew: true,
+          }),
+        Deno.errors.AlreadyExists,
+        "writefile 'sub/f'",
+      );
+      await assertRejects(
+        () =>
+          writeFile("sub/none", enc.encode("x"), {
+            dirFd: dir,
+            atomic: true,
+            create: false,
+          }),
+        Deno.errors.NotFound,
+      );
+      await writeFile("sub/n2", new Uint8Array(1_500_000).fill(3), {
+        dirFd: dir,
+        atomic: true,
+        createNew: true,
+        mode: 0o600,
+      });
+      assertEquals(Deno.statSync(`${root}/sub/n2`).size, 1_500_000);
+      assertEquals(Deno.statSync(`${root}/sub/n2`).mode! & 0o777, 0o600);
+      Deno.removeSync(`${root}/sub/n2`);
       assertEquals(
         [...Deno.readDirSync(`${root}/sub`)].map((e) => e.name).sort(),
         ["f", "g", "n"],
