@@ -34,7 +34,7 @@ import {
   truncateSync,
   utimeSync,
 } from "../mod.ts";
-import { openFds, withTempDir } from "./_helpers.ts";
+import { openFds, ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 const posix = { ignore: Deno.build.os === "windows" };
 const slow = Deno.build.arch === "aarch64";
@@ -804,3 +804,32 @@ Deno.test(
     });
   },
 );
+
+Deno.test({
+  name: "File: a garbage-collected File gives its descriptor back",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const script = `
+      import { openSync } from "${ROOT}mod.ts";
+      const count = () => [...Deno.readDirSync("/proc/self/fd")].length;
+      const before = count();
+      (() => { for (let i = 0; i < 200; i++) openSync("/etc/hostname"); })();
+      const opened = count();
+      for (let i = 0; i < 20 && count() > before + 5; i++) {
+        globalThis.gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      console.log(JSON.stringify({ before, opened, after: count() }));`;
+    const r = await runDeno([
+      "eval",
+      "--v8-flags=--expose-gc",
+      "--allow-ffi",
+      "--allow-read",
+      script,
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const { before, opened, after } = JSON.parse(r.stdout);
+    assert(opened >= before + 200, `opened ${opened}`);
+    assert(after <= before + 5, `after gc: ${after} (before ${before})`);
+  },
+});
