@@ -736,7 +736,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
     this.#termios ??= orig;
     const r = f.setTermios(
       fd,
-      rawTermios(f.constants.TERMIOS, orig, cbreak),
+      rawTermios(f.constants.TERMIOS!, orig, cbreak),
     );
     if (r < 0) throw fileError(b, r, "tcsetattr");
   }

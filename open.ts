@@ -243,6 +243,10 @@ function check(
   const b = backend();
   const f = b?.file;
   const c = f?.constants ?? K;
+  // Windows: raw `flags` are POSIX bits, with no meaning there.
+  if (o.flags !== undefined && K === undefined && b?.name === "windows") {
+    throw notSupported(fn, "flags");
+  }
   if (c === undefined) throw notSupported(fn, "File");
   const { flags, mode } = openFlags(o, c, p, fn);
   if (b === null || f === undefined) throw notSupported(fn, "File");

@@ -96,7 +96,11 @@ function check(
   const b = backend();
   const f = b?.file;
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported(fn, "dirFd");
-  if (atomic && f === undefined) throw notSupported(fn, "atomic");
+  if (
+    atomic &&
+    (f === undefined || b?.renameAt === undefined ||
+      b.unlinkAt === undefined || (createNew && b.linkAt === undefined))
+  ) throw notSupported(fn, "atomic");
   let flags = 0;
   if (f !== undefined) {
     // Deno: { write, create, createNew, append, truncate: !append }.
@@ -209,7 +213,10 @@ function atomicSync(
     if (err !== 0 || r.createNew) b.unlinkAt!(at, tmp, false);
     if (err !== 0) throw systemError(b, err, "writefile", p);
     // The rename itself made durable: sync the directory.
-    const dsync = dir === "" && dirfd === b.AT_FDCWD
+    // Windows has no directory flush: the rename is durable with the file.
+    const dsync = b.name === "windows"
+      ? 0
+      : dir === "" && dirfd === b.AT_FDCWD
       ? syncCwd(b, f)
       : f.sync(at);
     if (dsync < 0) throw systemError(b, dsync, "writefile", p);
@@ -287,8 +294,10 @@ async function atomicAsync(
     }
     if (aborted) throw signal!.reason;
     if (err !== 0) throw systemError(b, err, "writefile", p);
-    let dsync: number;
-    if (dir === "" && dirfd === b.AT_FDCWD) {
+    let dsync = 0;
+    if (b.name === "windows") {
+      // No directory flush there: the rename is durable with the file.
+    } else if (dir === "" && dirfd === b.AT_FDCWD) {
       const cwd = await (A?.openDirAt?.(b.AT_FDCWD, ".", true) ??
         b.openDirAt(b.AT_FDCWD, ".", true));
       if (cwd < 0) dsync = cwd;

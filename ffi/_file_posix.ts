@@ -49,8 +49,8 @@ export interface FileConstants {
   readonly EINTR: number;
   /** `fcntl(fd, F_FULLFSYNC)` (macOS), used for `sync` as Rust's std does. */
   readonly F_FULLFSYNC?: number;
-  /** The `struct termios` layout and flags for `setRaw`. */
-  readonly TERMIOS: TermiosLayout;
+  /** The `struct termios` layout and flags for `setRaw` (POSIX only). */
+  readonly TERMIOS?: TermiosLayout;
 }
 
 /** `LOCK_*` for `flock` (`<sys/file.h>`, the same on Linux and macOS). */
@@ -313,7 +313,7 @@ export function fileSync(
   const fsync = s.fsync!, fdatasync = s.fdatasync, flock = s.flock;
   const fcntl = s.fcntl, isatty = s.isatty!;
   const tcgetattr = s.tcgetattr, tcsetattr = s.tcsetattr;
-  const T = c.TERMIOS;
+  const T = c.TERMIOS ?? LINUX_TERMIOS;
   const termios = new Uint8Array(T.size);
   const ok = (r: number) => r === 0 ? 0 : -errno();
   const val = (r: number | bigint) => {

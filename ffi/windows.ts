@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { attachWindowsFile } from "./_file_windows.ts";
 import type { AsyncBackend, Backend } from "./_types.ts";
 import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
 import {
@@ -427,7 +428,10 @@ export function openWindows(): WindowsBackend | null {
     tasks: WINDOWS_TASKS,
     more: nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : [],
   }, { route, win32Name, decodeStat });
-  return Object.assign(backend, { async });
+  Object.assign(backend, { async });
+  // File primitives hook: open/read/write/… (ffi/_file_windows.ts).
+  attachWindowsFile(backend);
+  return backend;
 }
 
 /** What the async twins share with the sync backend. */
