@@ -178,7 +178,7 @@ export function windowsOpenPlan(flags: number): {
     ? WIN.FILE_OPEN_IF
     : WIN.FILE_OPEN;
   return {
-    access,
+    access: access >>> 0,
     disposition,
     ntDisposition,
     truncate: trunc && !excl,
@@ -253,7 +253,7 @@ export function windowsFileSync(
     sv.setBigUint64(64, 0x40n, true); // OBJ_CASE_INSENSITIVE
     const status = nt.NtCreateFile(
       scratch.subarray(0, 8),
-      access | WIN.SYNCHRONIZE | WIN.FILE_READ_ATTRIBUTES,
+      (access | WIN.SYNCHRONIZE | WIN.FILE_READ_ATTRIBUTES) >>> 0,
       scratch.subarray(40, 88),
       scratch.subarray(8, 24),
       null,

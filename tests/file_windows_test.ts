@@ -51,7 +51,7 @@ Deno.test("windows open plan: Rust std's access and dispositions, Go's NT mappin
   ]);
   const t = plan({ read: true, write: true, create: true, truncate: true });
   assertEquals([t.access, t.ntDisposition, t.truncate], [
-    WIN.GENERIC_READ | WIN.GENERIC_WRITE,
+    (WIN.GENERIC_READ | WIN.GENERIC_WRITE) >>> 0,
     WIN.FILE_OPEN_IF,
     true,
   ]);
@@ -62,7 +62,7 @@ Deno.test("windows open plan: Rust std's access and dispositions, Go's NT mappin
   );
   assertEquals(
     plan({ read: true, append: true }).access,
-    WIN.GENERIC_READ | WIN.APPEND,
+    ((WIN.GENERIC_READ | WIN.APPEND) >>> 0) >>> 0,
   );
   assertEquals(
     windowsOpenPlan(openFlags({ followSymlinks: false }, C, "p").flags)
