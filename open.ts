@@ -425,9 +425,9 @@ export function create(
 }
 
 const CAPS = declareCapabilities([open, openSync], {
-  dirFd: (b) => b?.file !== undefined,
+  dirFd: (b) => b?.file !== undefined && b.has.openDirAtDirFd !== false,
   followSymlinks: (b) => b?.file !== undefined,
 });
 declareCapabilities([create, createSync], {
-  dirFd: (b) => b?.file !== undefined,
+  dirFd: (b) => b?.file !== undefined && b.has.openDirAtDirFd !== false,
 });

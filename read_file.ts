@@ -286,8 +286,8 @@ export async function readTextFile(
 }
 
 const CAPS = declareCapabilities([readFile, readFileSync], {
-  dirFd: (b) => b?.file !== undefined,
+  dirFd: (b) => b?.file !== undefined && b.has.openDirAtDirFd !== false,
 });
 declareCapabilities([readTextFile, readTextFileSync], {
-  dirFd: (b) => b?.file !== undefined,
+  dirFd: (b) => b?.file !== undefined && b.has.openDirAtDirFd !== false,
 });

@@ -569,8 +569,8 @@ export function writeTextFile(
 }
 
 const CAPS = declareCapabilities([writeFile, writeFileSync], {
-  dirFd: (b) => b?.file !== undefined,
+  dirFd: (b) => b?.file !== undefined && b.has.openDirAtDirFd !== false,
 });
 declareCapabilities([writeTextFile, writeTextFileSync], {
-  dirFd: (b) => b?.file !== undefined,
+  dirFd: (b) => b?.file !== undefined && b.has.openDirAtDirFd !== false,
 });
