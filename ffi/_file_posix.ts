@@ -417,10 +417,12 @@ export function fileReadSmall(
     ? s.openat_mode(dirfd, path, flags, 0n, 0n, 0n, 0n, 0n, 0n)
     : s.openat_mode(dirfd, path, flags, 0);
   if (fd < 0) return -s.__errnoOf(s);
-  const hdr = new Int32Array(out.buffer, out.byteOffset, 2);
+  // The data starts at byte 8 of `out`; read into `out` itself first (one
+  // view less) by shifting the request: bytes 0–7 are rewritten after.
   let n = 0;
+  let view = out.subarray(8);
   for (;;) {
-    const r = Number(s.read(fd, out.subarray(8 + n), cap - n));
+    const r = Number(s.read(fd, view, cap - n));
     if (r < 0) {
       const e = s.__errnoOf(s);
       if (e === 4) continue;
@@ -429,14 +431,23 @@ export function fileReadSmall(
     }
     if (r === 0) {
       s.close(fd);
-      hdr[0] = -1;
+      out[0] =
+        out[1] =
+        out[2] =
+        out[3] =
+          0xff; // -1: read to the end
       return n;
     }
     n += r;
     if (n === cap) {
-      hdr[0] = fd;
+      // The still-open descriptor, little-endian.
+      out[0] = fd & 0xff;
+      out[1] = (fd >> 8) & 0xff;
+      out[2] = (fd >> 16) & 0xff;
+      out[3] = fd >>> 24;
       return n;
     }
+    view = out.subarray(8 + n);
   }
 }
 
