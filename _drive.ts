@@ -9,9 +9,9 @@
  * else itself: argument-free logic, errors, audit events, and closing its
  * descriptors (`close` is cheap and stays sync, so a core's `finally` can
  * release everything whichever way the iteration ends). The sync driver
- * answers a call with `b[op](...)`; the async driver awaits the async twin
- * (`b.async[op]`, run off the main thread) where there is one, else calls
- * the sync primitive. Nothing else differs between the twins.
+ * answers a call with `b[op](...)`; the async driver awaits its async form
+ * (`b.async[op]`, which every primitive has). Nothing else differs between
+ * the twins.
  *
  * @module
  */
@@ -51,11 +51,9 @@ export function perform(b: Backend, c: Call): unknown {
   return (b[c.op] as AnyFn)(...c.args);
 }
 
-/** Performs `c` with its async twin where the backend has one. */
+/** Performs `c` with its async form. */
 export function performAsync(b: Backend, c: Call): Promise<unknown> {
-  const twin = (b.async as Record<string, AnyFn | undefined> | undefined)
-    ?.[c.op];
-  return Promise.resolve(twin !== undefined ? twin(...c.args) : perform(b, c));
+  return (b.async[c.op] as (...a: unknown[]) => Promise<unknown>)(...c.args);
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({
@@ -100,24 +98,21 @@ export class SyncDriver<T> implements IterableIterator<T>, Disposable {
 }
 
 /**
- * Drives a core asynchronously: every call goes to the backend's async twin
- * when it has one (off the main thread, with the call's own errno), else to
- * the sync primitive. The core is returned however the iteration ends.
+ * Drives a core asynchronously: every call goes to the primitive's async
+ * form (off the main thread where the backend has a worker form, with the
+ * call's own errno). The core is returned however the iteration ends.
  */
 export async function* driveAsync<T>(
   b: Backend,
   core: Core<T>,
 ): AsyncGenerator<T, undefined> {
-  const twins = b.async as Record<string, AnyFn | undefined> | undefined;
+  const forms = b.async as Record<string, AnyFn>;
   try {
     let r = core.next();
     while (r.done !== true) {
       const v = r.value;
       if (v instanceof Call) {
-        const twin = twins?.[v.op];
-        r = core.next(
-          twin !== undefined ? await twin(...v.args) : perform(b, v),
-        );
+        r = core.next(await forms[v.op](...v.args));
       } else {
         yield v;
         r = core.next();

@@ -14,7 +14,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import type { Capabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
@@ -67,12 +67,12 @@ export function removeSync(
 ): void {
   const { p, dirFd } = check(k, caps, path, options);
   const b = backend();
-  if (b?.unlinkAt === undefined) {
+  if (!hasPrimitive(b, "unlinkAt")) {
     if (Deno.lstatSync(p).isDirectory !== k.dir) throw wrongKind(k, p);
     return Deno.removeSync(p);
   }
   const r = b.unlinkAt(dirFd ?? b.AT_FDCWD, p, k.dir);
-  if (r < 0) throw systemError(b, r, "unlinkat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.unlinkAt, p);
 }
 
 /** `unlink`/`rmdir`: the same, with the syscall off the main thread. */
@@ -84,7 +84,7 @@ export async function remove(
 ): Promise<void> {
   const { p, given } = check(k, caps, path, options);
   const b = backend();
-  if (b?.unlinkAt === undefined) {
+  if (!hasPrimitive(b, "unlinkAt")) {
     if ((await Deno.lstat(p)).isDirectory !== k.dir) throw wrongKind(k, p);
     return await Deno.remove(p);
   }
@@ -92,7 +92,7 @@ export async function remove(
     given,
     k.fn,
     b.AT_FDCWD,
-    (d) => b.async?.unlinkAt?.(d, p, k.dir) ?? b.unlinkAt!(d, p, k.dir),
+    (d) => b.async.unlinkAt(d, p, k.dir),
   );
-  if (r < 0) throw systemError(b, r, "unlinkat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.unlinkAt, p);
 }

@@ -8,7 +8,7 @@ import {
   toOptions,
   toPath,
 } from "./_args.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
@@ -97,7 +97,7 @@ export function accessSync(
 ): boolean {
   const { p, m, dirFd, follow, effectiveIds } = check(path, mode, options);
   const b = backend();
-  if (b?.accessAt === undefined) {
+  if (!hasPrimitive(b, "accessAt")) {
     checkFallback(m, effectiveIds);
     try {
       Deno.statSync(p);
@@ -169,7 +169,7 @@ export async function access(
 ): Promise<boolean> {
   const { p, m, given, follow, effectiveIds } = check(path, mode, options);
   const b = backend();
-  if (b?.accessAt === undefined) {
+  if (!hasPrimitive(b, "accessAt")) {
     checkFallback(m, effectiveIds);
     try {
       await Deno.stat(p);
@@ -182,14 +182,12 @@ export async function access(
     given,
     "access",
     b.AT_FDCWD,
-    (d) =>
-      b.async?.accessAt?.(d, p, m, follow, effectiveIds) ??
-        b.accessAt!(d, p, m, follow, effectiveIds),
+    (d) => b.async.accessAt(d, p, m, follow, effectiveIds),
   );
   return r === 0;
 }
 
 const CAPS = declareCapabilities([access, accessSync], {
-  dirFd: (b) => typeof b?.accessAt === "function",
-  followSymlinks: (b) => typeof b?.accessAt === "function",
+  dirFd: (b) => hasPrimitive(b, "accessAt"),
+  followSymlinks: (b) => hasPrimitive(b, "accessAt"),
 });

@@ -1,7 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backendFor } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 
@@ -39,9 +39,9 @@ export function chdir(path: PathLike | FdLike): void {
     const fd = toFd(path, "chdir");
     if (!CAPS.fd) throw notSupported("chdir", "fd");
     if (hooks.length !== 0) audit("os.chdir", [fd]);
-    const b = backend()!;
+    const b = backendFor("chdir", "fd");
     const r = b.fchdir(fd);
-    if (r < 0) throw systemError(b, r, "fchdir");
+    if (r < 0) throw systemError(b, r, b.syscall.fchdir);
     return;
   }
   const p = toPath(path, "chdir");

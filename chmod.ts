@@ -13,7 +13,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd, withFd } from "./_dispatch.ts";
@@ -30,7 +30,8 @@ export interface ChmodOptions {
    * Only where the kernel can (Linux: `fchmodat2`, Linux 6.6); elsewhere it
    * throws `NotSupported` (see {@linkcode supportsFollowSymlinks}). Linux
    * file systems keep no mode on symlinks and answer `EOPNOTSUPP` for one,
-   * leaving its target untouched. Defaults to `true`.
+   * leaving its target untouched. Defaults to `true`; on Windows to `false`,
+   * as in Python 3.13 there (only the read-only attribute changes).
    */
   followSymlinks?: boolean;
 }
@@ -76,21 +77,22 @@ export function chmodSync(
 ): void {
   const c = check(path, mode, options);
   if (c.p === undefined) {
-    const b = backend()!;
-    const r = b.fchmod!(c.fd, c.m);
-    if (r < 0) throw systemError(b, r, "fchmod");
+    const b = backendWith("fchmod", "chmod", "fd");
+    const r = b.fchmod(c.fd, c.m);
+    if (r < 0) throw systemError(b, r, b.syscall.fchmod);
     return;
   }
   const { p, m, dirFd, follow } = c;
-  const b = backend();
   if (!follow) {
-    const r = b!.lchmodAt!(dirFd ?? b!.AT_FDCWD, p, m);
-    if (r < 0) throw systemError(b!, r, "fchmodat2", p);
+    const l = backendWith("lchmodAt", "chmod", "followSymlinks");
+    const r = l.lchmodAt(dirFd ?? l.AT_FDCWD, p, m);
+    if (r < 0) throw systemError(l, r, l.syscall.lchmodAt, p);
     return;
   }
-  if (b?.chmodAt === undefined) return Deno.chmodSync(p, m);
+  const b = backend();
+  if (!hasPrimitive(b, "chmodAt")) return Deno.chmodSync(p, m);
   const r = b.chmodAt(dirFd ?? b.AT_FDCWD, p, m);
-  if (r < 0) throw systemError(b, r, "fchmodat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.chmodAt, p);
 }
 
 /** What {@linkcode check} returns: a descriptor, or a path and its options. */
@@ -123,7 +125,10 @@ function check(
   const p = toPath(path, "chmod");
   const m = toMode(mode, "chmod");
   const dirFd = toDirFd(o.dirFd, "chmod");
-  const follow = toFollow(o.followSymlinks, "chmod");
+  // Python 3.13 on Windows: followSymlinks defaults to false there.
+  const follow = o.followSymlinks === undefined && backend()?.name === "windows"
+    ? !CAPS.followSymlinks
+    : toFollow(o.followSymlinks, "chmod");
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("chmod", "dirFd");
   if (!follow && !CAPS.followSymlinks) {
     throw notSupported("chmod", "followSymlinks");
@@ -164,42 +169,42 @@ export async function chmod(
 ): Promise<void> {
   const c = check(path, mode, options);
   if (c.p === undefined) {
-    const b = backend()!;
+    const b = backendWith("fchmod", "chmod", "fd");
     const { m } = c;
     const r = await withFd(
       path,
       "chmod",
       "fd",
-      (fd) => b.async?.fchmod?.(fd, m) ?? b.fchmod!(fd, m),
+      (fd) => b.async.fchmod(fd, m),
     );
-    if (r < 0) throw systemError(b, r, "fchmod");
+    if (r < 0) throw systemError(b, r, b.syscall.fchmod);
     return;
   }
   const { p, m, given, follow } = c;
-  const b = backend();
   if (!follow) {
-    const l = b!;
+    const l = backendWith("lchmodAt", "chmod", "followSymlinks");
     const r = await withDirFd(
       given,
       "chmod",
       l.AT_FDCWD,
-      (d) => l.async?.lchmodAt?.(d, p, m) ?? l.lchmodAt!(d, p, m),
+      (d) => l.async.lchmodAt(d, p, m),
     );
-    if (r < 0) throw systemError(l, r, "fchmodat2", p);
+    if (r < 0) throw systemError(l, r, l.syscall.lchmodAt, p);
     return;
   }
-  if (b?.chmodAt === undefined) return await Deno.chmod(p, m);
+  const b = backend();
+  if (!hasPrimitive(b, "chmodAt")) return await Deno.chmod(p, m);
   const r = await withDirFd(
     given,
     "chmod",
     b.AT_FDCWD,
-    (d) => b.async?.chmodAt?.(d, p, m) ?? b.chmodAt!(d, p, m),
+    (d) => b.async.chmodAt(d, p, m),
   );
-  if (r < 0) throw systemError(b, r, "fchmodat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.chmodAt, p);
 }
 
 const CAPS = declareCapabilities([chmod, chmodSync], {
-  fd: (b) => typeof b?.fchmod === "function",
-  dirFd: (b) => typeof b?.chmodAt === "function",
-  followSymlinks: (b) => typeof b?.lchmodAt === "function",
+  fd: (b) => hasPrimitive(b, "fchmod"),
+  dirFd: (b) => hasPrimitive(b, "chmodAt"),
+  followSymlinks: (b) => hasPrimitive(b, "lchmodAt"),
 });

@@ -13,7 +13,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd, withFd } from "./_dispatch.ts";
@@ -76,18 +76,18 @@ export function chownSync(
 ): void {
   const c = check(path, uid, gid, options);
   if (c.p === undefined) {
-    const b = backend()!;
-    const r = b.fchown!(c.fd, c.u, c.g);
-    if (r < 0) throw systemError(b, r, "fchown");
+    const b = backendWith("fchown", "chown", "fd");
+    const r = b.fchown(c.fd, c.u, c.g);
+    if (r < 0) throw systemError(b, r, b.syscall.fchown);
     return;
   }
   const { p, u, g, dirFd, follow } = c;
   const b = backend();
-  if (b?.chownAt === undefined) {
+  if (!hasPrimitive(b, "chownAt")) {
     return Deno.chownSync(p, u === -1 ? null : u, g === -1 ? null : g);
   }
   const r = b.chownAt(dirFd ?? b.AT_FDCWD, p, u, g, follow);
-  if (r < 0) throw systemError(b, r, "fchownat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.chownAt, p);
 }
 
 /** What {@linkcode check} returns: a descriptor, or a path and its options. */
@@ -167,35 +167,33 @@ export async function chown(
 ): Promise<void> {
   const c = check(path, uid, gid, options);
   if (c.p === undefined) {
-    const b = backend()!;
+    const b = backendWith("fchown", "chown", "fd");
     const { u, g } = c;
     const r = await withFd(
       path,
       "chown",
       "fd",
-      (fd) => b.async?.fchown?.(fd, u, g) ?? b.fchown!(fd, u, g),
+      (fd) => b.async.fchown(fd, u, g),
     );
-    if (r < 0) throw systemError(b, r, "fchown");
+    if (r < 0) throw systemError(b, r, b.syscall.fchown);
     return;
   }
   const { p, u, g, given, follow } = c;
   const b = backend();
-  if (b?.chownAt === undefined) {
+  if (!hasPrimitive(b, "chownAt")) {
     return await Deno.chown(p, u === -1 ? null : u, g === -1 ? null : g);
   }
   const r = await withDirFd(
     given,
     "chown",
     b.AT_FDCWD,
-    (d) =>
-      b.async?.chownAt?.(d, p, u, g, follow) ??
-        b.chownAt!(d, p, u, g, follow),
+    (d) => b.async.chownAt(d, p, u, g, follow),
   );
-  if (r < 0) throw systemError(b, r, "fchownat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.chownAt, p);
 }
 
 const CAPS = declareCapabilities([chown, chownSync], {
-  fd: (b) => typeof b?.fchown === "function",
-  dirFd: (b) => typeof b?.chownAt === "function",
-  followSymlinks: (b) => typeof b?.chownAt === "function",
+  fd: (b) => hasPrimitive(b, "fchown"),
+  dirFd: (b) => hasPrimitive(b, "chownAt"),
+  followSymlinks: (b) => hasPrimitive(b, "chownAt"),
 });

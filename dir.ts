@@ -111,8 +111,9 @@ export class Dir implements Disposable, AsyncDisposable {
     const fd = this.#fd;
     this.#fd = -1;
     const b = backend();
-    const r = b === null ? 0 : b.close(fd);
-    if (r < 0) throw systemError(b!, r, "close", this.path);
+    if (b === null) return;
+    const r = b.close(fd);
+    if (r < 0) throw systemError(b, r, b.syscall.close, this.path);
   }
 
   /** Internal: see {@linkcode acquire}. */

@@ -254,7 +254,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
     try {
       checkBuffer(p, "read");
       const { b, f } = prims("read");
-      const a = b.async?.file;
+      const a = b.fileAsync;
       return this.#pinned("read", (fd) => a?.read(fd, p) ?? f.read(fd, p))
         .then((r) => {
           if (r < 0) throw fileError(b, r, "read");
@@ -268,7 +268,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
   /** `read` into a buffer only the stream holds: no copy through the pool. */
   #readOwned(view: Uint8Array): Promise<number | null> {
     const { b, f } = prims("read");
-    const a = b.async?.file;
+    const a = b.fileAsync;
     return this.#pinned(
       "read",
       (fd) => a?.readDirect(fd, view) ?? f.read(fd, view),
@@ -308,7 +308,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
       checkBuffer(p, "readAt");
       const pos = toPosition(position, "readAt");
       const { b, f } = prims("readAt");
-      const a = b.async?.file;
+      const a = b.fileAsync;
       return this.#pinned(
         "readAt",
         (fd) =>
@@ -350,7 +350,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
     try {
       checkBuffer(p, "write");
       const { b, f } = prims("write");
-      const a = b.async?.file;
+      const a = b.fileAsync;
       return this.#pinned("write", (fd) => a?.write(fd, p) ?? f.write(fd, p))
         .then((r) => {
           if (r < 0) throw fileError(b, r, "write");
@@ -391,7 +391,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
       checkBuffer(p, "writeAt");
       const pos = toPosition(position, "writeAt");
       const { b, f } = prims("writeAt");
-      const a = b.async?.file;
+      const a = b.fileAsync;
       return this.#pinned(
         "writeAt",
         (fd) =>
@@ -550,7 +550,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
   #sync(fn: "sync" | "syncData"): Promise<void> {
     try {
       const { b, f } = prims(fn);
-      const a: AsyncFilePrimitives | undefined = b.async?.file;
+      const a: AsyncFilePrimitives | undefined = b.fileAsync;
       return this.#pinned(fn, (fd) => a?.[fn](fd) ?? f[fn](fd)).then((r) => {
         if (r < 0) throw fileError(b, r, fn === "sync" ? "fsync" : "fdatasync");
       });
@@ -608,7 +608,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
     try {
       const ex = toExclusive(exclusive, fn);
       const { b, f } = prims(fn);
-      const a = b.async?.file;
+      const a = b.fileAsync;
       if (f.lock === undefined) throw notSupported(fn, "file locking");
       return this.#pinned(
         fn,
@@ -680,7 +680,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
   unlock(): Promise<void> {
     try {
       const { b, f } = prims("unlock");
-      const a = b.async?.file;
+      const a = b.fileAsync;
       if (f.unlock === undefined) throw notSupported("unlock", "file locking");
       return this.#pinned("unlock", (fd) => a?.unlock?.(fd) ?? f.unlock!(fd))
         .then((r) => {

@@ -8,7 +8,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFds } from "./_dispatch.ts";
@@ -77,7 +77,7 @@ export function linkSync(
 ): void {
   const { s, d, srcDirFd, dstDirFd, follow } = check(src, dst, options);
   const b = backend();
-  if (b?.linkAt === undefined) {
+  if (!hasPrimitive(b, "linkAt")) {
     // Deno.linkSync does not follow; Python's default does.
     const target = Deno.lstatSync(s).isSymlink ? Deno.realPathSync(s) : s;
     return Deno.linkSync(target, d);
@@ -89,7 +89,7 @@ export function linkSync(
     d,
     follow,
   );
-  if (r < 0) throw systemError(b, r, "linkat", s, d);
+  if (r < 0) throw systemError(b, r, b.syscall.linkAt, s, d);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -159,7 +159,7 @@ export async function link(
 ): Promise<void> {
   const { s, d, follow, srcGiven, dstGiven } = check(src, dst, options);
   const b = backend();
-  if (b?.linkAt === undefined) {
+  if (!hasPrimitive(b, "linkAt")) {
     // Deno.link does not follow; Python's default does.
     const target = (await Deno.lstat(s)).isSymlink ? await Deno.realPath(s) : s;
     return await Deno.link(target, d);
@@ -169,14 +169,12 @@ export async function link(
     dstGiven,
     "link",
     b.AT_FDCWD,
-    (sd, dd) =>
-      b.async?.linkAt?.(sd, s, dd, d, follow) ??
-        b.linkAt!(sd, s, dd, d, follow),
+    (sd, dd) => b.async.linkAt(sd, s, dd, d, follow),
   );
-  if (r < 0) throw systemError(b, r, "linkat", s, d);
+  if (r < 0) throw systemError(b, r, b.syscall.linkAt, s, d);
 }
 
 const CAPS = declareCapabilities([link, linkSync], {
-  dirFd: (b) => typeof b?.linkAt === "function",
-  followSymlinks: (b) => typeof b?.linkAt === "function",
+  dirFd: (b) => hasPrimitive(b, "linkAt"),
+  followSymlinks: (b) => hasPrimitive(b, "linkAt"),
 });

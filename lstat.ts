@@ -8,7 +8,7 @@ import {
 } from "./_args.ts";
 import { declareCapabilities } from "./_caps.ts";
 import type { FileInfo } from "./_file_info.ts";
-import { statPath, statPathAsync } from "./stat.ts";
+import { statPath, statPathAsync } from "./_stat.ts";
 
 /** Options for {@linkcode lstat} and {@linkcode lstatSync}. */
 export interface LstatOptions {

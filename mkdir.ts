@@ -8,7 +8,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
@@ -59,9 +59,9 @@ export interface MkdirOptions {
 export function mkdirSync(path: PathLike, options?: MkdirOptions): void {
   const { p, mode, dirFd } = check(path, options);
   const b = backend();
-  if (b?.mkdirAt === undefined) return Deno.mkdirSync(p, { mode });
+  if (!hasPrimitive(b, "mkdirAt")) return Deno.mkdirSync(p, { mode });
   const r = b.mkdirAt(dirFd ?? b.AT_FDCWD, p, mode);
-  if (r < 0) throw systemError(b, r, "mkdirat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.mkdirAt, p);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -103,16 +103,16 @@ export async function mkdir(
 ): Promise<void> {
   const { p, mode, given } = check(path, options);
   const b = backend();
-  if (b?.mkdirAt === undefined) return await Deno.mkdir(p, { mode });
+  if (!hasPrimitive(b, "mkdirAt")) return await Deno.mkdir(p, { mode });
   const r = await withDirFd(
     given,
     "mkdir",
     b.AT_FDCWD,
-    (d) => b.async?.mkdirAt?.(d, p, mode) ?? b.mkdirAt!(d, p, mode),
+    (d) => b.async.mkdirAt(d, p, mode),
   );
-  if (r < 0) throw systemError(b, r, "mkdirat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.mkdirAt, p);
 }
 
 const CAPS = declareCapabilities([mkdir, mkdirSync], {
-  dirFd: (b) => typeof b?.mkdirAt === "function",
+  dirFd: (b) => hasPrimitive(b, "mkdirAt"),
 });

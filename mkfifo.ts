@@ -8,7 +8,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
@@ -59,9 +59,9 @@ export interface MkfifoOptions {
  */
 export function mkfifoSync(path: PathLike, options?: MkfifoOptions): void {
   const { p, mode, dirFd } = check(path, options);
-  const b = backend()!;
-  const r = b.mkfifoAt!(dirFd ?? b.AT_FDCWD, p, mode);
-  if (r < 0) throw systemError(b, r, "mkfifoat", p);
+  const b = backendWith("mkfifoAt", "mkfifo", "mkfifoat");
+  const r = b.mkfifoAt(dirFd ?? b.AT_FDCWD, p, mode);
+  if (r < 0) throw systemError(b, r, b.syscall.mkfifoAt, p);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -70,7 +70,7 @@ function check(path: PathLike, options: MkfifoOptions | undefined) {
   const p = toPath(path, "mkfifo");
   const mode = o.mode === undefined ? 0o666 : toMode(o.mode, "mkfifo");
   const dirFd = toDirFd(o.dirFd, "mkfifo");
-  if (typeof backend()?.mkfifoAt !== "function") {
+  if (!hasPrimitive(backend(), "mkfifoAt")) {
     throw notSupported("mkfifo", "mkfifoat");
   }
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("mkfifo", "dirFd");
@@ -107,16 +107,16 @@ export async function mkfifo(
   options?: MkfifoOptions,
 ): Promise<void> {
   const { p, mode, given } = check(path, options);
-  const b = backend()!;
+  const b = backendWith("mkfifoAt", "mkfifo", "mkfifoat");
   const r = await withDirFd(
     given,
     "mkfifo",
     b.AT_FDCWD,
-    (d) => b.async?.mkfifoAt?.(d, p, mode) ?? b.mkfifoAt!(d, p, mode),
+    (d) => b.async.mkfifoAt(d, p, mode),
   );
-  if (r < 0) throw systemError(b, r, "mkfifoat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.mkfifoAt, p);
 }
 
 const CAPS = declareCapabilities([mkfifo, mkfifoSync], {
-  dirFd: (b) => typeof b?.mkfifoAt === "function",
+  dirFd: (b) => hasPrimitive(b, "mkfifoAt"),
 });

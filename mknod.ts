@@ -9,7 +9,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
@@ -69,9 +69,9 @@ export interface MknodOptions {
  */
 export function mknodSync(path: PathLike, options?: MknodOptions): void {
   const { p, mode, device, dirFd } = check(path, options);
-  const b = backend()!;
-  const r = b.mknodAt!(dirFd ?? b.AT_FDCWD, p, mode, device);
-  if (r < 0) throw systemError(b, r, "mknodat", p);
+  const b = backendWith("mknodAt", "mknod", "mknodat");
+  const r = b.mknodAt(dirFd ?? b.AT_FDCWD, p, mode, device);
+  if (r < 0) throw systemError(b, r, b.syscall.mknodAt, p);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -81,7 +81,7 @@ function check(path: PathLike, options: MknodOptions | undefined) {
   const mode = o.mode === undefined ? 0o600 : toMode(o.mode, "mknod", 0o177777);
   const device = o.device === undefined ? 0n : toDevice(o.device, "mknod");
   const dirFd = toDirFd(o.dirFd, "mknod");
-  if (typeof backend()?.mknodAt !== "function") {
+  if (!hasPrimitive(backend(), "mknodAt")) {
     throw notSupported("mknod", "mknodat");
   }
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("mknod", "dirFd");
@@ -122,17 +122,16 @@ export async function mknod(
   options?: MknodOptions,
 ): Promise<void> {
   const { p, mode, device, given } = check(path, options);
-  const b = backend()!;
+  const b = backendWith("mknodAt", "mknod", "mknodat");
   const r = await withDirFd(
     given,
     "mknod",
     b.AT_FDCWD,
-    (d) =>
-      b.async?.mknodAt?.(d, p, mode, device) ?? b.mknodAt!(d, p, mode, device),
+    (d) => b.async.mknodAt(d, p, mode, device),
   );
-  if (r < 0) throw systemError(b, r, "mknodat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.mknodAt, p);
 }
 
 const CAPS = declareCapabilities([mknod, mknodSync], {
-  dirFd: (b) => typeof b?.mknodAt === "function",
+  dirFd: (b) => hasPrimitive(b, "mknodAt"),
 });

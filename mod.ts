@@ -88,6 +88,7 @@ export { mkdir, type MkdirOptions, mkdirSync } from "./mkdir.ts";
 export { unlink, type UnlinkOptions, unlinkSync } from "./unlink.ts";
 export { rmdir, type RmdirOptions, rmdirSync } from "./rmdir.ts";
 export { rename, type RenameOptions, renameSync } from "./rename.ts";
+export { replace, type ReplaceOptions, replaceSync } from "./replace.ts";
 export { link, type LinkOptions, linkSync } from "./link.ts";
 export { chmod, type ChmodOptions, chmodSync } from "./chmod.ts";
 export { chown, type ChownOptions, chownSync } from "./chown.ts";

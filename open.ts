@@ -334,7 +334,7 @@ export async function open(
   options?: OpenOptions,
 ): Promise<File> {
   const { b, f, p, flags, mode, given } = check(path, options, "open");
-  const a = b.async?.file;
+  const a = b.fileAsync;
   const fd = await withDirFd(
     given,
     "open",

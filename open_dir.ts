@@ -61,7 +61,7 @@ export interface OpenDirOptions {
 export function openDirSync(path: PathLike, options?: OpenDirOptions): Dir {
   const { b, p, dirFd, follow } = check(path, options);
   const fd = b.openDirAt(dirFd ?? b.AT_FDCWD, p, follow);
-  if (fd < 0) throw systemError(b, fd, "openat", p);
+  if (fd < 0) throw systemError(b, fd, b.syscall.openDirAt, p);
   return newDir(fd, p);
 }
 
@@ -112,9 +112,9 @@ export async function openDir(
     given,
     "openDir",
     b.AT_FDCWD,
-    (d) => b.async?.openDirAt?.(d, p, follow) ?? b.openDirAt(d, p, follow),
+    (d) => b.async.openDirAt(d, p, follow),
   );
-  if (fd < 0) throw systemError(b, fd, "openat", p);
+  if (fd < 0) throw systemError(b, fd, b.syscall.openDirAt, p);
   return newDir(fd, p);
 }
 

@@ -1,7 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import {
@@ -15,6 +15,7 @@ import {
 } from "./_drive.ts";
 import { acquire, Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
+import { badName, kindAt, vanished } from "./_listing.ts";
 
 /**
  * An entry of a directory listing: the same shape as `Deno.DirEntry`.
@@ -24,43 +25,6 @@ import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
  * reported as a symlink (`isSymlink`), never as what it points to.
  */
 export type DirEntry = Deno.DirEntry;
-
-/** Whether a failed lookup means "the entry is gone" (skipped, not thrown). */
-export function vanished(b: Backend, err: number): boolean {
-  const code = b.errnoName(-err);
-  return code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP";
-}
-
-/**
- * The kind of entry `name` in the open directory `fd` from an `lstat`, for
- * file systems that leave `d_type` unknown; a negative error code on failure.
- * A core step (see `_drive.ts`): `yield* kindAt(fd, name)`.
- */
-export function* kindAt(
-  fd: number,
-  name: string,
-): Generator<Call, number, unknown> {
-  const st = yield* call("statAt", fd, name, false);
-  if (typeof st === "number") return st;
-  return st.isFile
-    ? KIND.FILE
-    : st.isDirectory
-    ? KIND.DIR
-    : st.isSymlink
-    ? KIND.SYMLINK
-    : KIND.OTHER;
-}
-
-/** The error for a name that is not valid UTF-8. */
-export function badName(fn: string, lossy: string, dir: string): Error {
-  const e = new Deno.errors.InvalidData(
-    `${fn}: an entry name in '${dir}' is not valid UTF-8: ${
-      JSON.stringify(lossy)
-    }`,
-  );
-  (e as { code?: string }).code = "EILSEQ";
-  return e;
-}
 
 /**
  * The core of both twins (see `_drive.ts`): the entries of one open
@@ -74,7 +38,7 @@ function* listing(b: Backend, dir: Dir, what: string): Core<DirEntry> {
   try {
     for (;;) {
       const r = yield* call("readDirChunk", fd, chunk);
-      if (r < 0) throw systemError(b, r, "readdir", what);
+      if (r < 0) throw systemError(b, r, b.syscall.readDirChunk, what);
       if (r === 0) return;
       const { names, kinds } = chunk;
       for (let i = 0; i < chunk.count; i++) {
@@ -84,7 +48,7 @@ function* listing(b: Backend, dir: Dir, what: string): Core<DirEntry> {
           kind = yield* kindAt(fd, name);
           if (kind < 0) {
             if (vanished(b, kind)) continue;
-            throw systemError(b, kind, b.statVia, name);
+            throw systemError(b, kind, b.syscall.statAt, name);
           }
         } else if (kind === KIND.BAD_NAME) {
           throw badName("readDir", name, what);
@@ -136,7 +100,7 @@ function start(path: PathLike | FdLike): Start {
   if (hooks.length !== 0) audit("os.scandir", [path]);
   return {
     b: b!,
-    open: b?.readDirChunk === undefined
+    open: !hasPrimitive(b, "readDirChunk")
       ? null
       : new Call("openDirAt", [b.AT_FDCWD, p, true]),
     path: p,
@@ -288,6 +252,5 @@ export async function* readDir(
 }
 
 const CAPS = declareCapabilities([readDir, readDirSync], {
-  fd: (b) =>
-    typeof b?.readDirChunk === "function" && typeof b?.dupDir === "function",
+  fd: (b) => hasPrimitive(b, "readDirChunk") && hasPrimitive(b, "dupDir"),
 });

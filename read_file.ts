@@ -182,7 +182,7 @@ async function readAsync(
   f: FilePrimitives,
   { p, given, signal, flags }: Req,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const a = b.async?.file;
+  const a = b.fileAsync;
   const first = await withDirFd(
     given,
     "readFile",

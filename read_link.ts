@@ -75,7 +75,7 @@ function result(b: Backend, r: string | number, p: string): string {
       `readLink: the target of '${p}' is not valid UTF-8 and has no exact string form`,
     );
   }
-  if (typeof r === "number") throw systemError(b, r, "readlinkat", p);
+  if (typeof r === "number") throw systemError(b, r, b.syscall.readLinkAt, p);
   return r;
 }
 
@@ -112,7 +112,7 @@ export async function readLink(
     given,
     "readLink",
     b.AT_FDCWD,
-    (d) => b.async?.readLinkAt?.(d, p) ?? b.readLinkAt(d, p),
+    (d) => b.async.readLinkAt(d, p),
   );
   return result(b, r, p);
 }

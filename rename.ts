@@ -7,7 +7,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFds } from "./_dispatch.ts";
@@ -29,7 +29,9 @@ export interface RenameOptions {
 /**
  * Renames (moves) `src` to `dst`, like Python's `os.rename` (`renameat`).
  * An existing `dst` is replaced atomically if it is a file, or an empty
- * directory when `src` is a directory. Both paths must be on one file system.
+ * directory when `src` is a directory. On Windows, as in Python there, an
+ * existing `dst` fails with `AlreadyExists` instead; `replaceSync` replaces
+ * on every platform. Both paths must be on one file system.
  *
  * Requires `--allow-ffi` for `srcDirFd`/`dstDirFd`; without it,
  * `Deno.renameSync` is used (with `--allow-read` and `--allow-write`). With
@@ -70,9 +72,9 @@ export function renameSync(
 ): void {
   const { s, d, srcDirFd, dstDirFd } = check(src, dst, options);
   const b = backend();
-  if (b?.renameAt === undefined) return Deno.renameSync(s, d);
+  if (!hasPrimitive(b, "renameAt")) return Deno.renameSync(s, d);
   const r = b.renameAt(srcDirFd ?? b.AT_FDCWD, s, dstDirFd ?? b.AT_FDCWD, d);
-  if (r < 0) throw systemError(b, r, "renameat", s, d);
+  if (r < 0) throw systemError(b, r, b.syscall.renameAt, s, d);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -138,17 +140,17 @@ export async function rename(
 ): Promise<void> {
   const { s, d, srcGiven, dstGiven } = check(src, dst, options);
   const b = backend();
-  if (b?.renameAt === undefined) return await Deno.rename(s, d);
+  if (!hasPrimitive(b, "renameAt")) return await Deno.rename(s, d);
   const r = await withDirFds(
     srcGiven,
     dstGiven,
     "rename",
     b.AT_FDCWD,
-    (sd, dd) => b.async?.renameAt?.(sd, s, dd, d) ?? b.renameAt!(sd, s, dd, d),
+    (sd, dd) => b.async.renameAt(sd, s, dd, d),
   );
-  if (r < 0) throw systemError(b, r, "renameat", s, d);
+  if (r < 0) throw systemError(b, r, b.syscall.renameAt, s, d);
 }
 
 const CAPS = declareCapabilities([rename, renameSync], {
-  dirFd: (b) => typeof b?.renameAt === "function",
+  dirFd: (b) => hasPrimitive(b, "renameAt"),
 });

@@ -1,6 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import type { FdLike, PathLike } from "./_args.ts";
 import { declareCapabilities } from "./_caps.ts";
+import { hasPrimitive } from "./_backend.ts";
 import { remove, type RemoveKind, removeSync } from "./_remove.ts";
 
 /** Options for {@linkcode rmdir} and {@linkcode rmdirSync}. */
@@ -82,5 +83,5 @@ export async function rmdir(
 const KIND: RemoveKind = { fn: "rmdir", event: "os.rmdir", dir: true };
 
 const CAPS = declareCapabilities([rmdir, rmdirSync], {
-  dirFd: (b) => typeof b?.unlinkAt === "function",
+  dirFd: (b) => hasPrimitive(b, "unlinkAt"),
 });

@@ -11,11 +11,12 @@ import {
   toOptions,
   toPath,
 } from "./_args.ts";
-import { backend } from "./_backend.ts";
-import { type Capabilities, declareCapabilities } from "./_caps.ts";
+import { backendFor } from "./_backend.ts";
+import { statPath, statPathAsync } from "./_stat.ts";
+import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
-import { type FileInfo, fromDenoFileInfo } from "./_file_info.ts";
-import { withDirFd, withFd } from "./_dispatch.ts";
+import type { FileInfo } from "./_file_info.ts";
+import { withFd } from "./_dispatch.ts";
 
 /** Options for {@linkcode stat} and {@linkcode statSync}. */
 export interface StatOptions {
@@ -75,9 +76,9 @@ export function statSync(
     if (o.followSymlinks === false) throw fdAndFollow("stat");
     const fd = toFd(path, "stat");
     if (!CAPS.fd) throw notSupported("stat", "fd");
-    const b = backend()!;
+    const b = backendFor("stat", "fd");
     const r = b.fstat(fd);
-    if (typeof r === "number") throw systemError(b, r, b.statVia);
+    if (typeof r === "number") throw systemError(b, r, b.syscall.fstat);
     return r;
   }
   const p = toPath(path, "stat");
@@ -124,14 +125,14 @@ export function stat(
       if (o.followSymlinks === false) throw fdAndFollow("stat");
       toFd(path, "stat");
       if (!CAPS.fd) throw notSupported("stat", "fd");
-      const b = backend()!;
+      const b = backendFor("stat", "fd");
       return withFd(
         path,
         "stat",
         "fd",
-        (fd) => b.async?.fstat?.(fd) ?? b.fstat(fd),
+        (fd) => b.async.fstat(fd),
       ).then((r) => {
-        if (typeof r === "number") throw systemError(b, r, b.statVia);
+        if (typeof r === "number") throw systemError(b, r, b.syscall.fstat);
         return r;
       });
     }
@@ -142,49 +143,6 @@ export function stat(
   } catch (e) {
     return Promise.reject(e);
   }
-}
-
-/** Shared by `stat` and `lstat`: a checked path, optional dirFd, follow flag. */
-export function statPath(
-  fn: string,
-  p: string,
-  dirFd: number | undefined,
-  follow: boolean,
-  caps: Capabilities,
-): FileInfo {
-  if (dirFd !== undefined && !caps.dirFd) throw notSupported(fn, "dirFd");
-  const b = backend();
-  if (b === null) {
-    return fromDenoFileInfo(follow ? Deno.statSync(p) : Deno.lstatSync(p));
-  }
-  const r = b.statAt(dirFd === undefined ? b.AT_FDCWD : dirFd, p, follow);
-  if (typeof r === "number") throw systemError(b, r, b.statVia, p);
-  return r;
-}
-
-/** The async twin of {@linkcode statPath}; `dirFd` is already type-checked. */
-export function statPathAsync(
-  fn: string,
-  p: string,
-  dirFd: unknown,
-  follow: boolean,
-  caps: Capabilities,
-): Promise<FileInfo> {
-  const given = dirFd !== undefined && dirFd !== null;
-  if (given && !caps.dirFd) throw notSupported(fn, "dirFd");
-  const b = backend();
-  if (b === null) {
-    return (follow ? Deno.stat(p) : Deno.lstat(p)).then(fromDenoFileInfo);
-  }
-  return withDirFd(
-    dirFd,
-    fn,
-    b.AT_FDCWD,
-    (d) => b.async?.statAt?.(d, p, follow) ?? b.statAt(d, p, follow),
-  ).then((r) => {
-    if (typeof r === "number") throw systemError(b, r, b.statVia, p);
-    return r;
-  });
 }
 
 const CAPS = declareCapabilities([stat, statSync], {

@@ -1,6 +1,6 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import { type FdLike, isFdLike, type PathLike, toFd, toPath } from "./_args.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withFd } from "./_dispatch.ts";
@@ -36,14 +36,15 @@ import type { StatvfsResult } from "./_file_info.ts";
  */
 export function statvfsSync(path: PathLike | FdLike): StatvfsResult {
   const c = check(path);
-  const b = backend()!;
   if (c.p === undefined) {
-    const r = b.fstatvfs!(c.fd);
-    if (typeof r === "number") throw systemError(b, r, "fstatvfs");
+    const b = backendWith("fstatvfs", "statvfs", "fd");
+    const r = b.fstatvfs(c.fd);
+    if (typeof r === "number") throw systemError(b, r, b.syscall.fstatvfs);
     return r;
   }
-  const r = b.statvfs!(c.p);
-  if (typeof r === "number") throw systemError(b, r, "statvfs", c.p);
+  const b = backendWith("statvfs", "statvfs", "statvfs");
+  const r = b.statvfs(c.p);
+  if (typeof r === "number") throw systemError(b, r, b.syscall.statvfs, c.p);
   return r;
 }
 
@@ -57,7 +58,7 @@ function check(
     return { p: undefined, fd };
   }
   const p = toPath(path, "statvfs");
-  if (typeof backend()?.statvfs !== "function") {
+  if (!hasPrimitive(backend(), "statvfs")) {
     throw notSupported("statvfs", "statvfs");
   }
   return { p };
@@ -87,23 +88,24 @@ function check(
  */
 export async function statvfs(path: PathLike | FdLike): Promise<StatvfsResult> {
   const c = check(path);
-  const b = backend()!;
   if (c.p === undefined) {
+    const b = backendWith("fstatvfs", "statvfs", "fd");
     const r = await withFd(
       path,
       "statvfs",
       "fd",
-      (fd) => b.async?.fstatvfs?.(fd) ?? b.fstatvfs!(fd),
+      (fd) => b.async.fstatvfs(fd),
     );
-    if (typeof r === "number") throw systemError(b, r, "fstatvfs");
+    if (typeof r === "number") throw systemError(b, r, b.syscall.fstatvfs);
     return r;
   }
   const { p } = c;
-  const r = await (b.async?.statvfs?.(p) ?? b.statvfs!(p));
-  if (typeof r === "number") throw systemError(b, r, "statvfs", p);
+  const b = backendWith("statvfs", "statvfs", "statvfs");
+  const r = await b.async.statvfs(p);
+  if (typeof r === "number") throw systemError(b, r, b.syscall.statvfs, p);
   return r;
 }
 
 const CAPS = declareCapabilities([statvfs, statvfsSync], {
-  fd: (b) => typeof b?.fstatvfs === "function",
+  fd: (b) => hasPrimitive(b, "fstatvfs"),
 });

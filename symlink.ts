@@ -8,15 +8,10 @@ import {
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
 import { backend } from "./_backend.ts";
+import { symlinkFallbackOptions } from "./ffi/_load.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
-import type { Backend } from "./ffi/_types.ts";
-import {
-  ERROR,
-  linkTargetProbePath,
-  SYMLINK_PRIVILEGE_HINT,
-} from "./ffi/_windows_logic.ts";
 
 /** Options for {@linkcode symlink} and {@linkcode symlinkSync}. */
 export interface SymlinkOptions {
@@ -73,49 +68,11 @@ export function symlinkSync(
 ): void {
   const { t, p, dirFd, isDir } = check(target, path, options);
   const b = backend();
-  if (b === null) return Deno.symlinkSync(t, p, fallbackType(t, p, isDir));
-  const r = b.symlinkAt(t, dirFd ?? b.AT_FDCWD, p, isDir);
-  if (r < 0) throw symlinkError(b, r, t, p);
-}
-
-/**
- * The error for a failed link: on Windows, `ERROR_PRIVILEGE_NOT_HELD` says
- * how to get the privilege.
- */
-function symlinkError(b: Backend, r: number, t: string, p: string): Error {
-  if (b.name !== "windows") return systemError(b, r, "symlinkat", t, p);
-  const e = systemError(b, r, "CreateSymbolicLinkW", t, p);
-  if (r !== -ERROR.PRIVILEGE_NOT_HELD) return e;
-  const denied = new Deno.errors.PermissionDenied(
-    `${e.message}: ${SYMLINK_PRIVILEGE_HINT}`,
-  );
-  return Object.assign(denied, {
-    code: e.code,
-    errno: e.errno,
-    syscall: e.syscall,
-    path: t,
-    dest: p,
-  });
-}
-
-/**
- * Without FFI on Windows, `Deno.symlink` is told the type Python's rule
- * gives (an existing target, resolved against the link's directory, decides;
- * else `targetIsDirectory`); elsewhere it needs none.
- */
-function fallbackType(
-  t: string,
-  p: string,
-  isDir: boolean,
-): Deno.SymlinkOptions | undefined {
-  if (Deno.build.os !== "windows") return undefined;
-  let dir = isDir;
-  try {
-    dir = Deno.lstatSync(linkTargetProbePath(t, p)).isDirectory;
-  } catch {
-    // A missing target: targetIsDirectory decides.
+  if (b === null) {
+    return Deno.symlinkSync(t, p, symlinkFallbackOptions(t, p, isDir));
   }
-  return { type: dir ? "dir" : "file" };
+  const r = b.symlinkAt(t, dirFd ?? b.AT_FDCWD, p, isDir);
+  if (r < 0) throw systemError(b, r, b.syscall.symlinkAt, t, p);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -166,14 +123,16 @@ export async function symlink(
 ): Promise<void> {
   const { t, p, given, isDir } = check(target, path, options);
   const b = backend();
-  if (b === null) return await Deno.symlink(t, p, fallbackType(t, p, isDir));
+  if (b === null) {
+    return await Deno.symlink(t, p, symlinkFallbackOptions(t, p, isDir));
+  }
   const r = await withDirFd(
     given,
     "symlink",
     b.AT_FDCWD,
-    (d) => b.async?.symlinkAt?.(t, d, p, isDir) ?? b.symlinkAt(t, d, p, isDir),
+    (d) => b.async.symlinkAt(t, d, p, isDir),
   );
-  if (r < 0) throw symlinkError(b, r, t, p);
+  if (r < 0) throw systemError(b, r, b.syscall.symlinkAt, t, p);
 }
 
 const CAPS = declareCapabilities([symlink, symlinkSync], {

@@ -8,7 +8,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withFd } from "./_dispatch.ts";
@@ -50,16 +50,16 @@ export function truncateSync(
 ): void {
   const c = check(path, length);
   if (c.p === undefined) {
-    const b = backend()!;
-    const r = b.ftruncate!(c.fd, c.len);
-    if (r < 0) throw systemError(b, r, "ftruncate");
+    const b = backendWith("ftruncate", "truncate", "fd");
+    const r = b.ftruncate(c.fd, c.len);
+    if (r < 0) throw systemError(b, r, b.syscall.ftruncate);
     return;
   }
   const { p, len } = c;
   const b = backend();
-  if (b?.truncate === undefined) return Deno.truncateSync(p, Number(len));
+  if (!hasPrimitive(b, "truncate")) return Deno.truncateSync(p, Number(len));
   const r = b.truncate(p, len);
-  if (r < 0) throw systemError(b, r, "truncate", p);
+  if (r < 0) throw systemError(b, r, b.syscall.truncate, p);
 }
 
 /** Argument and capability checks, then the audit event. */
@@ -110,24 +110,24 @@ export async function truncate(
 ): Promise<void> {
   const c = check(path, length);
   if (c.p === undefined) {
-    const b = backend()!;
+    const b = backendWith("ftruncate", "truncate", "fd");
     const { len } = c;
     const r = await withFd(
       path,
       "truncate",
       "fd",
-      (fd) => b.async?.ftruncate?.(fd, len) ?? b.ftruncate!(fd, len),
+      (fd) => b.async.ftruncate(fd, len),
     );
-    if (r < 0) throw systemError(b, r, "ftruncate");
+    if (r < 0) throw systemError(b, r, b.syscall.ftruncate);
     return;
   }
   const { p, len } = c;
   const b = backend();
-  if (b?.truncate === undefined) return await Deno.truncate(p, Number(len));
-  const r = await (b.async?.truncate?.(p, len) ?? b.truncate(p, len));
-  if (r < 0) throw systemError(b, r, "truncate", p);
+  if (!hasPrimitive(b, "truncate")) return await Deno.truncate(p, Number(len));
+  const r = await (b.async.truncate(p, len));
+  if (r < 0) throw systemError(b, r, b.syscall.truncate, p);
 }
 
 const CAPS = declareCapabilities([truncate, truncateSync], {
-  fd: (b) => typeof b?.ftruncate === "function",
+  fd: (b) => hasPrimitive(b, "ftruncate"),
 });

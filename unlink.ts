@@ -1,6 +1,7 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import type { FdLike, PathLike } from "./_args.ts";
 import { declareCapabilities } from "./_caps.ts";
+import { hasPrimitive } from "./_backend.ts";
 import { remove, type RemoveKind, removeSync } from "./_remove.ts";
 
 /** Options for {@linkcode unlink} and {@linkcode unlinkSync}. */
@@ -81,5 +82,5 @@ export async function unlink(
 const KIND: RemoveKind = { fn: "unlink", event: "os.remove", dir: false };
 
 const CAPS = declareCapabilities([unlink, unlinkSync], {
-  dirFd: (b) => typeof b?.unlinkAt === "function",
+  dirFd: (b) => hasPrimitive(b, "unlinkAt"),
 });

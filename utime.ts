@@ -14,7 +14,7 @@ import {
   toTimespec,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, backendWith, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd, withFd } from "./_dispatch.ts";
@@ -121,19 +121,19 @@ export function utimeSync(
 ): void {
   const c = check(path, atime, mtime, options);
   if (c.p === undefined) {
-    const b = backend()!;
-    const r = b.futimes!(c.fd, c.t);
-    if (r < 0) throw systemError(b, r, "futimens");
+    const b = backendWith("futimes", "utime", "fd");
+    const r = b.futimes(c.fd, c.t);
+    if (r < 0) throw systemError(b, r, b.syscall.futimes);
     return;
   }
   const { p, t, dirFd, follow } = c;
   const b = backend();
-  if (b?.utimeAt === undefined) {
+  if (!hasPrimitive(b, "utimeAt")) {
     const [a, m] = fallbackDates(t);
     return Deno.utimeSync(p, a, m);
   }
   const r = b.utimeAt(dirFd ?? b.AT_FDCWD, p, t, follow);
-  if (r < 0) throw systemError(b, r, "utimensat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.utimeAt, p);
 }
 
 /** The times `Deno.utime` is given without FFI (milliseconds only). */
@@ -224,20 +224,20 @@ export async function utime(
 ): Promise<void> {
   const c = check(path, atime, mtime, options);
   if (c.p === undefined) {
-    const b = backend()!;
+    const b = backendWith("futimes", "utime", "fd");
     const { t } = c;
     const r = await withFd(
       path,
       "utime",
       "fd",
-      (fd) => b.async?.futimes?.(fd, t) ?? b.futimes!(fd, t),
+      (fd) => b.async.futimes(fd, t),
     );
-    if (r < 0) throw systemError(b, r, "futimens");
+    if (r < 0) throw systemError(b, r, b.syscall.futimes);
     return;
   }
   const { p, t, given, follow } = c;
   const b = backend();
-  if (b?.utimeAt === undefined) {
+  if (!hasPrimitive(b, "utimeAt")) {
     const [a, m] = fallbackDates(t);
     return await Deno.utime(p, a, m);
   }
@@ -245,13 +245,13 @@ export async function utime(
     given,
     "utime",
     b.AT_FDCWD,
-    (d) => b.async?.utimeAt?.(d, p, t, follow) ?? b.utimeAt!(d, p, t, follow),
+    (d) => b.async.utimeAt(d, p, t, follow),
   );
-  if (r < 0) throw systemError(b, r, "utimensat", p);
+  if (r < 0) throw systemError(b, r, b.syscall.utimeAt, p);
 }
 
 const CAPS = declareCapabilities([utime, utimeSync], {
-  fd: (b) => typeof b?.futimes === "function",
-  dirFd: (b) => typeof b?.utimeAt === "function",
-  followSymlinks: (b) => typeof b?.utimeAt === "function",
+  fd: (b) => hasPrimitive(b, "futimes"),
+  dirFd: (b) => hasPrimitive(b, "utimeAt"),
+  followSymlinks: (b) => hasPrimitive(b, "utimeAt"),
 });

@@ -9,7 +9,7 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import {
@@ -21,7 +21,7 @@ import {
 } from "./_drive.ts";
 import { acquire, Dir, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
-import { badName, kindAt, vanished } from "./read_dir.ts";
+import { badName, kindAt, vanished, walkEntry } from "./_listing.ts";
 
 /** Options for {@linkcode walk} and {@linkcode walkSync}, after `@std/fs`'s. */
 export interface WalkOptions {
@@ -160,17 +160,26 @@ function toWalk(o: Partial<WalkOptions>): Walk {
   };
 }
 
+/**
+ * Whether `path` matches `r` as `@std/fs` tests it: `String#match`, which
+ * ignores (and resets) the `lastIndex` of a global RegExp, where `test` would
+ * start from it and skip every other match.
+ */
+function matches(path: string, r: RegExp): boolean {
+  return path.match(r) !== null;
+}
+
 /** `@std/fs`'s `include`: extensions, then match, then skip. */
 function included(path: string, w: Walk): boolean {
   const { exts, match, skip } = w;
   if (exts !== undefined && !exts.some((e) => path.endsWith(e))) return false;
-  if (match !== undefined && !match.some((m) => m.test(path))) return false;
-  if (skip !== undefined && skip.some((s) => s.test(path))) return false;
+  if (match !== undefined && !match.some((m) => matches(path, m))) return false;
+  if (skip !== undefined && skip.some((s) => matches(path, s))) return false;
   return true;
 }
 
 function skipped(path: string, w: Walk): boolean {
-  return w.skip !== undefined && w.skip.some((s) => s.test(path));
+  return w.skip !== undefined && w.skip.some((s) => matches(path, s));
 }
 
 /** The level at `depth`, made on first use and reused after. */
@@ -199,7 +208,7 @@ function* openChild(
   const st = yield* call("statAt", parent, name, follow);
   if (typeof st === "number") {
     if (vanished(b, st)) return -1;
-    throw systemError(b, st, b.statVia, path);
+    throw systemError(b, st, b.syscall.statAt, path);
   }
   if (!st.isDirectory) return -1;
   const dev = st.dev, ino = st.ino!;
@@ -212,12 +221,14 @@ function* openChild(
   const fd = yield* call("openDirAt", parent, name, follow);
   if (fd < 0) {
     if (vanished(b, fd)) return -1;
-    throw systemError(b, fd, "openat", path);
+    throw systemError(b, fd, b.syscall.openDirAt, path);
   }
   const now = yield* call("fstat", fd);
   if (typeof now === "number" || now.dev !== dev || now.ino !== ino) {
     b.close(fd);
-    if (typeof now === "number") throw systemError(b, now, b.statVia, path);
+    if (typeof now === "number") {
+      throw systemError(b, now, b.syscall.statAt, path);
+    }
     return -1;
   }
   const L = level(levels, top + 1);
@@ -256,12 +267,12 @@ function* walkCore(
     if (maxDepth < 0) return;
     if (hooks.length !== 0) audit("open", [root, null, b.openDirFlags(true)]);
     const fd = yield* call("openDirAt", dirFd, root, true);
-    if (fd < 0) throw systemError(b, fd, "openat", root);
+    if (fd < 0) throw systemError(b, fd, b.syscall.openDirAt, root);
     const rootPath = normalize(root);
     const st = yield* call("fstat", fd);
     if (typeof st === "number") {
       b.close(fd);
-      throw systemError(b, st, b.statVia, root);
+      throw systemError(b, st, b.syscall.statAt, root);
     }
     const prefix = rootPath === "."
       ? ""
@@ -274,14 +285,14 @@ function* walkCore(
     enter(L, fd, rootPath, prefix);
     top = 0;
     if (dirs && (!filtered || included(rootPath, w))) {
-      yield {
-        path: rootPath,
-        name: basename(rootPath) || rootPath,
-        isFile: false,
-        isDirectory: true,
-        isSymlink: false,
-        dir: L.dir!,
-      };
+      yield walkEntry(
+        rootPath,
+        basename(rootPath) || rootPath,
+        false,
+        true,
+        false,
+        L.dir!,
+      );
     }
     if (maxDepth < 1 || (filtered && skipped(rootPath, w))) return;
     while (top >= 0) {
@@ -296,7 +307,7 @@ function* walkCore(
         L.dir = null;
         top--;
         dir.close();
-        if (r < 0) throw systemError(b, r, "readdir", L.path);
+        if (r < 0) throw systemError(b, r, b.syscall.readDirChunk, L.path);
         continue;
       }
       const i = L.i++;
@@ -306,7 +317,7 @@ function* walkCore(
         kind = yield* kindAt(L.fd, name);
         if (kind < 0) {
           if (vanished(b, kind)) continue;
-          throw systemError(b, kind, b.statVia, L.prefix + name);
+          throw systemError(b, kind, b.syscall.statAt, L.prefix + name);
         }
       } else if (kind === KIND.BAD_NAME) {
         throw badName("walk", name, L.path);
@@ -319,14 +330,7 @@ function* walkCore(
         const t = follow ? yield* call("statAt", L.fd, name, true) : -1;
         if (typeof t === "number") {
           if (symlinks && (!filtered || included(path, w))) {
-            yield {
-              path,
-              name,
-              isFile: false,
-              isDirectory: false,
-              isSymlink: true,
-              dir: L.dir!,
-            };
+            yield walkEntry(path, name, false, false, true, L.dir!);
           }
           continue;
         }
@@ -336,27 +340,13 @@ function* walkCore(
       }
       if (!isDirectory) {
         if (files && (!filtered || included(path, w))) {
-          yield {
-            path,
-            name,
-            isFile,
-            isDirectory,
-            isSymlink: false,
-            dir: L.dir!,
-          };
+          yield walkEntry(path, name, isFile, isDirectory, false, L.dir!);
         }
         continue;
       }
       if (filtered && skipped(path, w)) continue;
       if (dirs && (!filtered || included(path, w))) {
-        yield {
-          path,
-          name,
-          isFile,
-          isDirectory,
-          isSymlink: false,
-          dir: L.dir!,
-        };
+        yield walkEntry(path, name, isFile, isDirectory, false, L.dir!);
       }
       if (top + 1 >= maxDepth) continue;
       const child = yield* openChild(b, levels, top, name, path, followed);
@@ -389,7 +379,7 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
   const dirFd = toDirFd(o.dirFd, "walk");
   const w = toWalk(o);
   const b = backend();
-  if (b?.readDirChunk === undefined) {
+  if (!hasPrimitive(b, "readDirChunk")) {
     throw notSupported("walk", "a directory descriptor");
   }
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported("walk", "dirFd");
@@ -427,10 +417,12 @@ function start(root: PathLike, options: WalkOptions | undefined): Start {
  * `onerror`; `-1` without `dirFd`), then, as Python's `fwalk` does, `open`
  * for each directory opened and `os.scandir` with its descriptor.
  *
- * Differences from `@std/fs`: paths of entries under a followed link stay
- * under the root (no canonicalization); a followed link is described by its
- * target; a directory that cannot be opened throws the `Deno.errors` class
- * (no `WalkError`).
+ * Differences from `@std/fs`, all with `followSymlinks`: paths of entries
+ * under a followed link stay under the root (no canonicalization); a followed
+ * link to a non-directory is described by its target (std yields the link as
+ * listed); a dangling link is yielded as a symlink (std throws `NotFound`); a
+ * link to a directory already on the current branch is yielded but not
+ * entered (std goes round the loop until `maxDepth`).
  *
  * @param root The directory to walk.
  * @param options {@linkcode WalkOptions}.
@@ -524,5 +516,5 @@ export async function* walk(
 }
 
 const CAPS = declareCapabilities([walk, walkSync], {
-  dirFd: (b) => typeof b?.readDirChunk === "function",
+  dirFd: (b) => hasPrimitive(b, "readDirChunk"),
 });

@@ -239,7 +239,7 @@ async function atomicAsync(
 ): Promise<void> {
   const { p, signal } = r;
   const A = b.async;
-  const a = A?.file;
+  const a = b.fileAsync;
   const [dir, base] = splitPath(p);
   if (base === "" || base === "." || base === "..") {
     throw systemError(b, -21, "writefile", p);
@@ -455,7 +455,7 @@ async function writeAsync(
   const { p, signal } = r;
   const data = bytes ?? await collect(stream!, signal);
   if (signal?.aborted) throw signal.reason;
-  const a = b.async?.file;
+  const a = b.fileAsync;
   const err = await withDirFd(r.given, "writeFile", b.AT_FDCWD, async (d) => {
     if (r.atomic) {
       await atomicAsync(b, f, d, r, data);

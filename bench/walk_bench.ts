@@ -1,8 +1,9 @@
 // Copyright 2026 the dirfd authors. MIT license.
-// Tree walks against recursive Deno.readDir(Sync): `deno task bench
-// bench/walk_bench.ts`. A tree of 20,000 files in 200 directories is made
+// Tree walks against recursive Deno.readDir(Sync) and against @std/fs's walk
+// and walkSync: `deno task bench bench/walk_bench.ts`. A tree of 20,000 files in 200 directories is made
 // once per bench process and removed on unload. The async `walk` makes every
 // syscall of its own on the worker pool (`ffi/_pool.ts`).
+import { walk as stdWalk, walkSync as stdWalkSync } from "@std/fs/walk";
 import {
   type Dir,
   lstat,
@@ -178,4 +179,40 @@ Deno.bench("Deno.readDir + await Deno.lstat, recursive", {
   warmup: 1,
 }, async () => {
   check(await denoWalkAsync(root));
+});
+
+// @std/fs's walk and walkSync, the walk dirfd's is held against
+// (tests/walk_std_test.ts): the same entries, no stat of their own.
+Deno.bench("dirfd walkSync [≥4×]", { group: "walk-std" }, () => {
+  let n = 0;
+  for (const _ of walkSync(root)) n++;
+  check(n);
+});
+Deno.bench("@std/fs walkSync", {
+  group: "walk-std",
+  baseline: true,
+}, () => {
+  let n = 0;
+  for (const _ of stdWalkSync(root)) n++;
+  check(n);
+});
+
+Deno.bench("dirfd walk [≥3×]", {
+  group: "walk-std-async",
+  n: 20,
+  warmup: 2,
+}, async () => {
+  let n = 0;
+  for await (const _ of walk(root)) n++;
+  check(n);
+});
+Deno.bench("@std/fs walk", {
+  group: "walk-std-async",
+  baseline: true,
+  n: 10,
+  warmup: 1,
+}, async () => {
+  let n = 0;
+  for await (const _ of stdWalk(root)) n++;
+  check(n);
 });

@@ -17,7 +17,11 @@ import type { StatResult } from "../_file_info.ts";
 import type { CallPool, LocalLibrary, PoolTask, Reply } from "./_pool.ts";
 import { strBytes } from "./_pool.ts";
 import type { CString } from "./_posix.ts";
-import type { AsyncFilePrimitives, Backend, FilePrimitives } from "./_types.ts";
+import type {
+  AsyncFilePrimitives,
+  BackendParts,
+  FilePrimitives,
+} from "./_types.ts";
 
 /** `O_*`, `LOCK_*` and friends for one platform; `undefined` where absent. */
 export interface FileConstants {
@@ -743,12 +747,12 @@ function plainFlock(getPool: () => CallPool, fd: number, op: number) {
 }
 
 /**
- * The file primitives hook: adds `file` (and `async.file`) to a POSIX
+ * The file primitives hook: adds `file` (and `fileAsync`) to a POSIX
  * backend. `s` are the bound symbols of {@linkcode fileSymbols} (with
  * `close`), `lib` the library path the `nonblocking` bindings open.
  */
 export function attachFile(
-  b: Backend,
+  b: BackendParts,
   s: FileSymbols,
   c: FileConstants,
   errno: () => number,
@@ -795,7 +799,7 @@ export function attachFile(
       return bind("read");
     },
   };
-  (b.async as { file?: AsyncFilePrimitives }).file = fileAsync(
+  (b as { fileAsync?: AsyncFilePrimitives }).fileAsync = fileAsync(
     getPool,
     local,
     c,

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Backend, FilePrimitives } from "./_types.ts";
+import type { BackendParts, FilePrimitives } from "./_types.ts";
 import type { FileConstants } from "./_file_posix.ts";
 import {
   addVerbatimPrefix,
@@ -204,7 +204,7 @@ type Fn = (...a: any[]) => any;
 export function windowsFileSync(
   k: Record<string, Fn>,
   nt: Record<string, Fn> | null,
-  b: Backend,
+  b: BackendParts,
 ): FilePrimitives {
   const P = Deno.UnsafePointer;
   const err = () => -k.GetLastError();
@@ -370,7 +370,7 @@ export function windowsFileSync(
  * {@linkcode WINDOWS_FILE_SYMBOLS} and adds `file` to the backend. Never
  * throws; without the libraries the backend has no `file`.
  */
-export function attachWindowsFile(b: Backend): void {
+export function attachWindowsFile(b: BackendParts): void {
   try {
     const k = Deno.dlopen("kernel32.dll", WINDOWS_FILE_SYMBOLS).symbols;
     let nt: Record<string, Fn> | null = null;

@@ -7,10 +7,11 @@
  *
  * @module
  */
-import type { Backend } from "./_types.ts";
+import { type Backend, type BackendParts, completeBackend } from "./_types.ts";
 import { openLinux } from "./linux.ts";
 import { openDarwin } from "./darwin.ts";
 import { openWindows } from "./windows.ts";
+import { linkTargetProbePath } from "./_windows_logic.ts";
 
 /** Whether `--allow-ffi` was granted (without prompting). */
 export function ffiGranted(): boolean {
@@ -24,18 +25,43 @@ export function ffiGranted(): boolean {
 /** Opens the backend for `Deno.build.os`, or returns null. Never throws. */
 export function loadBackend(): Backend | null {
   if (!ffiGranted()) return null;
+  let parts: BackendParts | null;
   try {
     switch (Deno.build.os) {
       case "linux":
-        return openLinux();
+        parts = openLinux();
+        break;
       case "darwin":
-        return openDarwin();
+        parts = openDarwin();
+        break;
       case "windows":
-        return openWindows();
+        parts = openWindows();
+        break;
       default:
         return null;
     }
   } catch {
     return null;
   }
+  return parts === null ? null : completeBackend(parts);
+}
+
+/**
+ * What `Deno.symlink` needs to be told when there is no backend: on Windows
+ * the type Python's rule gives (an existing target, resolved against the
+ * link's directory, decides; else `targetIsDirectory`); elsewhere nothing.
+ */
+export function symlinkFallbackOptions(
+  target: string,
+  path: string,
+  targetIsDirectory: boolean,
+): Deno.SymlinkOptions | undefined {
+  if (Deno.build.os !== "windows") return undefined;
+  let dir = targetIsDirectory;
+  try {
+    dir = Deno.lstatSync(linkTargetProbePath(target, path)).isDirectory;
+  } catch {
+    // A missing target: targetIsDirectory decides.
+  }
+  return { type: dir ? "dir" : "file" };
 }

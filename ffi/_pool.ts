@@ -49,9 +49,10 @@ export interface ErrnoSource {
  * A task travels to the worker as its source text (`Function.prototype.
  * toString`), so it must be a plain `function` that refers to nothing but
  * its parameters and globals: no imports, no constants from its module.
+ * `S` types the symbols it calls (the backend's bound symbol table).
  */
 // deno-lint-ignore no-explicit-any
-export type PoolTask = (s: any, ...args: any[]) => number;
+export type PoolTask<S = any> = (s: S, ...args: any[]) => number;
 
 /** The library a pool serves: what `Deno.dlopen` needs, plus errno access. */
 export interface PoolLibrary {

@@ -9,89 +9,221 @@
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
 import {
-  type Backend,
+  type BackendParts,
   type DirChunk,
+  type Features,
   KIND,
   NOT_UTF8,
-  type UtimeTimes,
+  type PrimitiveName,
 } from "./_types.ts";
+import { CallPool, type LocalLibrary, type PoolLibrary } from "./_pool.ts";
+import {
+  AT_PRIMITIVES,
+  derivePrimitives,
+  type DescribedName,
+  type Description,
+  SYMLINK_AT,
+} from "./_posix_at.ts";
+import { posixCoreAsync, type StatRequests } from "./_posix_async.ts";
+import { errorClassFor } from "./_error_classes.ts";
+import { registerSeams } from "./_seams.ts";
 
-/** libc symbols with the same C signature on every POSIX platform. */
+/**
+ * libc symbols with the same C signature on every POSIX platform, each
+ * parameter with its C declaration. Optional ones may be missing: each
+ * missing one drops its operation from the capability sets. `mode_t` is u32
+ * on Linux and u16 on macOS; a u32 carries either.
+ */
 export const POSIX_SYMBOLS = {
-  // openat(int, const char *, int, ...): called without O_CREAT, so the
-  // variadic mode is never passed (it goes elsewhere on Apple arm64).
-  openat: { parameters: ["i32", "buffer", "i32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  symlinkat: { parameters: ["buffer", "i32", "buffer"], result: "i32" },
+  // Called without O_CREAT, so the variadic mode is never passed (it goes
+  // elsewhere on Apple arm64).
+  openat: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "i32", // int flags
+    ],
+    result: "i32",
+  },
+  close: { parameters: ["i32" /* int fd */], result: "i32" },
+  symlinkat: {
+    parameters: [
+      "buffer", // const char *target
+      "i32", // int newdirfd
+      "buffer", // const char *linkpath
+    ],
+    result: "i32",
+  },
   readlinkat: {
-    parameters: ["i32", "buffer", "buffer", "usize"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "buffer", // char *buf
+      "usize", // size_t bufsiz
+    ],
     result: "isize",
   },
-  fchdir: { parameters: ["i32"], result: "i32" },
-  strerror: { parameters: ["i32"], result: "pointer" },
-  // Optional: each one missing drops its operation from the capability sets.
-  // mode_t is u32 on Linux and u16 on macOS; a u32 carries either.
+  fchdir: { parameters: ["i32" /* int fd */], result: "i32" },
+  strerror: { parameters: ["i32" /* int errnum */], result: "pointer" },
   mkdirat: {
-    parameters: ["i32", "buffer", "u32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "u32", // mode_t mode
+    ],
     result: "i32",
     optional: true,
   },
   unlinkat: {
-    parameters: ["i32", "buffer", "i32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
   renameat: {
-    parameters: ["i32", "buffer", "i32", "buffer"],
+    parameters: [
+      "i32", // int olddirfd
+      "buffer", // const char *oldpath
+      "i32", // int newdirfd
+      "buffer", // const char *newpath
+    ],
     result: "i32",
     optional: true,
   },
   linkat: {
-    parameters: ["i32", "buffer", "i32", "buffer", "i32"],
+    parameters: [
+      "i32", // int olddirfd
+      "buffer", // const char *oldpath
+      "i32", // int newdirfd
+      "buffer", // const char *newpath
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
   fchmodat: {
-    parameters: ["i32", "buffer", "u32", "i32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "u32", // mode_t mode
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
-  fchmod: { parameters: ["i32", "u32"], result: "i32", optional: true },
+  fchmod: {
+    parameters: [
+      "i32", // int fd
+      "u32", // mode_t mode
+    ],
+    result: "i32",
+    optional: true,
+  },
   fchownat: {
-    parameters: ["i32", "buffer", "u32", "u32", "i32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "u32", // uid_t owner
+      "u32", // gid_t group
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
-  fchown: { parameters: ["i32", "u32", "u32"], result: "i32", optional: true },
+  fchown: {
+    parameters: [
+      "i32", // int fd
+      "u32", // uid_t owner
+      "u32", // gid_t group
+    ],
+    result: "i32",
+    optional: true,
+  },
   utimensat: {
-    parameters: ["i32", "buffer", "buffer", "i32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "buffer", // const struct timespec times[2]
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
-  futimens: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  futimens: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // const struct timespec times[2]
+    ],
+    result: "i32",
+    optional: true,
+  },
   faccessat: {
-    parameters: ["i32", "buffer", "i32", "i32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "i32", // int mode
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
-  truncate: { parameters: ["buffer", "i64"], result: "i32", optional: true },
-  ftruncate: { parameters: ["i32", "i64"], result: "i32", optional: true },
+  truncate: {
+    parameters: [
+      "buffer", // const char *path
+      "i64", // off_t length
+    ],
+    result: "i32",
+    optional: true,
+  },
+  ftruncate: {
+    parameters: [
+      "i32", // int fd
+      "i64", // off_t length
+    ],
+    result: "i32",
+    optional: true,
+  },
   mkfifoat: {
-    parameters: ["i32", "buffer", "u32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "u32", // mode_t mode
+    ],
     result: "i32",
     optional: true,
   },
-  // mknodat(int, const char *, mode_t, dev_t): dev_t is u64 on Linux glibc
-  // and i32 on macOS, so the primitive needs `MKNOD_DEV_U64` (Linux only).
+  // dev_t is u64 on Linux glibc and i32 on macOS, so the primitive needs
+  // `MKNOD_DEV_U64` (Linux only).
   mknodat: {
-    parameters: ["i32", "buffer", "u32", "u64"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "u32", // mode_t mode
+      "u64", // dev_t dev
+    ],
     result: "i32",
     optional: true,
   },
-  // statvfs(const char *, struct statvfs *), fstatvfs(int, struct statvfs *):
-  // the struct's layout is per-platform (`STATVFS` constant).
-  statvfs: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
-  fstatvfs: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  // The struct's layout is per-platform (`STATVFS` constant).
+  statvfs: {
+    parameters: [
+      "buffer", // const char *path
+      "buffer", // struct statvfs *buf
+    ],
+    result: "i32",
+    optional: true,
+  },
+  fstatvfs: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // struct statvfs *buf
+    ],
+    result: "i32",
+    optional: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound functions of {@linkcode POSIX_SYMBOLS}. */
@@ -166,14 +298,6 @@ export function decodeStatvfs(
   };
 }
 
-/** Per-OS primitives {@linkcode posixBackend} cannot build from libc alone. */
-export interface PosixExtras {
-  /** chmod without following a final symlink, where the kernel has one. */
-  lchmodAt?(dirfd: number, path: Uint8Array, mode: number): number;
-  /** The platform's directory reader (see {@linkcode direntReader}). */
-  readDirChunk?(fd: number, out: DirChunk): number;
-}
-
 /** The platform's stat primitives, already bound to its layout. */
 export interface StatPrimitives {
   statAt(dirfd: number, path: Uint8Array, follow: boolean): StatResult | number;
@@ -223,47 +347,92 @@ export function errnoReader(location: Deno.PointerValue): () => number {
   return () => view.getInt32(0);
 }
 
-/** Builds the platform-independent part of a POSIX backend. */
-export function posixBackend(
-  name: string,
-  s: PosixSymbols,
-  c: PosixConstants,
-  errno: () => number,
-  errnoNames: Readonly<Record<number, string>>,
-  stat: StatPrimitives,
-  path: CString,
-  has: Record<string, boolean>,
-  extras: PosixExtras = {},
-): Backend {
+/** Where a backend's async forms run. */
+export interface PosixPool {
+  /** The library each worker opens. */
+  readonly lib: PoolLibrary;
+  /** The same library on this thread (and its `nonblocking` bindings). */
+  readonly local: LocalLibrary;
+  /** How the platform asks for a stat in a pool request and decodes it. */
+  readonly stat: StatRequests;
+}
+
+/** What {@linkcode posixBackend} builds a backend from. */
+export interface PosixOptions {
+  /** `"linux"` or `"darwin"`. */
+  readonly name: string;
+  /** The bound libc symbols (or stand-ins, in tests). */
+  readonly symbols: PosixSymbols;
+  /** The symbol table they were bound from (its C declarations). */
+  readonly table: Deno.ForeignLibraryInterface;
+  readonly constants: PosixConstants;
+  /** Reads the calling thread's errno. */
+  readonly errno: () => number;
+  readonly errnoNames: Readonly<Record<number, string>>;
+  readonly stat: StatPrimitives;
+  readonly has: Features;
+  /** Per-OS one-call primitives, described like `AT_PRIMITIVES`. */
+  readonly more?: Readonly<Partial<Record<DescribedName, Description>>>;
+  /** The platform's directory reader (see {@linkcode direntReader}). */
+  readonly readDirChunk?: (fd: number, out: DirChunk) => number;
+  /** Where the async forms run; without one, the loader fills them in. */
+  readonly pool?: PosixPool | null;
+  /** Syscall names that differ from `SYSCALL`'s (besides the described). */
+  readonly syscall?: Readonly<Partial<Record<PrimitiveName, string>>>;
+}
+
+/** The flags of a directory open (`O_NOFOLLOW` unless `follow`). */
+export function dirFlags(c: PosixConstants, follow: boolean): number {
+  const flags = c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC;
+  return follow ? flags : flags | c.O_NOFOLLOW;
+}
+
+/** A POSIX backend's async forms, with the pool they run on. */
+export type PosixAsync = NonNullable<BackendParts["async"]> & {
+  pool(): CallPool;
+};
+
+/** A POSIX backend as its builder returns it (see `completeBackend`). */
+export type PosixParts = BackendParts & { async?: PosixAsync };
+
+/**
+ * Builds the platform-independent part of a POSIX backend: the hand-written
+ * hot paths (`statAt`, `openDirAt`, `readLinkAt`, `dupDir`) and every
+ * primitive of `AT_PRIMITIVES` (and `more`) whose symbol resolved, each with
+ * its pool form when `pool` is given.
+ */
+export function posixBackend(o: PosixOptions): PosixParts {
+  const { symbols: s, constants: c, errno, stat } = o;
+  const path = new CString();
   const path2 = new CString(256);
   let linkBuf = new Uint8Array(4096);
-  const dirFlags = c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC;
   const descriptions = new Map<number, string>();
+  let pool: CallPool | null = null;
+  const getPool = o.pool
+    ? () => pool ??= new CallPool(o.pool!.lib, o.pool!.local)
+    : undefined;
 
-  const backend: Backend = {
-    name,
+  const backend: PosixParts = {
+    name: o.name,
     AT_FDCWD: c.AT_FDCWD,
-    has,
+    has: o.has,
     get statVia() {
       return stat.via;
     },
+    syscall: { ...o.syscall },
     statAt(dirfd, p, follow) {
       return stat.statAt(dirfd, path.encode(p), follow);
     },
     fstat: (fd) => stat.fstat(fd),
-    openDirFlags: (follow) => follow ? dirFlags : dirFlags | c.O_NOFOLLOW,
+    openDirFlags: (follow) => dirFlags(c, follow),
     openDirAt(dirfd, p, follow) {
-      const flags = follow ? dirFlags : dirFlags | c.O_NOFOLLOW;
-      const fd = s.openat(dirfd, path.encode(p), flags);
+      const fd = s.openat(dirfd, path.encode(p), dirFlags(c, follow));
       return fd < 0 ? -errno() : fd;
     },
     close(fd) {
       return s.close(fd) === 0 ? 0 : -errno();
     },
-    symlinkAt(target, dirfd, p) {
-      const r = s.symlinkat(path2.encode(target), dirfd, path.encode(p));
-      return r === 0 ? 0 : -errno();
-    },
+    symlinkAt: () => -38, // replaced below by the derived form
     readLinkAt(dirfd, p) {
       const cpath = path.encode(p);
       for (;;) {
@@ -297,209 +466,51 @@ export function posixBackend(
       return d;
     },
     errnoName(code) {
-      return errnoNames[code];
+      return o.errnoNames[code];
     },
-    selectStat: (via) => stat.select?.(via) ?? false,
+    errorClass: (code) => errorClassFor(o.errnoNames[code]),
+    hint: () => undefined,
   };
-  addAtPrimitives(backend, s, c, errno, path, path2, extras);
-  return backend;
-}
-
-/** The primitives the backend has, by name, for `setPrimitive`. */
-type Prims = Partial<Record<keyof Backend, unknown>>;
-
-/**
- * Adds the optional `*at` primitives whose symbols resolved and whose
- * constants the platform defines, plus the tests-only `setPrimitive`.
- */
-function addAtPrimitives(
-  b: Backend,
-  s: PosixSymbols,
-  c: PosixConstants,
-  errno: () => number,
-  path: CString,
-  path2: CString,
-  extras: PosixExtras,
-): void {
-  const ok = (r: number) => r === 0 ? 0 : -errno();
-  const nofollow = c.AT_SYMLINK_NOFOLLOW;
-  const times = new BigInt64Array(4);
-  const fill = (t: UtimeTimes | null): BigInt64Array => {
-    if (t === null) {
-      times[0] = times[2] = 0n;
-      times[1] = times[3] = BigInt(c.UTIME_NOW!);
-    } else {
-      times[0] = t.atimeSec;
-      times[1] = BigInt(t.atimeNsec);
-      times[2] = t.mtimeSec;
-      times[3] = BigInt(t.mtimeNsec);
-    }
-    return times;
-  };
-  const p: Prims = {};
-  const {
-    mkdirat,
-    unlinkat,
-    renameat,
-    linkat,
-    fchmodat,
-    fchmod,
-    fchownat,
-    fchown,
-    utimensat,
-    futimens,
-    faccessat,
-    truncate,
-    ftruncate,
-    mkfifoat,
-    mknodat,
-    statvfs,
-    fstatvfs,
-  } = s;
-  if (mkdirat !== null) {
-    p.mkdirAt = (dirfd: number, q: string, mode: number) =>
-      ok(mkdirat(dirfd, path.encode(q), mode));
+  const async = getPool === undefined
+    ? undefined
+    : posixCoreAsync(getPool, c, o.pool!.stat);
+  // One description per one-call primitive: both forms come from it.
+  const derived = derivePrimitives(
+    { ...AT_PRIMITIVES, ...o.more, symlinkAt: SYMLINK_AT },
+    {
+      symbols: s as unknown as Record<string, unknown>,
+      table: o.table,
+      constants: c,
+      errno,
+      paths: [path, path2],
+      decodeStatvfs,
+    },
+    getPool,
+  );
+  const b = backend as unknown as Record<string, unknown>;
+  const a = async as unknown as Record<string, unknown> | undefined;
+  const names = backend.syscall!;
+  for (const [name, f] of Object.entries(derived)) {
+    b[name] = f.sync;
+    if (a !== undefined) a[name] = f.pool;
+    (names as Record<string, string>)[name] = f.syscall;
   }
-  if (unlinkat !== null && c.AT_REMOVEDIR !== undefined) {
-    const rm = c.AT_REMOVEDIR;
-    p.unlinkAt = (dirfd: number, q: string, dir: boolean) =>
-      ok(unlinkat(dirfd, path.encode(q), dir ? rm : 0));
-  }
-  if (renameat !== null) {
-    p.renameAt = (sd: number, src: string, dd: number, dst: string) =>
-      ok(renameat(sd, path.encode(src), dd, path2.encode(dst)));
-  }
-  if (linkat !== null && c.AT_SYMLINK_FOLLOW !== undefined) {
-    const fl = c.AT_SYMLINK_FOLLOW;
-    p.linkAt = (
-      sd: number,
-      src: string,
-      dd: number,
-      dst: string,
-      follow: boolean,
-    ) =>
-      ok(linkat(sd, path.encode(src), dd, path2.encode(dst), follow ? fl : 0));
-  }
-  if (fchmodat !== null) {
-    p.chmodAt = (dirfd: number, q: string, mode: number) =>
-      ok(fchmodat(dirfd, path.encode(q), mode, 0));
-  }
-  const lchmodAt = extras.lchmodAt;
-  if (lchmodAt !== undefined) {
-    p.lchmodAt = (dirfd: number, q: string, mode: number) =>
-      lchmodAt(dirfd, path.encode(q), mode);
-  }
-  const readDirChunk = extras.readDirChunk;
-  if (readDirChunk !== undefined) {
-    p.readDirChunk = readDirChunk;
+  if (o.readDirChunk !== undefined) {
+    backend.readDirChunk = o.readDirChunk;
     const dot = new Uint8Array([0x2e, 0]);
-    const flags = c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC;
-    p.dupDir = (fd: number) => {
+    const flags = dirFlags(c, true);
+    backend.dupDir = (fd: number) => {
       const r = s.openat(fd, dot, flags);
       return r < 0 ? -errno() : r;
     };
-  }
-  if (fchmod !== null) {
-    p.fchmod = (fd: number, mode: number) => ok(fchmod(fd, mode));
-  }
-  if (fchownat !== null && nofollow !== undefined) {
-    p.chownAt = (
-      dirfd: number,
-      q: string,
-      uid: number,
-      gid: number,
-      follow: boolean,
-    ) =>
-      ok(
-        fchownat(
-          dirfd,
-          path.encode(q),
-          uid >>> 0,
-          gid >>> 0,
-          follow ? 0 : nofollow,
-        ),
-      );
-  }
-  if (fchown !== null) {
-    p.fchown = (fd: number, uid: number, gid: number) =>
-      ok(fchown(fd, uid >>> 0, gid >>> 0));
-  }
-  if (
-    utimensat !== null && nofollow !== undefined && c.UTIME_NOW !== undefined
-  ) {
-    p.utimeAt = (
-      dirfd: number,
-      q: string,
-      t: UtimeTimes | null,
-      follow: boolean,
-    ) => ok(utimensat(dirfd, path.encode(q), fill(t), follow ? 0 : nofollow));
-  }
-  if (futimens !== null && c.UTIME_NOW !== undefined) {
-    p.futimes = (fd: number, t: UtimeTimes | null) => ok(futimens(fd, fill(t)));
-  }
-  if (
-    faccessat !== null && nofollow !== undefined && c.AT_EACCESS !== undefined
-  ) {
-    const eaccess = c.AT_EACCESS;
-    p.accessAt = (
-      dirfd: number,
-      q: string,
-      mode: number,
-      follow: boolean,
-      effectiveIds: boolean,
-    ) =>
-      ok(faccessat(
-        dirfd,
-        path.encode(q),
-        mode,
-        (follow ? 0 : nofollow) | (effectiveIds ? eaccess : 0),
-      ));
-  }
-  if (truncate !== null) {
-    p.truncate = (q: string, length: bigint) =>
-      ok(truncate(path.encode(q), length));
-  }
-  if (ftruncate !== null) {
-    p.ftruncate = (fd: number, length: bigint) => ok(ftruncate(fd, length));
-  }
-  if (mkfifoat !== null) {
-    p.mkfifoAt = (dirfd: number, q: string, mode: number) =>
-      ok(mkfifoat(dirfd, path.encode(q), mode));
-  }
-  if (mknodat !== null && c.MKNOD_DEV_U64 === true) {
-    p.mknodAt = (dirfd: number, q: string, mode: number, device: bigint) =>
-      ok(mknodat(dirfd, path.encode(q), mode, device));
-  }
-  const L = c.STATVFS;
-  if (L !== undefined && (statvfs !== null || fstatvfs !== null)) {
-    const buf = new Uint8Array(L.size);
-    const w = new Uint32Array(buf.buffer);
-    if (statvfs !== null) {
-      p.statvfs = (q: string) =>
-        statvfs(path.encode(q), buf) === 0 ? decodeStatvfs(L, w) : -errno();
-    }
-    if (fstatvfs !== null) {
-      p.fstatvfs = (fd: number) =>
-        fstatvfs(fd, buf) === 0 ? decodeStatvfs(L, w) : -errno();
+    // `openat(fd, ".")`, exactly as the sync `dupDir`.
+    if (async !== undefined) {
+      async.dupDir = (fd) => async.openDirAt!(fd, ".", true);
     }
   }
-  Object.assign(b, p);
-  // Async twins hidden along with their primitive (attached after this runs).
-  const twins: Record<string, unknown> = {};
-  b.setPrimitive = (name, on) => {
-    if (!Object.hasOwn(p, name)) return false;
-    (b as Prims)[name as keyof Backend] = on
-      ? p[name as keyof Backend]
-      : undefined;
-    const a = b.async as Record<string, unknown> | undefined;
-    if (a !== undefined) {
-      if (!on && a[name] !== undefined) {
-        twins[name] = a[name];
-        a[name] = undefined;
-      } else if (on && twins[name] !== undefined) a[name] = twins[name];
-    }
-    return true;
-  };
+  if (async !== undefined) backend.async = async;
+  registerSeams(backend, { selectStat: (via) => stat.select?.(via) ?? false });
+  return backend;
 }
 
 /** Reads an unsigned 64-bit field (two 32-bit words, little-endian) as a number. */

@@ -10,7 +10,7 @@ import type { StatResult } from "../_file_info.ts";
 import type { CallPool, PoolTask } from "./_pool.ts";
 import { resolve } from "./_resolve.ts";
 import { ROOT_OUT_BYTES, type RootPlatform, rootTask } from "./_root_task.ts";
-import type { Backend } from "./_types.ts";
+import type { BackendParts } from "./_types.ts";
 
 /** The pool tasks a POSIX backend ships for Root. */
 export const ROOT_TASKS: Record<string, PoolTask> = {
@@ -30,7 +30,7 @@ export interface RootHooks {
 }
 
 /** Adds `rootCall`, `rootPlatform` and `decodeStat` to `b`. */
-export function attachRoot(b: Backend, hooks: RootHooks): void {
+export function attachRoot(b: BackendParts, hooks: RootHooks): void {
   Object.defineProperty(b, "rootPlatform", {
     get: hooks.platform,
     enumerable: true,

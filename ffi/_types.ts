@@ -9,34 +9,21 @@
  * @module
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
-import type { FileConstants } from "./_file_posix.ts";
 import type { RootPlatform, RootReply } from "./_root_task.ts";
+import type { FileConstants } from "./_file_posix.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
 export const NOT_UTF8 = -0x1_0000;
 
-/** An open platform library with the primitives dirfd needs. */
-export interface Backend {
-  /** `"linux"`, `"darwin"` or `"windows"`. */
-  readonly name: string;
-  /** The descriptor meaning "the current directory" for `*at` calls. */
-  readonly AT_FDCWD: number;
-  /**
-   * Optional primitives that resolved and work here, by name. A core
-   * primitive that takes a `dirfd` is assumed to honour one unless its
-   * `<name>DirFd` entry (`statAtDirFd`, `openDirAtDirFd`, `symlinkAtDirFd`,
-   * `readLinkAtDirFd`) is `false`, as on Windows without `NtCreateFile`.
-   */
-  readonly has: Readonly<Record<string, boolean>>;
-  /** Which stat primitive is in use (`"statx"`, `"fstatat"`, …). */
-  readonly statVia: string;
-
+/**
+ * The primitives every backend has. Each returns a result or a negative error
+ * code and never throws.
+ */
+export interface CorePrimitives {
   /** `fstatat`/`statx` relative to `dirfd`; a result or `-errno`. */
   statAt(dirfd: number, path: string, follow: boolean): StatResult | number;
   /** `fstat` of an open descriptor; a result or `-errno`. */
   fstat(fd: number): StatResult | number;
-  /** The open flags {@linkcode Backend.openDirAt} uses (for audit events). */
-  openDirFlags(follow: boolean): number;
   /** Opens a directory relative to `dirfd`; the descriptor or `-errno`. */
   openDirAt(dirfd: number, path: string, follow: boolean): number;
   /** Closes a descriptor; 0 or `-errno`. */
@@ -55,32 +42,40 @@ export interface Backend {
   readLinkAt(dirfd: number, path: string): string | number;
   /** `fchdir`; 0 or `-errno`. */
   fchdir(fd: number): number;
+}
 
-  /** The platform's description of an error code (`strerror`). */
-  describe(errno: number): string;
-  /** The symbolic name of an error code (`"ENOENT"`), or `undefined`. */
-  errnoName(errno: number): string | undefined;
-  /** Async twins of the primitives, where this backend has them. */
-  readonly async?: AsyncBackend;
-  /** Tests only: switch the stat primitive; returns false if unavailable. */
-  selectStat?(via: string): boolean;
-
-  // Optional primitives (Python's HAVE_* pattern): a backend that lacks one
-  // leaves it out, and the operation drops out of the capability sets.
-
+/**
+ * Optional primitives (Python's HAVE_* pattern): a backend that lacks one
+ * leaves it out, and the operation drops out of the capability sets. An
+ * operation narrows a backend to one that has it with
+ * {@linkcode hasPrimitive}, the check its capability probe uses too.
+ */
+export interface OptionalPrimitives {
   /** `mkdirat`; 0 or `-errno`. */
-  mkdirAt?(dirfd: number, path: string, mode: number): number;
+  mkdirAt(dirfd: number, path: string, mode: number): number;
   /** `unlinkat`, with `AT_REMOVEDIR` when `dir`; 0 or `-errno`. */
-  unlinkAt?(dirfd: number, path: string, dir: boolean): number;
+  unlinkAt(dirfd: number, path: string, dir: boolean): number;
   /** `renameat`; 0 or `-errno`. */
-  renameAt?(
+  renameAt(
+    srcDirfd: number,
+    src: string,
+    dstDirfd: number,
+    dst: string,
+  ): number;
+  /**
+   * `renameat` that replaces an existing target (Python's `os.replace`); 0
+   * or `-errno`. POSIX's `renameat` always does; on Windows
+   * {@linkcode OptionalPrimitives.renameAt} does not (Python's `os.rename`:
+   * ERROR_ALREADY_EXISTS).
+   */
+  replaceAt(
     srcDirfd: number,
     src: string,
     dstDirfd: number,
     dst: string,
   ): number;
   /** `linkat`, with `AT_SYMLINK_FOLLOW` when `follow`; 0 or `-errno`. */
-  linkAt?(
+  linkAt(
     srcDirfd: number,
     src: string,
     dstDirfd: number,
@@ -88,16 +83,16 @@ export interface Backend {
     follow: boolean,
   ): number;
   /** `fchmodat` following symlinks; 0 or `-errno`. */
-  chmodAt?(dirfd: number, path: string, mode: number): number;
+  chmodAt(dirfd: number, path: string, mode: number): number;
   /**
    * chmod that does not follow a final symlink (Linux: `fchmodat2` with
    * `AT_SYMLINK_NOFOLLOW`); present only where the kernel really has it.
    */
-  lchmodAt?(dirfd: number, path: string, mode: number): number;
+  lchmodAt(dirfd: number, path: string, mode: number): number;
   /** `fchmod`; 0 or `-errno`. */
-  fchmod?(fd: number, mode: number): number;
+  fchmod(fd: number, mode: number): number;
   /** `fchownat`; `-1` leaves an id unchanged; 0 or `-errno`. */
-  chownAt?(
+  chownAt(
     dirfd: number,
     path: string,
     uid: number,
@@ -105,21 +100,21 @@ export interface Backend {
     follow: boolean,
   ): number;
   /** `fchown`; 0 or `-errno`. */
-  fchown?(fd: number, uid: number, gid: number): number;
+  fchown(fd: number, uid: number, gid: number): number;
   /**
    * `utimensat`; times are (seconds, nanoseconds) pairs, `null` for "now"
    * (both). 0 or `-errno`.
    */
-  utimeAt?(
+  utimeAt(
     dirfd: number,
     path: string,
     times: UtimeTimes | null,
     follow: boolean,
   ): number;
-  /** `futimens`; like {@linkcode Backend.utimeAt}. */
-  futimes?(fd: number, times: UtimeTimes | null): number;
+  /** `futimens`; like {@linkcode OptionalPrimitives.utimeAt}. */
+  futimes(fd: number, times: UtimeTimes | null): number;
   /** `faccessat`; 0 when access is allowed, else `-errno`. */
-  accessAt?(
+  accessAt(
     dirfd: number,
     path: string,
     mode: number,
@@ -127,31 +122,119 @@ export interface Backend {
     effectiveIds: boolean,
   ): number;
   /** `truncate`; 0 or `-errno`. */
-  truncate?(path: string, length: bigint): number;
+  truncate(path: string, length: bigint): number;
   /** `ftruncate`; 0 or `-errno`. */
-  ftruncate?(fd: number, length: bigint): number;
+  ftruncate(fd: number, length: bigint): number;
   /** `mkfifoat`; 0 or `-errno`. */
-  mkfifoAt?(dirfd: number, path: string, mode: number): number;
+  mkfifoAt(dirfd: number, path: string, mode: number): number;
   /** `mknodat`; `mode` includes the file type bits; 0 or `-errno`. */
-  mknodAt?(dirfd: number, path: string, mode: number, device: bigint): number;
+  mknodAt(dirfd: number, path: string, mode: number, device: bigint): number;
   /** `statvfs`; a result or `-errno`. */
-  statvfs?(path: string): StatvfsResult | number;
+  statvfs(path: string): StatvfsResult | number;
   /** `fstatvfs`; a result or `-errno`. */
-  fstatvfs?(fd: number): StatvfsResult | number;
+  fstatvfs(fd: number): StatvfsResult | number;
   /**
    * Opens the directory `fd` refers to once more (`openat(fd, ".")`), with a
    * read position of its own; the new descriptor or `-errno`.
    */
-  dupDir?(fd: number): number;
+  dupDir(fd: number): number;
   /**
    * Reads the next entries of the open directory `fd` (Linux: `getdents64`)
    * and decodes them into `out`, skipping `.` and `..`. Returns the number of
    * bytes read (0 at the end; `out.count` may be 0 for a chunk of only `.`
    * and `..`) or `-errno`.
    */
-  readDirChunk?(fd: number, out: DirChunk): number;
-  /** The file primitives behind `open()` and `File`, where this backend has them. */
-  readonly file?: FilePrimitives;
+  readDirChunk(fd: number, out: DirChunk): number;
+}
+
+/** Every primitive, core and optional. */
+export type Primitives = CorePrimitives & OptionalPrimitives;
+/** The name of a primitive. */
+export type PrimitiveName = keyof Primitives;
+/** The name of an optional primitive. */
+export type OptionalName = keyof OptionalPrimitives;
+/** The primitives that have an async form (all but `close` and `fchdir`). */
+export type AsyncPrimitive = Exclude<PrimitiveName, "close" | "fchdir">;
+
+/** The async form of each function of `T`: the same call, resolved later. */
+export type AsyncForms<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<R>
+    : never;
+};
+
+/**
+ * Async forms of the primitives: the same call run off the main thread (or,
+ * where a backend has no worker form, the sync primitive), resolving to what
+ * the sync primitive returns.
+ */
+export type AsyncBackend =
+  & AsyncForms<Pick<CorePrimitives, AsyncPrimitive & keyof CorePrimitives>>
+  & Partial<AsyncForms<OptionalPrimitives>>;
+
+/**
+ * What a backend found when it opened, by name (probes of kernel features
+ * and of optional symbols). A core primitive that takes a `dirfd` is assumed
+ * to honour one unless its `<name>DirFd` entry is `false`, as on Windows
+ * without `NtCreateFile`.
+ */
+export interface Features {
+  /** Linux: `statx` works (not filtered, kernel ≥ 4.11). */
+  readonly statx?: boolean;
+  /** Linux and macOS: `fstatat` resolved. */
+  readonly fstatat?: boolean;
+  /** Linux: the `fchmodat2` syscall works (kernel ≥ 6.6). */
+  readonly fchmodat2?: boolean;
+  /** macOS: `fdopendir`/`readdir`/`closedir`/`dup` resolved. */
+  readonly readdir?: boolean;
+  /** Windows: running under Wine. */
+  readonly wine?: boolean;
+  readonly statAtDirFd?: boolean;
+  readonly openDirAtDirFd?: boolean;
+  readonly symlinkAtDirFd?: boolean;
+  readonly readLinkAtDirFd?: boolean;
+}
+
+/** A `Deno.errors` class (or `TypeError`, `Error`). */
+export type ErrorClass = new (message: string) => Error;
+
+/** What an operation needs to know about a backend besides its primitives. */
+export interface BackendInfo {
+  /** `"linux"`, `"darwin"` or `"windows"`. */
+  readonly name: string;
+  /** The descriptor meaning "the current directory" for `*at` calls. */
+  readonly AT_FDCWD: number;
+  /** Probed features, by name. */
+  readonly has: Features;
+  /** Which stat primitive is in use (`"statx"`, `"fstatat"`, …). */
+  readonly statVia: string;
+  /**
+   * The name errors report for each primitive (`"mkdirat"`; macOS's
+   * `lchmodAt` is `"fchmodat"`, Linux's `"fchmodat2"`). A backend may leave
+   * out those whose name is {@linkcode SYSCALL}'s; the loader fills them in.
+   */
+  readonly syscall: Readonly<Record<PrimitiveName, string>>;
+  /** The open flags {@linkcode CorePrimitives.openDirAt} uses (for audit events). */
+  openDirFlags(follow: boolean): number;
+  /** The platform's description of an error code (`strerror`). */
+  describe(errno: number): string;
+  /** The symbolic name of an error code (`"ENOENT"`), or `undefined`. */
+  errnoName(errno: number): string | undefined;
+  /** The class Deno itself throws for error `errno` of `syscall`. */
+  errorClass(errno: number, syscall: string): ErrorClass;
+  /**
+   * What to add to the message of error `errno` of `syscall` (Windows: how
+   * to get the symlink privilege), or `undefined`.
+   */
+  hint(errno: number, syscall: string): string | undefined;
+}
+
+/**
+ * What a backend offers a `Root` beyond the primitives: one pool request
+ * that resolves a name beneath the root and operates on it
+ * (`ffi/_root_task.ts`), where the backend has it.
+ */
+export interface RootSupport {
   /**
    * Root's pool task (`ffi/_root_task.ts`): resolves a name beneath `root`
    * and performs an operation, in one request off the main thread.
@@ -161,57 +244,30 @@ export interface Backend {
   readonly rootPlatform?: RootPlatform;
   /** Decodes the raw stat buffer a root task leaves in its output. */
   decodeStat?(raw: Uint8Array): StatResult;
-  /**
-   * Tests only: hide (`on: false`) or restore an optional primitive by name,
-   * as if the platform lacked it. Returns false when there is no such
-   * primitive here.
-   */
-  setPrimitive?(name: string, on: boolean): boolean;
 }
 
-/** The primitives that have an async twin. */
-export type AsyncPrimitive =
-  | "statAt"
-  | "fstat"
-  | "openDirAt"
-  | "symlinkAt"
-  | "readLinkAt"
-  | "mkdirAt"
-  | "unlinkAt"
-  | "renameAt"
-  | "linkAt"
-  | "chmodAt"
-  | "lchmodAt"
-  | "fchmod"
-  | "chownAt"
-  | "fchown"
-  | "utimeAt"
-  | "futimes"
-  | "accessAt"
-  | "truncate"
-  | "ftruncate"
-  | "dupDir"
-  | "readDirChunk"
-  | "mkfifoAt"
-  | "mknodAt"
-  | "statvfs"
-  | "fstatvfs";
+/** An open platform library with the primitives dirfd needs. */
+export interface Backend
+  extends
+    BackendInfo,
+    RootSupport,
+    FileSupport,
+    CorePrimitives,
+    Partial<OptionalPrimitives> {
+  /**
+   * The async form of every primitive this backend has (the loader fills in
+   * those a backend does not run off the main thread).
+   */
+  readonly async: AsyncBackend;
+}
 
-/**
- * Async twins of the primitives: the same call run off the main thread,
- * resolving to what the sync primitive returns. A missing twin means the
- * operation runs the sync primitive instead.
- */
-export type AsyncBackend =
-  & {
-    [K in AsyncPrimitive]?: Backend[K] extends
-      ((...args: infer A) => infer R) | undefined ? (...args: A) => Promise<R>
-      : never;
-  }
-  & {
-    /** The async file primitives. */
-    readonly file?: AsyncFilePrimitives;
-  };
+/** What a backend offers `open()` and `File` (`ffi/_file_posix.ts`, `ffi/_file_windows.ts`). */
+export interface FileSupport {
+  /** The file primitives, where this backend has them. */
+  readonly file?: FilePrimitives;
+  /** Their forms that run off the main thread, where it has a pool. */
+  readonly fileAsync?: AsyncFilePrimitives;
+}
 
 /**
  * The primitives of an open file (`ffi/_file_posix.ts`). Every call returns
@@ -292,6 +348,104 @@ export interface AsyncFilePrimitives {
     data: Uint8Array,
     chmod: boolean,
   ): Promise<number>;
+}
+
+/**
+ * What a backend builder returns: the loader ({@linkcode completeBackend})
+ * adds the async forms it left out and the default syscall names.
+ */
+export type BackendParts =
+  & Omit<Backend, "async" | "syscall">
+  & {
+    async?: Partial<AsyncForms<Pick<Primitives, AsyncPrimitive>>>;
+    syscall?: Partial<Record<PrimitiveName, string>>;
+  };
+
+/** A backend narrowed to one that has the optional primitives `K`. */
+export type With<K extends OptionalName> =
+  & Backend
+  & Pick<OptionalPrimitives, K>
+  & { readonly async: Pick<AsyncForms<OptionalPrimitives>, K> };
+
+/**
+ * Whether `b` has the optional primitive `name` (and so its async form):
+ * the one check an operation's capability probe and its call both use.
+ */
+export function hasPrimitive<K extends OptionalName>(
+  b: Backend | null,
+  name: K,
+): b is With<K> {
+  return b !== null && b[name] !== undefined;
+}
+
+/** The POSIX call each primitive stands for: the syscall errors name. */
+export const SYSCALL: Readonly<Record<PrimitiveName, string>> = {
+  statAt: "fstatat",
+  fstat: "fstat",
+  openDirAt: "openat",
+  close: "close",
+  symlinkAt: "symlinkat",
+  readLinkAt: "readlinkat",
+  fchdir: "fchdir",
+  mkdirAt: "mkdirat",
+  unlinkAt: "unlinkat",
+  renameAt: "renameat",
+  replaceAt: "renameat",
+  linkAt: "linkat",
+  chmodAt: "fchmodat",
+  lchmodAt: "fchmodat",
+  fchmod: "fchmod",
+  chownAt: "fchownat",
+  fchown: "fchown",
+  utimeAt: "utimensat",
+  futimes: "futimens",
+  accessAt: "faccessat",
+  truncate: "truncate",
+  ftruncate: "ftruncate",
+  mkfifoAt: "mkfifoat",
+  mknodAt: "mknodat",
+  statvfs: "statvfs",
+  fstatvfs: "fstatvfs",
+  dupDir: "openat",
+  readDirChunk: "readdir",
+};
+
+/** The primitives that have an async form, by name. */
+export const ASYNC_PRIMITIVES: readonly AsyncPrimitive[] = (Object.keys(
+  SYSCALL,
+) as PrimitiveName[]).filter((k): k is AsyncPrimitive =>
+  k !== "close" && k !== "fchdir"
+);
+
+/**
+ * Completes what a builder made into a {@linkcode Backend}, in place: every
+ * primitive it has gets an async form (one that runs the sync primitive,
+ * where the builder gave none), and every primitive a syscall name. The one
+ * place a missing async form is filled in.
+ */
+export function completeBackend(parts: BackendParts): Backend {
+  const b = parts as unknown as Record<string, unknown> & {
+    async?: Record<string, unknown>;
+    syscall?: Record<string, string>;
+  };
+  const a = b.async ??= {};
+  for (const k of ASYNC_PRIMITIVES) {
+    if (b[k] === undefined || a[k] !== undefined) continue;
+    a[k] = (...args: unknown[]) =>
+      Promise.resolve((b[k] as (...a: unknown[]) => unknown)(...args));
+  }
+  const names = b.syscall ??= {};
+  for (const k of Object.keys(SYSCALL) as PrimitiveName[]) {
+    if (Object.hasOwn(names, k)) continue;
+    // The stat primitives report the call in use (tests may switch it).
+    if (k === "statAt" || k === "fstat") {
+      Object.defineProperty(names, k, {
+        get: () => parts.statVia,
+        enumerable: true,
+      });
+    } else names[k] = SYSCALL[k];
+  }
+  return parts as unknown as Backend;
 }
 
 /** The kind of a directory entry in a {@linkcode DirChunk}. */

@@ -554,3 +554,267 @@ export function encodeSymlinkReparse(
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------
+// The rest of the family (mkdir, unlink/rmdir, rename, link, chmod, utime,
+// access, readDir): NT names, info buffers, times, attributes, listings.
+// Sources: `winternl.h`/`ntifs.h` (FILE_*_INFORMATION, classes, options),
+// `ntstatus.h`, `winbase.h` (FILE_ID_BOTH_DIR_INFO, FILE_FULL_DIR_INFO).
+
+/** `NtCreateFile`/`NtSetInformationFile` numbers (`winternl.h`, `ntifs.h`). */
+export const NT_FILE = {
+  // Access rights.
+  FILE_LIST_DIRECTORY: 0x1,
+  FILE_TRAVERSE: 0x20,
+  FILE_READ_ATTRIBUTES: 0x80,
+  FILE_WRITE_ATTRIBUTES: 0x100,
+  DELETE: 0x10000,
+  SYNCHRONIZE: 0x100000,
+  // Create dispositions.
+  FILE_OPEN: 1,
+  FILE_CREATE: 2,
+  // Create options.
+  FILE_DIRECTORY_FILE: 0x1,
+  FILE_SYNCHRONOUS_IO_NONALERT: 0x20,
+  FILE_OPEN_FOR_BACKUP_INTENT: 0x4000,
+  FILE_OPEN_REPARSE_POINT: 0x200000,
+  FILE_ATTRIBUTE_NORMAL: 0x80,
+  FILE_SHARE_ALL: 0x7,
+} as const;
+
+/** `FILE_INFORMATION_CLASS` values used with `NtSetInformationFile`. */
+export const NT_INFO_CLASS = {
+  FileBasicInformation: 4,
+  FileRenameInformation: 10,
+  FileLinkInformation: 11,
+  FileDispositionInformation: 13,
+  FileDispositionInformationEx: 64,
+  FileRenameInformationEx: 65,
+} as const;
+
+/** `FILE_INFO_BY_HANDLE_CLASS` values for listings (`minwinbase.h`). */
+export const DIR_INFO_CLASS = {
+  FileIdBothDirectoryInfo: 10,
+  FileFullDirectoryInfo: 14,
+} as const;
+
+/** `FILE_DISPOSITION_INFORMATION_EX` and `FILE_RENAME_INFORMATION_EX` flags. */
+export const NT_FLAG = {
+  DISPOSITION_DELETE: 0x1,
+  DISPOSITION_POSIX_SEMANTICS: 0x2,
+  RENAME_REPLACE_IF_EXISTS: 0x1,
+  RENAME_POSIX_SEMANTICS: 0x2,
+} as const;
+
+/**
+ * `NTSTATUS` codes the backend meets (`ntstatus.h`), as the signed 32-bit
+ * values `NtSetInformationFile` returns, with the Windows error
+ * `RtlNtStatusToDosError` maps each to.
+ */
+export const NT_STATUS: Readonly<Record<string, [number, number]>> = {
+  NOT_IMPLEMENTED: [0xc0000002 | 0, 1],
+  INVALID_INFO_CLASS: [0xc0000003 | 0, 87],
+  INVALID_PARAMETER: [0xc000000d | 0, 87],
+  ACCESS_DENIED: [0xc0000022 | 0, 5],
+  OBJECT_NAME_INVALID: [0xc0000033 | 0, 123],
+  OBJECT_NAME_NOT_FOUND: [0xc0000034 | 0, 2],
+  OBJECT_NAME_COLLISION: [0xc0000035 | 0, 183],
+  OBJECT_PATH_NOT_FOUND: [0xc000003a | 0, 3],
+  SHARING_VIOLATION: [0xc0000043 | 0, 32],
+  DELETE_PENDING: [0xc0000056 | 0, 5],
+  FILE_IS_A_DIRECTORY: [0xc00000ba | 0, 5],
+  NOT_SUPPORTED: [0xc00000bb | 0, 50],
+  NOT_SAME_DEVICE: [0xc00000d4 | 0, 17],
+  DIRECTORY_NOT_EMPTY: [0xc0000101 | 0, 145],
+  NOT_A_DIRECTORY: [0xc0000103 | 0, 267],
+  CANNOT_DELETE: [0xc0000121 | 0, 5],
+  NO_MORE_FILES: [0x80000006 | 0, 18],
+};
+
+/**
+ * Whether a failed `…InformationEx` call (`FileDispositionInformationEx`,
+ * `FileRenameInformationEx`) is retried with the older class: the file
+ * system or Windows version does not know the class or its flags
+ * (`STATUS_INVALID_INFO_CLASS`, `STATUS_INVALID_PARAMETER`,
+ * `STATUS_NOT_SUPPORTED`). Any other failure is a real refusal and stands.
+ */
+export function exFallsBack(status: number): boolean {
+  return status === (0xc0000003 | 0) || status === (0xc000000d | 0) ||
+    status === (0xc00000bb | 0);
+}
+
+/**
+ * The NT name of an absolute Win32 path (what `GetFullPathNameW` returns),
+ * for `NtCreateFile` with no `RootDirectory`: `C:\x` → `\??\C:\x`,
+ * `\\srv\share\x` → `\??\UNC\srv\share\x`, `\\?\X` and `\\.\X` →
+ * `\??\X`; `\??\X` is kept. Anything else (not absolute) is
+ * `-ERROR_INVALID_NAME`; a name longer than {@linkcode MAX_NT_NAME}
+ * `-ERROR_FILENAME_EXCED_RANGE`.
+ */
+export function ntAbsoluteName(full: string): string | number {
+  const p = toBackslashes(full);
+  let name: string;
+  if (/^[A-Za-z]:\\/.test(p)) name = `\\??\\${p}`;
+  else if (p.startsWith("\\??\\")) name = p;
+  else if (/^\\\\[?.]\\/.test(p)) name = `\\??\\${p.slice(4)}`;
+  else if (/^\\\\[^\\]/.test(p)) name = `\\??\\UNC\\${p.slice(2)}`;
+  else return -ERROR.INVALID_NAME;
+  return name.length > MAX_NT_NAME ? -ERROR.FILENAME_EXCED_RANGE : name;
+}
+
+/** Bytes of `FILE_RENAME_INFORMATION`/`FILE_LINK_INFORMATION` before the name. */
+export const FILE_NAME_INFO_HEADER = 24;
+
+/**
+ * A `FILE_RENAME_INFORMATION(_EX)` / `FILE_LINK_INFORMATION` buffer (x64):
+ * flags or `ReplaceIfExists` (u32 @0, filled in by the task), the target's
+ * `RootDirectory` (@8; 0 for an absolute NT name), `FileNameLength` in
+ * bytes (@16), then the UTF-16 name (@20) and a NUL. Its length to pass is
+ * `24 + nameBytes` (Wine refuses less than `sizeof` = 24).
+ */
+export function fileNameInformation(root: number, name: string): Uint8Array {
+  const n = name.length * 2;
+  const out = new Uint8Array(FILE_NAME_INFO_HEADER + n + 2);
+  const v = new DataView(out.buffer);
+  v.setBigInt64(8, BigInt(root), true);
+  v.setUint32(16, n, true);
+  for (let i = 0; i < name.length; i++) {
+    v.setUint16(20 + 2 * i, name.charCodeAt(i), true);
+  }
+  return out;
+}
+
+/** `FILETIME` ticks (100 ns since 1601) of a Unix time; -87 when unusable. */
+export function unixToFiletime(sec: bigint, nsec: number): bigint | number {
+  const ticks = (sec + BigInt(EPOCH_DIFF_S)) * 10_000_000n +
+    BigInt(Math.floor(nsec / 100));
+  // 0 means "leave unchanged" and -1 "stop updating" to SetFileInformation;
+  // negative times are before 1601.
+  return ticks <= 0n || ticks > 0x7fffffffffffffffn
+    ? -ERROR.INVALID_PARAMETER
+    : ticks;
+}
+
+/**
+ * The 16-byte times buffer of the utime tasks: access then write time as
+ * `FILETIME` ticks, both 0 for "now"; or -87 for a time `FILETIME` cannot
+ * hold.
+ */
+export function utimeTicks(
+  t: {
+    atimeSec: bigint;
+    atimeNsec: number;
+    mtimeSec: bigint;
+    mtimeNsec: number;
+  } | null,
+): Uint8Array | number {
+  const out = new Uint8Array(16);
+  if (t === null) return out;
+  const a = unixToFiletime(t.atimeSec, t.atimeNsec);
+  const m = unixToFiletime(t.mtimeSec, t.mtimeNsec);
+  if (typeof a === "number") return a;
+  if (typeof m === "number") return m;
+  const v = new DataView(out.buffer);
+  v.setBigInt64(0, a, true);
+  v.setBigInt64(8, m, true);
+  return out;
+}
+
+/**
+ * The attributes chmod writes (Python's `win32_hchmod`): the read-only
+ * attribute cleared when `mode` has the owner's write bit (`0o200`), set
+ * otherwise; other bits kept. `-1` when nothing changes (no write); a
+ * result of 0 becomes `FILE_ATTRIBUTE_NORMAL`, since 0 means "unchanged" to
+ * `SetFileInformationByHandle`.
+ */
+export function chmodAttributes(attrs: number, mode: number): number {
+  const next =
+    ((mode & 0o200) !== 0
+      ? attrs & ~FILE_ATTRIBUTE.READONLY
+      : attrs | FILE_ATTRIBUTE.READONLY) >>> 0;
+  if (next === attrs) return -1;
+  return next === 0 ? NT_FILE.FILE_ATTRIBUTE_NORMAL : next;
+}
+
+/**
+ * Python's `os.access` on Windows: an existing file is accessible unless
+ * `W_OK` (2) is asked of a read-only file that is not a directory.
+ */
+export function accessAllowed(attrs: number, mode: number): boolean {
+  return (mode & 2) === 0 || (attrs & FILE_ATTRIBUTE.READONLY) === 0 ||
+    (attrs & FILE_ATTRIBUTE.DIRECTORY) !== 0;
+}
+
+/**
+ * Whether `unlink` refuses an entry as a directory (`DeleteFileW`'s
+ * `ERROR_ACCESS_DENIED`): a directory that is not a symlink or junction
+ * (those are removed as links, as Python's `os.remove` does).
+ */
+export function unlinkRefuses(attrs: number, tag: number): boolean {
+  if ((attrs & FILE_ATTRIBUTE.DIRECTORY) === 0) return false;
+  return !((attrs & FILE_ATTRIBUTE.REPARSE_POINT) !== 0 &&
+    (tag === IO_REPARSE_TAG.SYMLINK || tag === IO_REPARSE_TAG.MOUNT_POINT));
+}
+
+/**
+ * The kind of a directory entry from its attributes and reparse tag
+ * (Python's `DirEntry` on Windows): a symlink only for
+ * `IO_REPARSE_TAG_SYMLINK`; otherwise a directory (junctions included) or
+ * a file. Values of `KIND` in `_types.ts`: FILE 1, DIR 2, SYMLINK 3.
+ */
+export function entryKind(attrs: number, tag: number): number {
+  if (
+    (attrs & FILE_ATTRIBUTE.REPARSE_POINT) !== 0 &&
+    tag === IO_REPARSE_TAG.SYMLINK
+  ) return 3;
+  return (attrs & FILE_ATTRIBUTE.DIRECTORY) !== 0 ? 2 : 1;
+}
+
+/** Offsets of `FileName` in the listing structs, by class. */
+const DIR_NAME_OFFSET: Readonly<Record<number, number>> = {
+  10: 104, // FILE_ID_BOTH_DIR_INFO
+  14: 68, // FILE_FULL_DIR_INFO
+};
+
+/** The bytes a listing chunk holds at most (Windows ≤ 8.1 refuses more). */
+export const DIR_CHUNK_BYTES = 65536;
+
+/**
+ * Decodes a chunk of `FILE_ID_BOTH_DIR_INFO` (class 10) or
+ * `FILE_FULL_DIR_INFO` (class 14) entries into `out`, skipping `.` and
+ * `..`. Per entry: `NextEntryOffset` u32 @0 (0 on the last),
+ * `FileAttributes` u32 @56, `FileNameLength` u32 @60, `EaSize` u32 @64 (the
+ * reparse tag for a reparse point), the UTF-16 name at 104 or 68. A name
+ * with an unpaired surrogate is `KIND.BAD_NAME` (5). Returns the bytes
+ * used (> 0), or -87 for a malformed buffer.
+ */
+export function decodeDirChunk(
+  buf: Uint8Array,
+  cls: number,
+  out: { count: number; names: string[]; kinds: number[] },
+): number {
+  const nameAt = DIR_NAME_OFFSET[cls];
+  out.count = 0;
+  if (nameAt === undefined) return -ERROR.INVALID_PARAMETER;
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let o = 0;
+  for (;;) {
+    if (o + nameAt > buf.byteLength) return -ERROR.INVALID_PARAMETER;
+    const next = v.getUint32(o, true);
+    const attrs = v.getUint32(o + 56, true);
+    const len = v.getUint32(o + 60, true);
+    const tag = v.getUint32(o + 64, true);
+    if (o + nameAt + len > buf.byteLength) return -ERROR.INVALID_PARAMETER;
+    let name = "";
+    for (let i = 0; i < len; i += 2) {
+      name += String.fromCharCode(v.getUint16(o + nameAt + i, true));
+    }
+    if (name !== "." && name !== "..") {
+      const i = out.count++;
+      out.names[i] = name.isWellFormed() ? name : name.toWellFormed();
+      out.kinds[i] = name.isWellFormed() ? entryKind(attrs, tag) : 5;
+    }
+    if (next === 0) return o + nameAt + len;
+    o += next;
+  }
+}

@@ -37,23 +37,25 @@ import {
   POSIX_SYMBOLS,
   posixBackend,
   type PosixConstants,
+  type PosixParts,
   type StatPrimitives,
   u64,
 } from "./_posix.ts";
-import { type Backend, type DirChunk, KIND } from "./_types.ts";
+import { type DirChunk, KIND } from "./_types.ts";
 import {
   type ErrnoSource,
   type PoolLibrary,
   type PoolTask,
   strBytes,
 } from "./_pool.ts";
-import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
+import type { StatRequests } from "./_posix_async.ts";
 import {
   attachFile,
   DARWIN_FILE_CONSTANTS,
   fileSymbols,
   fileTasks,
 } from "./_file_posix.ts";
+import type { Description } from "./_posix_at.ts";
 
 /** The system library every macOS process has (libc is part of it). */
 export const LIBSYSTEM = "/usr/lib/libSystem.B.dylib";
@@ -72,21 +74,29 @@ export function darwinSymbols(arch: string = Deno.build.arch) {
   const sfx = inode64Suffix(arch);
   return {
     ...POSIX_SYMBOLS,
-    // File primitives hook (1/2): open/read/write/… rows of `_file_posix.ts`
+    // File primitives hook (1/3): open/read/write/… rows of `_file_posix.ts`
     // (openat's variadic mode padded onto the stack on arm64).
     ...fileSymbols("darwin", arch),
     // int *__error(void): the calling thread's errno (<sys/errno.h>).
     __error: { parameters: [], result: "pointer" },
-    // int fstatat(int, const char *, struct stat *, int) __DARWIN_INODE64
+    // __DARWIN_INODE64
     fstatat: {
       name: `fstatat${sfx}`,
-      parameters: ["i32", "buffer", "buffer", "i32"],
+      parameters: [
+        "i32", // int fd
+        "buffer", // const char *path
+        "buffer", // struct stat *buf
+        "i32", // int flag
+      ],
       result: "i32",
     },
-    // int fstat(int, struct stat *) __DARWIN_INODE64
+    // __DARWIN_INODE64
     fstat: {
       name: `fstat${sfx}`,
-      parameters: ["i32", "buffer"],
+      parameters: [
+        "i32", // int fildes
+        "buffer", // struct stat *buf
+      ],
       result: "i32",
     },
     // Directory reading (getdirentries64 is private): DIR *fdopendir(int)
@@ -94,18 +104,26 @@ export function darwinSymbols(arch: string = Deno.build.arch) {
     // int closedir(DIR *) __DARWIN_ALIAS (no suffix on 64-bit), int dup(int).
     fdopendir: {
       name: `fdopendir${sfx}`,
-      parameters: ["i32"],
-      result: "pointer",
+      parameters: ["i32" /* int fd */],
+      result: "pointer", // DIR *
       optional: true,
     },
     readdir: {
       name: `readdir${sfx}`,
-      parameters: ["pointer"],
-      result: "pointer",
+      parameters: ["pointer" /* DIR *dirp */],
+      result: "pointer", // struct dirent *
       optional: true,
     },
-    closedir: { parameters: ["pointer"], result: "i32", optional: true },
-    dup: { parameters: ["i32"], result: "i32", optional: true },
+    closedir: {
+      parameters: ["pointer" /* DIR *dirp */],
+      result: "i32",
+      optional: true,
+    },
+    dup: {
+      parameters: ["i32" /* int fildes */],
+      result: "i32",
+      optional: true,
+    },
   } as const satisfies Deno.ForeignLibraryInterface;
 }
 
@@ -484,7 +502,7 @@ export const READ_CHUNK = {
  * or `-errno` (EINVAL, 22, when `size` cannot hold one record).
  */
 export function darwinReadChunk(
-  s: any,
+  s: DarwinTaskSymbols,
   fd: number,
   dirp: number,
   out: Uint8Array,
@@ -503,7 +521,7 @@ export function darwinReadChunk(
     return -22; // EINVAL
   }
   const errno = new Int32Array(
-    Deno.UnsafePointerView.getArrayBuffer(s.__error(), 4),
+    Deno.UnsafePointerView.getArrayBuffer(s.__error()!, 4),
   );
   let dir;
   if (dirp === 0) {
@@ -600,8 +618,9 @@ export function darwinDirReader(
   if (
     fdopendir === null || readdir === null || closedir === null || dup === null
   ) return undefined;
-  // What a task sees on this thread: the symbols, and the tasks by name.
-  const env = { ...s, darwinReadChunk };
+  // What a task sees on this thread: the symbols (those it calls checked
+  // above), and the tasks by name.
+  const env = { ...s, darwinReadChunk } as unknown as DarwinTaskSymbols;
   const buf = new Uint8Array(READ_CHUNK.size);
   const view = new DataView(buf.buffer);
   return (fd, out) => {
@@ -635,11 +654,21 @@ function closeDirOf(
 /** The bound libSystem functions. */
 export type DarwinLibrary = Deno.StaticForeignLibraryInterface<DarwinSymbols>;
 
+/**
+ * What a macOS pool task calls: the bound functions, every optional one
+ * resolved (a task is only registered when they are).
+ */
+export type DarwinTaskSymbols = {
+  readonly [K in keyof DarwinLibrary]: NonNullable<DarwinLibrary[K]>;
+};
+
 /** How a thread reads its errno on macOS: `int *__error(void)`. */
 const DARWIN_ERRNO: ErrnoSource = { kind: "pointer", sym: "__error" };
 
 /** The pool tasks of the macOS backend, by name: what its workers run. */
-export const DARWIN_TASKS: Record<string, PoolTask> = { darwinReadChunk };
+export const DARWIN_TASKS: Record<string, PoolTask<DarwinTaskSymbols>> = {
+  darwinReadChunk,
+};
 
 /**
  * The library the async twins' workers open: libSystem with exactly the
@@ -708,53 +737,13 @@ export function darwinBackend(
   s: DarwinLibrary,
   errno: () => number,
   poolLib: PoolLibrary | null = null,
-): Backend {
-  const path = new CString();
+): PosixParts {
   const stat = darwinStat(s.fstatat, s.fstat, errno);
-  const fchmodat = s.fchmodat;
-  // The DIR each listing left open, by descriptor, shared by both twins.
+  // The DIR each listing left open, by descriptor, shared by both forms.
   const dirs = new Map<number, number>();
   const readDirChunk = darwinDirReader(s, dirs);
-  const has = { fstatat: true, readdir: readDirChunk !== undefined };
-  const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
-    fchmodat!(dirfd, p, mode, AT.SYMLINK_NOFOLLOW) === 0 ? 0 : -errno();
-  const backend = posixBackend(
-    "darwin",
-    s,
-    DARWIN_CONSTANTS,
-    errno,
-    ERRNO_NAMES,
-    stat,
-    path,
-    has,
-    {
-      ...(fchmodat !== null ? { lchmodAt } : {}),
-      ...(readDirChunk !== undefined ? { readDirChunk } : {}),
-    },
-  );
-  if (readDirChunk !== undefined) {
-    const closeFd = backend.close;
-    backend.close = (fd) => {
-      closeDirOf(s, dirs, fd);
-      return closeFd(fd);
-    };
-  }
-  if (poolLib === null) {
-    // File primitives hook (2/2), sync only (stand-in functions in tests).
-    attachFile(
-      backend,
-      fileSyms(s),
-      DARWIN_FILE_CONSTANTS,
-      errno,
-      path,
-      null,
-      null,
-      null,
-    );
-    return backend;
-  }
-  // File primitives hook (3/3): the file tasks join the pool's.
-  const lib = {
+  // File primitives hook (2/3): the whole-file requests join the tasks.
+  const lib = poolLib === null ? null : {
     ...poolLib,
     tasks: {
       ...poolLib.tasks,
@@ -762,26 +751,31 @@ export function darwinBackend(
       ...fileTasks("__error"),
     },
   };
-  const async = posixAsync(
-    lib,
-    { symbols: s, errno },
-    DARWIN_CONSTANTS,
-    DARWIN_STAT_REQUESTS,
-  );
-  if (fchmodat !== null) {
-    // The twin of `lchmodAt`: the same fchmodat call, on a worker.
-    async.lchmodAt = (dirfd, p, mode) => {
-      const pool = async.pool();
-      pool.begin("fchmodat", strBytes(p));
-      pool.int(dirfd);
-      pool.str(p);
-      pool.int(mode);
-      pool.int(AT.SYMLINK_NOFOLLOW);
-      return pool.end(zeroOrErrno);
+  const backend = posixBackend({
+    name: "darwin",
+    symbols: s,
+    table: darwinSymbols(),
+    constants: DARWIN_CONSTANTS,
+    errno,
+    errnoNames: ERRNO_NAMES,
+    stat,
+    has: { fstatat: true, readdir: readDirChunk !== undefined },
+    more: { lchmodAt: LCHMOD_AT },
+    readDirChunk,
+    pool: lib === null
+      ? null
+      : { lib, local: { symbols: s, errno }, stat: DARWIN_STAT_REQUESTS },
+  });
+  if (readDirChunk !== undefined) {
+    const closeFd = backend.close;
+    backend.close = (fd) => {
+      closeDirOf(s, dirs, fd);
+      return closeFd(fd);
     };
   }
-  if (readDirChunk !== undefined) {
-    // The twin of `readDirChunk`: the same task on a worker, its records
+  const async = backend.async;
+  if (readDirChunk !== undefined && async !== undefined) {
+    // The async `readDirChunk`: the same task on a worker, its records
     // copied out of the arena (shared memory, which TextDecoder refuses)
     // and decoded here.
     const size = READ_CHUNK.size;
@@ -806,28 +800,33 @@ export function darwinBackend(
       });
     };
   }
-  Object.assign(backend, { async });
-  // File primitives hook (2/2): `file` and `async.file` over libSystem.
+  // File primitives hook (3/3): `file` and `fileAsync` over libSystem.
   attachFile(
     backend,
-    fileSyms(s),
+    s as unknown as Record<string, (...a: any[]) => any>,
     DARWIN_FILE_CONSTANTS,
     errno,
-    path,
-    poolLib.path,
-    async.pool,
-    { symbols: s, errno },
+    new CString(),
+    poolLib?.path ?? null,
+    async === undefined ? null : () => async.pool(),
+    { symbols: s as unknown as Record<string, unknown>, errno },
   );
   return backend;
 }
 
-/** The bound symbols as `attachFile` takes them. */
-function fileSyms(s: DarwinLibrary): Record<string, (...a: any[]) => any> {
-  return s as unknown as Record<string, (...a: any[]) => any>;
-}
+/**
+ * chmod without following a final symlink: `fchmodat` with
+ * `AT_SYMLINK_NOFOLLOW` changes a symlink's own mode on macOS (the `lchmod`
+ * that CPython's `supports_follow_symlinks` counts for `chmod`).
+ */
+export const LCHMOD_AT: Description = {
+  symbol: "fchmodat",
+  args: ["int", "path", "int"],
+  flags: ["AT_SYMLINK_NOFOLLOW"],
+};
 
 /** Opens libSystem and builds the macOS backend, or returns null if it cannot. */
-export function openDarwin(): Backend | null {
+export function openDarwin(): PosixParts | null {
   // The workers of the async twins open the very table bound here.
   const pool = darwinPoolLibrary();
   let lib: Deno.DynamicLibrary<DarwinSymbols>;

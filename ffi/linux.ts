@@ -16,20 +16,22 @@ import {
   CString,
   type DirentLayout,
   direntReader,
+  dirFlags,
   errnoReader,
   i64,
   parseDirents,
   POSIX_SYMBOLS,
   posixBackend,
   type PosixConstants,
+  type PosixParts,
   type StatPrimitives,
   type StatvfsLayout,
   u64,
 } from "./_posix.ts";
-import type { Backend } from "./_types.ts";
-import { strBytes } from "./_pool.ts";
+import { type LocalLibrary, type PoolLibrary, strBytes } from "./_pool.ts";
+import type { StatRequests } from "./_posix_async.ts";
+import type { Description } from "./_posix_at.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
-import { posixAsync, type StatRequests, zeroOrErrno } from "./_posix_async.ts";
 import {
   attachFile,
   fileSymbols,
@@ -43,16 +45,28 @@ export const LIBC = "libc.so.6";
 /** libc symbols for Linux; optional ones may be missing on older glibc. */
 export const LINUX_SYMBOLS = {
   ...POSIX_SYMBOLS,
-  // File primitives hook (1/2): open/read/write/… rows of `_file_posix.ts`.
+  // File primitives hook (1/3): open/read/write/… rows of `_file_posix.ts`.
   ...fileSymbols("linux"),
+  // int *__errno_location(void): the calling thread's errno.
   __errno_location: { parameters: [], result: "pointer" },
   statx: {
-    parameters: ["i32", "buffer", "i32", "u32", "buffer"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "i32", // int flags
+      "u32", // unsigned int mask
+      "buffer", // struct statx *statxbuf
+    ],
     result: "i32",
     optional: true,
   },
   fstatat: {
-    parameters: ["i32", "buffer", "buffer", "i32"],
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char *path
+      "buffer", // struct stat *statbuf
+      "i32", // int flags
+    ],
     result: "i32",
     optional: true,
   },
@@ -60,13 +74,23 @@ export const LINUX_SYMBOLS = {
   // Linux variadic integer and pointer arguments travel exactly like fixed
   // ones, so a fixed signature is sound there. Used for fchmodat2 only.
   syscall: {
-    parameters: ["i64", "i64", "buffer", "i64", "i64"],
+    parameters: [
+      "i64", // long number (__NR_fchmodat2)
+      "i64", // int dirfd
+      "buffer", // const char *path
+      "i64", // mode_t mode
+      "i64", // unsigned int flags
+    ],
     result: "i64",
     optional: true,
   },
-  // ssize_t getdents64(int, void *, size_t): exported by glibc >= 2.30.
+  // Exported by glibc >= 2.30.
   getdents64: {
-    parameters: ["i32", "buffer", "usize"],
+    parameters: [
+      "i32", // int fd
+      "buffer", // void *dirp
+      "usize", // size_t count
+    ],
     result: "isize",
     optional: true,
   },
@@ -372,18 +396,58 @@ function openDirect(): Record<string, (...a: never[]) => Promise<number>> {
 const EBADF = 9;
 const NOFOLLOW_64 = BigInt(AT.SYMLINK_NOFOLLOW);
 
-/** Opens libc and builds the Linux backend, or returns null if it cannot. */
-export function openLinux(): Backend | null {
-  let lib: Deno.DynamicLibrary<typeof LINUX_SYMBOLS>;
-  try {
-    lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
-  } catch {
-    return null;
-  }
-  const s = lib.symbols;
-  const errno = errnoReader(s.__errno_location());
-  const c = linuxConstants();
-  const layout = Deno.build.arch === "aarch64"
+/** The bound glibc functions (or stand-ins, in tests). */
+export type LinuxLibrary = Deno.StaticForeignLibraryInterface<
+  typeof LINUX_SYMBOLS
+>;
+
+/** The libc a pool worker opens: the same table, errno via `__errno_location`. */
+export const LINUX_POOL: PoolLibrary = {
+  path: LIBC,
+  symbols: LINUX_SYMBOLS,
+  errno: { kind: "pointer", sym: "__errno_location" },
+  // Root's resolve-and-operate request (`_root_posix.ts`), and the whole-file
+  // requests of `_file_posix.ts` (file primitives hook, 2/3).
+  tasks: { ...ROOT_TASKS, ...fileTasks("__errno_location") },
+};
+
+/**
+ * chmod without following a final symlink: the `fchmodat2` syscall (Linux
+ * 6.6) through `syscall(2)`, with `AT_SYMLINK_NOFOLLOW`.
+ */
+export const LCHMOD_AT: Description = {
+  symbol: "syscall",
+  syscall: "fchmodat2",
+  lead: [Number(NR_FCHMODAT2)],
+  args: ["int", "path", "int"],
+  flags: ["AT_SYMLINK_NOFOLLOW"],
+};
+
+/** What {@linkcode linuxBackend} builds on besides the symbols. */
+export interface LinuxOptions {
+  /** `Deno.build.arch` unless given (it selects O_* flags and `struct stat`). */
+  readonly arch?: string;
+  /** Where the async forms run (none: the loader fills them in). */
+  readonly pool?: PoolLibrary | null;
+  /** `nonblocking` bindings for lone side-effect-free pool requests. */
+  readonly direct?: LocalLibrary["direct"];
+}
+
+/**
+ * Builds the Linux backend over bound (or, in tests, stand-in) glibc
+ * functions: probes `statx` and `fchmodat2` (each with one call that touches
+ * no file), chooses the stat primitive, and adds `lchmodAt` where
+ * `fchmodat2` works and `readDirChunk` over `getdents64`. Returns null when
+ * neither `statx` nor `fstatat` works.
+ */
+export function linuxBackend(
+  s: LinuxLibrary,
+  errno: () => number,
+  o: LinuxOptions = {},
+): PosixParts | null {
+  const arch = o.arch ?? Deno.build.arch;
+  const c = linuxConstants(arch);
+  const layout = arch === "aarch64"
     ? STAT_LAYOUTS.aarch64
     : STAT_LAYOUTS.x86_64;
   const statxBuf = new Uint8Array(STATX_SIZE);
@@ -393,7 +457,7 @@ export function openLinux(): Backend | null {
   const stW = new Uint32Array(statBuf.buffer);
   const stS = new Int32Array(statBuf.buffer);
   const empty = new Uint8Array(1);
-  const path = new CString();
+  const probePath = new CString(16);
 
   const statx = s.statx;
   const fstatat = s.fstatat;
@@ -430,14 +494,16 @@ export function openLinux(): Backend | null {
   // Probe statx once: a kernel or sandbox without it answers ENOSYS.
   let statxWorks = false;
   if (statx !== null) {
-    statxWorks = statx(AT.FDCWD, path.encode("/"), 0, STATX_MASK, statxBuf) ===
-        0 || errno() !== ENOSYS;
+    statxWorks = statx(
+          AT.FDCWD,
+          probePath.encode("/"),
+          0,
+          STATX_MASK,
+          statxBuf,
+        ) === 0 || errno() !== ENOSYS;
   }
   const fstatatWorks = fstatat !== null;
-  if (!statxWorks && !fstatatWorks) {
-    lib.close();
-    return null;
-  }
+  if (!statxWorks && !fstatatWorks) return null;
   // Probe fchmodat2 without touching any file: with dirfd -1 and a relative
   // path, a kernel that has it validates the flags (AT_SYMLINK_NOFOLLOW is
   // accepted) and answers EBADF; an older kernel answers ENOSYS and a seccomp
@@ -445,22 +511,11 @@ export function openLinux(): Backend | null {
   const sys = s.syscall;
   const getdents64 = s.getdents64;
   let fchmodat2Works = false;
-  const fixedVariadicOk = Deno.build.arch === "x86_64" ||
-    Deno.build.arch === "aarch64";
+  const fixedVariadicOk = arch === "x86_64" || arch === "aarch64";
   if (sys !== null && fixedVariadicOk) {
-    const r = sys(NR_FCHMODAT2, -1n, path.encode("x"), 0n, NOFOLLOW_64);
+    const r = sys(NR_FCHMODAT2, -1n, probePath.encode("x"), 0n, NOFOLLOW_64);
     fchmodat2Works = Number(r) === -1 && errno() === EBADF;
   }
-  const has = {
-    statx: statxWorks,
-    fstatat: fstatatWorks,
-    fchmodat2: fchmodat2Works,
-  };
-  const lchmodAt = (dirfd: number, p: Uint8Array, mode: number): number =>
-    Number(sys!(NR_FCHMODAT2, BigInt(dirfd), p, BigInt(mode), NOFOLLOW_64)) ===
-        0
-      ? 0
-      : -errno();
 
   // The active primitive is chosen once; `select` exists for tests that must
   // exercise the struct stat layout on a kernel that has statx.
@@ -484,30 +539,7 @@ export function openLinux(): Backend | null {
       return true;
     },
   };
-  const backend = posixBackend(
-    "linux",
-    s,
-    c,
-    errno,
-    ERRNO_NAMES,
-    active,
-    path,
-    has,
-    {
-      ...(fchmodat2Works ? { lchmodAt } : {}),
-      ...(getdents64 === null ? {} : {
-        readDirChunk: direntReader(
-          (fd, buf) => {
-            const n = Number(getdents64(fd, buf, DIRENT_BUF_SIZE));
-            return n < 0 ? -errno() : n;
-          },
-          DIRENT64,
-          Number(DIRENT_BUF_SIZE),
-        ),
-      }),
-    },
-  );
-  // The async twins run the same stat primitive as the sync calls.
+  // The async forms run the same stat primitive as the sync calls.
   const statRequests: StatRequests = {
     statAt(pool, dirfd, p, follow) {
       const flags = follow ? 0 : AT.SYMLINK_NOFOLLOW;
@@ -536,32 +568,39 @@ export function openLinux(): Backend | null {
         ? decodeStatx(r.u32, r.i32, r.out >> 2)
         : decodeStat(layout, r.u32, r.i32, r.out >> 2),
   };
-  const async = posixAsync(
-    {
-      path: LIBC,
-      symbols: LINUX_SYMBOLS,
-      errno: { kind: "pointer", sym: "__errno_location" },
-      tasks: { ...ROOT_TASKS, ...fileTasks("__errno_location") },
+  const backend = posixBackend({
+    name: "linux",
+    symbols: s,
+    table: LINUX_SYMBOLS,
+    constants: c,
+    errno,
+    errnoNames: ERRNO_NAMES,
+    stat: active,
+    has: {
+      statx: statxWorks,
+      fstatat: fstatatWorks,
+      fchmodat2: fchmodat2Works,
     },
-    { symbols: s, errno, direct: openDirect() },
-    c,
-    statRequests,
-  );
-  if (fchmodat2Works) {
-    // The twin of `lchmodAt`: the same fchmodat2 syscall, on a worker.
-    async.lchmodAt = (dirfd, p, mode) => {
-      const pool = async.pool();
-      pool.begin("syscall", strBytes(p));
-      pool.int(Number(NR_FCHMODAT2));
-      pool.int(dirfd);
-      pool.str(p);
-      pool.int(mode);
-      pool.int(AT.SYMLINK_NOFOLLOW);
-      return pool.end(zeroOrErrno);
-    };
-  }
-  if (getdents64 !== null) {
-    // The twin of `readDirChunk`: getdents64 into the arena on a worker,
+    more: fchmodat2Works ? { lchmodAt: LCHMOD_AT } : {},
+    readDirChunk: getdents64 === null ? undefined : direntReader(
+      (fd, buf) => {
+        const n = Number(getdents64(fd, buf, DIRENT_BUF_SIZE));
+        return n < 0 ? -errno() : n;
+      },
+      DIRENT64,
+      Number(DIRENT_BUF_SIZE),
+    ),
+    pool: o.pool
+      ? {
+        lib: o.pool,
+        local: { symbols: s, errno, direct: o.direct },
+        stat: statRequests,
+      }
+      : null,
+  });
+  const async = backend.async;
+  if (getdents64 !== null && async !== undefined) {
+    // The async `readDirChunk`: getdents64 into the arena on a worker,
     // decoded by the same parser once copied out (the arena is shared
     // memory, which TextDecoder refuses).
     const size = Number(DIRENT_BUF_SIZE);
@@ -581,47 +620,66 @@ export function openLinux(): Backend | null {
       });
     };
   }
-  const byName = Object.fromEntries(
-    Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)]),
-  );
-  attachRoot(backend, {
-    pool: () => async.pool(),
-    platform: () => {
-      const statx = active.via === "statx";
-      return {
-        statx,
-        // stx_mode (u16 @28) and stx_dev_major/minor (2 × u32 @136), or
-        // st_mode (u32) and st_dev (u64 @0) of the architecture's layout.
-        modeOffset: statx ? 28 : layout.mode * 4,
-        modeSize: statx ? 2 : 4,
-        devOffset: statx ? 136 : layout.dev * 4,
-        devSize: 8,
-        dirFlags: c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC | c.O_NOFOLLOW,
-        AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
-        AT_REMOVEDIR: AT.REMOVEDIR,
-        errno: ROOT_ERRNO_NAMES.map((n) => byName[n]),
-        nrFchmodat2: fchmodat2Works ? Number(NR_FCHMODAT2) : 0,
-      };
-    },
-    decodeStat: (raw) => {
-      const w = new Uint32Array(raw.buffer, raw.byteOffset, 64);
-      const i = new Int32Array(raw.buffer, raw.byteOffset, 64);
-      return active.via === "statx"
-        ? decodeStatx(w, i)
-        : decodeStat(layout, w, i);
-    },
-  });
-  Object.assign(backend, { async });
-  // File primitives hook (2/2): `file` and `async.file` over the same libc.
+  if (async !== undefined) {
+    // Root's pool task, over the same pool (see `_root_posix.ts`).
+    const byName = Object.fromEntries(
+      Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)]),
+    );
+    attachRoot(backend, {
+      pool: () => async.pool(),
+      platform: () => {
+        const statx = active.via === "statx";
+        return {
+          statx,
+          // stx_mode (u16 @28) and stx_dev_major/minor (2 × u32 @136), or
+          // st_mode (u32) and st_dev (u64 @0) of the architecture's layout.
+          modeOffset: statx ? 28 : layout.mode * 4,
+          modeSize: statx ? 2 : 4,
+          devOffset: statx ? 136 : layout.dev * 4,
+          devSize: 8,
+          dirFlags: dirFlags(c, false),
+          AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+          AT_REMOVEDIR: AT.REMOVEDIR,
+          errno: ROOT_ERRNO_NAMES.map((n) => byName[n]),
+          nrFchmodat2: fchmodat2Works ? Number(NR_FCHMODAT2) : 0,
+        };
+      },
+      decodeStat: (raw) => {
+        const w = new Uint32Array(raw.buffer, raw.byteOffset, 64);
+        const i = new Int32Array(raw.buffer, raw.byteOffset, 64);
+        return active.via === "statx"
+          ? decodeStatx(w, i)
+          : decodeStat(layout, w, i);
+      },
+    });
+  }
+  // File primitives hook (3/3): `file` and `fileAsync` over the same libc.
   attachFile(
     backend,
     s as unknown as Record<string, (...a: any[]) => any>,
-    linuxFileConstants(),
+    linuxFileConstants(arch),
     errno,
-    path,
-    LIBC,
-    async.pool,
-    { symbols: s, errno },
+    new CString(),
+    o.pool?.path ?? null,
+    async === undefined ? null : () => async.pool(),
+    { symbols: s as unknown as Record<string, unknown>, errno },
   );
   return backend;
+}
+
+/** Opens libc and builds the Linux backend, or returns null if it cannot. */
+export function openLinux(): PosixParts | null {
+  let lib: Deno.DynamicLibrary<typeof LINUX_SYMBOLS>;
+  try {
+    lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+  } catch {
+    return null;
+  }
+  const errno = errnoReader(lib.symbols.__errno_location());
+  const b = linuxBackend(lib.symbols, errno, {
+    pool: LINUX_POOL,
+    direct: openDirect(),
+  });
+  if (b === null) lib.close();
+  return b;
 }

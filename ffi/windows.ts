@@ -18,34 +18,60 @@
  *
  * @module
  */
+import type {
+  AsyncForms,
+  Backend,
+  BackendParts,
+  ErrorClass,
+  OptionalPrimitives,
+} from "./_types.ts";
+import { registerSeams, type SymlinkCall } from "./_seams.ts";
 import { attachWindowsFile } from "./_file_windows.ts";
-import type { AsyncBackend, Backend } from "./_types.ts";
+import { windowsErrorClassFor } from "./_error_classes.ts";
 import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
 import {
+  NT_SCRATCH,
   READLINK_OUT,
   STAT_OUT,
+  winAccessAt,
+  winChmodAt,
   WINDOWS_TASKS,
+  winDupDir,
+  winFchmod,
+  winFutimes,
+  winLinkAt,
+  winMkdirAt,
   winOpenDirAt,
+  winReadDirChunk,
   winReadLink,
+  winRenameAt,
   winSetLength,
   winStatAt,
   winStatHandle,
   winTruncate,
+  winUnlinkAt,
+  winUtimeAt,
 } from "./_windows_tasks.ts";
 import {
   addVerbatimPrefix,
   createSymlinkWithRetry,
   createSymlinkWithRetryAsync,
+  decodeDirChunk,
   decodeReparseTarget,
   decodeWindowsStat,
+  DIR_CHUNK_BYTES,
   ERROR,
+  fileNameInformation,
   formatOsError,
   isDirFdRelative,
   linkTargetProbePath,
   needsLongPath,
+  ntAbsoluteName,
   ntRelativeName,
   stripVerbatim,
+  SYMLINK_PRIVILEGE_HINT,
   symlinkTypeFlag,
+  utimeTicks,
   WINDOWS_ERROR_NAMES,
   type WindowsStatResult,
 } from "./_windows_logic.ts";
@@ -102,6 +128,12 @@ export const KERNEL32_SYMBOLS = {
     parameters: ["isize", "i32", "buffer", "u32"],
     result: "i32",
   },
+  // Windows 8 and later; utime's "now".
+  GetSystemTimePreciseAsFileTime: {
+    parameters: ["buffer"],
+    result: "void",
+    optional: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /**
@@ -130,6 +162,17 @@ export const NTDLL_SYMBOLS = {
     optional: true,
   },
   RtlNtStatusToDosError: { parameters: ["i32"], result: "u32", optional: true },
+  NtSetInformationFile: {
+    parameters: [
+      "isize", // HANDLE FileHandle
+      "buffer", // PIO_STATUS_BLOCK
+      "buffer", // FileInformation
+      "u32", // Length
+      "i32", // FILE_INFORMATION_CLASS
+    ],
+    result: "i32",
+    optional: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** `NtCreateFile` constants (`winternl.h`, `ntifs.h`, `ntdef.h`). */
@@ -161,26 +204,74 @@ export const FSCTL_GET_REPARSE_POINT = 0x000900a8;
 /** `FormatMessageW` flags: `FROM_SYSTEM | IGNORE_INSERTS`. */
 const FORMAT_MESSAGE = 0x1000 | 0x200;
 
-/** The arguments of the last `CreateSymbolicLinkW` calls of one `symlink`. */
-export interface SymlinkCall {
-  /** The link path as passed (after path conversion). */
-  link: string;
-  /** The target as passed (exactly as given). */
-  target: string;
-  /** The path whose type decided the link type. */
-  probe: string;
-  /** The flags of every attempt, in order. */
-  attempts: number[];
-  /** The final Windows error code; 0 on success. */
-  error: number;
-}
+export type { SymlinkCall } from "./_seams.ts";
+
+/**
+ * One call recorded by {@linkcode WindowsBackend.trace}: what a handle gets
+ * opened with and which information classes it is queried or set with,
+ * which Wine does not check (it grants every access right and ignores
+ * `FILE_OPEN_REPARSE_POINT`), so tests assert them instead.
+ */
+export type TracedCall =
+  | {
+    fn: "NtCreateFile";
+    access: number;
+    attributes: number;
+    share: number;
+    disposition: number;
+    options: number;
+    /** `OBJECT_ATTRIBUTES.RootDirectory` (0 for an absolute name). */
+    root: number;
+    name: string;
+    status: number;
+  }
+  | {
+    fn: "NtSetInformationFile";
+    cls: number;
+    length: number;
+    /** The first 4 bytes of the information (flags, or a BOOLEAN). */
+    flags: number;
+    /** For rename and link information: the target's RootDirectory and name. */
+    root?: number;
+    name?: string;
+    status: number;
+  }
+  | {
+    fn: "GetFileInformationByHandleEx" | "SetFileInformationByHandle";
+    cls: number;
+    length: number;
+    ok: boolean;
+  };
+
+/**
+ * Fallbacks a test can force (see {@linkcode WindowsBackend.setFallback}),
+ * each the bit the tasks take.
+ */
+export const FALLBACK: Readonly<Record<string, number>> = {
+  /** unlink/rmdir: `FileDispositionInformation` instead of `…Ex`. */
+  FileDispositionInformation: 1,
+  /** rename/replace: `FileRenameInformation` instead of `…Ex`. */
+  FileRenameInformation: 2,
+  /** readDir/walk: `FileFullDirectoryInfo` instead of `FileIdBothDirectoryInfo`. */
+  FileFullDirectoryInfo: 4,
+};
 
 /** The Windows backend, with what tests may inspect. */
-export interface WindowsBackend extends Backend {
+export interface WindowsBackend extends BackendParts {
   /** Wine's version (`wine_get_version`), or null on real Windows. */
   readonly wine: string | null;
-  /** Tests only: the `CreateSymbolicLinkW` calls of the last `symlinkAt`. */
-  lastSymlinkCall: SymlinkCall | null;
+  /**
+   * Tests only: force (`on`) or stop forcing the fallback named in
+   * {@linkcode FALLBACK}; false for an unknown name. Sync and async calls.
+   */
+  setFallback?(name: string, on: boolean): boolean;
+  /**
+   * Tests only: while `on`, records every `NtCreateFile`,
+   * `NtSetInformationFile`, `GetFileInformationByHandleEx` and
+   * `SetFileInformationByHandle` call the sync primitives make, into the
+   * array returned (a new one each time tracing starts).
+   */
+  trace?(on: boolean): TracedCall[];
 }
 
 /** A reusable NUL-terminated UTF-16 buffer. */
@@ -224,6 +315,7 @@ export function openWindows(): WindowsBackend | null {
   let nt: {
     create: NonNullable<NtSymbols["NtCreateFile"]>;
     toDos: NonNullable<NtSymbols["RtlNtStatusToDosError"]>;
+    setInfo: NtSymbols["NtSetInformationFile"];
   } | null = null;
   try {
     const lib = Deno.dlopen("ntdll.dll", NTDLL_SYMBOLS);
@@ -232,7 +324,8 @@ export function openWindows(): WindowsBackend | null {
     const create = lib.symbols.NtCreateFile;
     const toDos = lib.symbols.RtlNtStatusToDosError;
     if (create !== null && toDos !== null) {
-      nt = { create, toDos }; // the library stays open for relative opens
+      // The library stays open for relative opens.
+      nt = { create, toDos, setInfo: lib.symbols.NtSetInformationFile };
     } else {
       lib.close();
     }
@@ -249,6 +342,7 @@ export function openWindows(): WindowsBackend | null {
     ...s,
     NtCreateFile: nt?.create ?? null,
     RtlNtStatusToDosError: nt?.toDos ?? null,
+    NtSetInformationFile: nt?.setInfo ?? null,
     ...WINDOWS_TASKS,
   };
   const statBuf = new Uint8Array(STAT_OUT.size);
@@ -260,6 +354,8 @@ export function openWindows(): WindowsBackend | null {
   const descriptions = new Map<number, string>();
   const AT_FDCWD = -100;
   const err = () => -s.GetLastError();
+  let lastSymlinkCall: SymlinkCall | null = null;
+  const setLastSymlinkCall = (c: SymlinkCall) => lastSymlinkCall = c;
 
   /** The name a Win32 call gets for `p`: `\\?\` and absolute when long. */
   const win32Name = (p: string): string => {
@@ -341,8 +437,9 @@ export function openWindows(): WindowsBackend | null {
       readLinkAtDirFd: false,
     },
     statVia: "CreateFileW",
+    // Names errors report where they are not the POSIX call's (SYSCALL).
+    syscall: { symlinkAt: "CreateSymbolicLinkW" },
     wine,
-    lastSymlinkCall: null,
     statAt: (dirfd, p, follow) => statPath(dirfd, p, follow),
     fstat: (fd) => statHandle(fd),
     openDirFlags: (follow) =>
@@ -373,13 +470,13 @@ export function openWindows(): WindowsBackend | null {
         (flags) =>
           s.CreateSymbolicLinkW(link, t, flags) !== 0 ? 0 : s.GetLastError(),
       );
-      backend.lastSymlinkCall = {
+      setLastSymlinkCall({
         link: readWide(link, link.indexOf(0)),
         target,
         probe,
         attempts: r.attempts,
         error: r.error,
-      };
+      });
       return -r.error;
     },
     readLinkAt(dirfd, p) {
@@ -420,18 +517,341 @@ export function openWindows(): WindowsBackend | null {
       return d;
     },
     errnoName: (code) => WINDOWS_ERROR_NAMES[code],
+    errorClass: (code, syscall): ErrorClass =>
+      code === ERROR.PRIVILEGE_NOT_HELD && syscall === "CreateSymbolicLinkW"
+        ? Deno.errors.PermissionDenied
+        : windowsErrorClassFor(code),
+    // ERROR_PRIVILEGE_NOT_HELD from a symlink: how to get the privilege.
+    hint: (code, syscall) =>
+      code === ERROR.PRIVILEGE_NOT_HELD && syscall === "CreateSymbolicLinkW"
+        ? SYMLINK_PRIVILEGE_HINT
+        : undefined,
   };
+  registerSeams(backend, { lastSymlinkCall: () => lastSymlinkCall });
+  if (nt !== null && nt.setInfo !== null) {
+    Object.assign(backend, ntPrimitives(backend, env, full, path, s));
+  }
   const async = windowsAsync(backend, env, {
     path: "kernel32.dll",
     symbols: KERNEL32_SYMBOLS,
     errno: { kind: "call", sym: "GetLastError" },
     tasks: WINDOWS_TASKS,
     more: nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : [],
-  }, { route, win32Name, decodeStat });
+  }, { route, win32Name, decodeStat, setLastSymlinkCall });
   Object.assign(backend, { async });
   // File primitives hook: open/read/write/… (ffi/_file_windows.ts).
   attachWindowsFile(backend);
   return backend;
+}
+
+/** `GetFullPathNameW` and what it needs, shared by the sync and async sides. */
+type Kernel32 = Deno.DynamicLibrary<typeof KERNEL32_SYMBOLS>["symbols"];
+
+/** What {@linkcode ntPrimitives} adds to the backend (and its async twins). */
+type NtPrimitives = Pick<
+  WindowsBackend,
+  | "mkdirAt"
+  | "unlinkAt"
+  | "renameAt"
+  | "replaceAt"
+  | "linkAt"
+  | "chmodAt"
+  | "lchmodAt"
+  | "fchmod"
+  | "utimeAt"
+  | "futimes"
+  | "accessAt"
+  | "dupDir"
+  | "readDirChunk"
+  | "setFallback"
+  | "trace"
+>;
+
+/**
+ * The primitives made of `NtCreateFile` (relative to a directory handle, or
+ * of an absolute `\??\` name for the current directory and absolute paths)
+ * and `NtSetInformationFile` / `FILE_BASIC_INFO` / directory queries on the
+ * handle: mkdir, unlink/rmdir, rename/replace, link, chmod, utime, access,
+ * dupDir and readDirChunk, each with its async twin in `backend.async`
+ * (added by {@linkcode windowsAsync}'s caller through `ntAsync`). Present
+ * only where ntdll has `NtCreateFile` and `NtSetInformationFile`.
+ */
+function ntPrimitives(
+  backend: WindowsBackend,
+  env: Record<string, unknown>,
+  full: WString,
+  path: WString,
+  k: Kernel32,
+): NtPrimitives {
+  const AT_FDCWD = backend.AT_FDCWD;
+  const scratch = new Uint8Array(NT_SCRATCH.size);
+  const dirBuf = new Uint8Array(DIR_CHUNK_BYTES);
+  const src = new WString();
+  let fallback = 0;
+  const route = (
+    dirfd: number,
+    p: string,
+    self: boolean,
+  ): [number, string] | number =>
+    ntRoute(dirfd, p, self, AT_FDCWD, (q) => fullPathName(k, full, src, q));
+  const run = (
+    r: [number, string] | number,
+    call: (root: number, name: Uint16Array, bytes: number) => number,
+  ): number =>
+    typeof r === "number"
+      ? r
+      : call(r[0], path.encode(r[1], false), r[1].length * 2);
+  /** rename/replace/link: the target's info buffer, or `-error`. */
+  const target = (dirfd: number, p: string): Uint8Array | number => {
+    const r = route(dirfd, p, false);
+    return typeof r === "number" ? r : fileNameInformation(r[0], r[1]);
+  };
+  const rename = (
+    sd: number,
+    sp: string,
+    dd: number,
+    dp: string,
+    replace: number,
+  ) => {
+    const info = target(dd, dp);
+    if (typeof info === "number") return info;
+    return run(
+      route(sd, sp, false),
+      (root, n, b) =>
+        winRenameAt(env, root, n, b, info, replace | fallback, scratch),
+    );
+  };
+  let traced: TracedCall[] | null = null;
+  const originals: Record<string, unknown> = {};
+  const prims: NtPrimitives = {
+    mkdirAt: (dirfd, p) =>
+      run(
+        route(dirfd, p, true),
+        (root, n, b) => winMkdirAt(env, root, n, b, scratch),
+      ),
+    unlinkAt: (dirfd, p, dir) =>
+      run(
+        route(dirfd, p, false),
+        (root, n, b) =>
+          winUnlinkAt(env, root, n, b, dir ? 1 : 0, fallback, scratch),
+      ),
+    renameAt: (sd, sp, dd, dp) => rename(sd, sp, dd, dp, 0),
+    replaceAt: (sd, sp, dd, dp) => rename(sd, sp, dd, dp, 1),
+    linkAt(sd, sp, dd, dp, follow) {
+      const info = target(dd, dp);
+      if (typeof info === "number") return info;
+      return run(
+        route(sd, sp, false),
+        (root, n, b) =>
+          winLinkAt(env, root, n, b, follow ? 1 : 0, info, scratch),
+      );
+    },
+    chmodAt: (dirfd, p, mode) =>
+      run(
+        route(dirfd, p, true),
+        (root, n, b) => winChmodAt(env, root, n, b, 1, mode, scratch),
+      ),
+    lchmodAt: (dirfd, p, mode) =>
+      run(
+        route(dirfd, p, true),
+        (root, n, b) => winChmodAt(env, root, n, b, 0, mode, scratch),
+      ),
+    fchmod: (fd, mode) => winFchmod(env, fd, mode, scratch),
+    utimeAt(dirfd, p, times, follow) {
+      const t = utimeTicks(times);
+      if (typeof t === "number") return t;
+      return run(
+        route(dirfd, p, true),
+        (root, n, b) => winUtimeAt(env, root, n, b, follow ? 1 : 0, t, scratch),
+      );
+    },
+    futimes(fd, times) {
+      const t = utimeTicks(times);
+      return typeof t === "number" ? t : winFutimes(env, fd, t, scratch);
+    },
+    accessAt: (dirfd, p, mode, follow) =>
+      run(
+        route(dirfd, p, true),
+        (root, n, b) =>
+          winAccessAt(env, root, n, b, follow ? 1 : 0, mode, scratch),
+      ),
+    dupDir: (fd) => winDupDir(env, fd, scratch),
+    readDirChunk(fd, out) {
+      const r = winReadDirChunk(env, fd, fallback, dirBuf);
+      if (r <= 0) {
+        out.count = 0;
+        return r;
+      }
+      return decodeDirChunk(dirBuf, r, out);
+    },
+    setFallback(name, on) {
+      const bit = FALLBACK[name];
+      if (bit === undefined) return false;
+      fallback = on ? fallback | bit : fallback & ~bit;
+      return true;
+    },
+    trace(on) {
+      if (!on) {
+        Object.assign(env, originals);
+        traced = null;
+        return [];
+      }
+      if (traced === null) {
+        for (
+          const name of [
+            "NtCreateFile",
+            "NtSetInformationFile",
+            "GetFileInformationByHandleEx",
+            "SetFileInformationByHandle",
+          ]
+        ) originals[name] = env[name];
+        Object.assign(env, tracers(originals, () => traced));
+      }
+      return traced = [];
+    },
+  };
+  // The async twins: the same tasks on a pool worker.
+  const fallbackBits = () => fallback;
+  asyncExtras.set(backend, { route, fallbackBits });
+  return prims;
+}
+
+/** What the async twins of the NT primitives need from the sync side. */
+const asyncExtras = new WeakMap<WindowsBackend, {
+  route(dirfd: number, p: string, self: boolean): [number, string] | number;
+  fallbackBits(): number;
+}>();
+
+/**
+ * Where an NT primitive opens `p`: `[root, name]` for `winNtOpen` — a
+ * relative NT name under the directory handle `dirfd`, or, for the current
+ * directory and for absolute paths, `[0, "\??\…"]` from the full path
+ * `fullPath` gives — or `-error`. Unless `self`, a relative name that is
+ * the directory itself (`.`) is refused with ERROR_INVALID_PARAMETER (POSIX
+ * `EINVAL`): unlink, rmdir, rename and link never act on `dirfd` itself.
+ */
+export function ntRoute(
+  dirfd: number,
+  p: string,
+  self: boolean,
+  AT_FDCWD: number,
+  fullPath: (p: string) => string | number,
+): [number, string] | number {
+  if (dirfd !== AT_FDCWD && isDirFdRelative(p)) {
+    const name = ntRelativeName(p);
+    if (typeof name === "number") return name;
+    if (name === "" && !self) return -ERROR.INVALID_PARAMETER;
+    return [dirfd, name];
+  }
+  if (p === "") return -ERROR.FILE_NOT_FOUND;
+  const f = fullPath(p);
+  if (typeof f === "number") return f;
+  const name = ntAbsoluteName(f);
+  return typeof name === "number" ? name : [0, name];
+}
+
+/** `GetFullPathNameW(p)`, or `-error`. */
+function fullPathName(
+  k: Kernel32,
+  full: WString,
+  tmp: WString,
+  p: string,
+): string | number {
+  const src = tmp.encode(p);
+  let cap = Math.max(full.buf.length, p.length + 300);
+  for (;;) {
+    if (full.buf.length < cap) full.buf = new Uint16Array(cap);
+    const n = k.GetFullPathNameW(src, full.buf.length, full.buf, null);
+    if (n === 0) return -k.GetLastError();
+    if (n < full.buf.length) return readWide(full.buf, n);
+    cap = n + 1;
+  }
+}
+
+/** Stand-ins for the traced symbols that record each call. */
+function tracers(
+  originals: Record<string, unknown>,
+  log: () => TracedCall[] | null,
+): Record<string, unknown> {
+  type Fn = (...a: any[]) => any;
+  const o = originals as Record<string, Fn>;
+  const view = (b: Uint8Array) =>
+    new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const wide = (ptr: bigint, bytes: number): string => {
+    if (bytes === 0 || ptr === 0n) return "";
+    const p = Deno.UnsafePointer.create(ptr)!;
+    const u = new Uint16Array(
+      new Deno.UnsafePointerView(p).getArrayBuffer(bytes),
+    );
+    return readWide(u, u.length);
+  };
+  return {
+    NtCreateFile(...a: any[]) {
+      const status = o.NtCreateFile(...a);
+      const attrs = view(a[2]);
+      const us = attrs.getBigUint64(16, true);
+      const usv = new Deno.UnsafePointerView(Deno.UnsafePointer.create(us)!);
+      log()?.push({
+        fn: "NtCreateFile",
+        access: a[1],
+        attributes: a[5],
+        share: a[6],
+        disposition: a[7],
+        options: a[8],
+        root: Number(attrs.getBigInt64(8, true)),
+        name: wide(usv.getBigUint64(8), usv.getUint16(0)),
+        status,
+      });
+      return status;
+    },
+    NtSetInformationFile(...a: any[]) {
+      const status = o.NtSetInformationFile(...a);
+      const info = view(a[2]);
+      const cls = a[4];
+      const named = cls === 10 || cls === 11 || cls === 65;
+      log()?.push({
+        fn: "NtSetInformationFile",
+        cls,
+        length: a[3],
+        flags: a[3] >= 4 ? info.getUint32(0, true) : info.getUint8(0),
+        ...(named
+          ? {
+            root: Number(info.getBigInt64(8, true)),
+            name: readWide(
+              new Uint16Array(
+                a[2].buffer,
+                a[2].byteOffset + 20,
+                info.getUint32(16, true) / 2,
+              ),
+              info.getUint32(16, true) / 2,
+            ),
+          }
+          : {}),
+        status,
+      });
+      return status;
+    },
+    GetFileInformationByHandleEx(...a: any[]) {
+      const ok = o.GetFileInformationByHandleEx(...a);
+      log()?.push({
+        fn: "GetFileInformationByHandleEx",
+        cls: a[1],
+        length: a[3],
+        ok: ok !== 0,
+      });
+      return ok;
+    },
+    SetFileInformationByHandle(...a: any[]) {
+      const ok = o.SetFileInformationByHandle(...a);
+      log()?.push({
+        fn: "SetFileInformationByHandle",
+        cls: a[1],
+        length: a[3],
+        ok: ok !== 0,
+      });
+      return ok;
+    },
+  };
 }
 
 /** What the async twins share with the sync backend. */
@@ -439,6 +859,7 @@ interface WindowsPaths {
   route(dirfd: number, p: string): [number, string] | number;
   win32Name(p: string): string;
   decodeStat(w: Uint32Array, o: number): WindowsStatResult;
+  setLastSymlinkCall(c: SymlinkCall): void;
 }
 
 /**
@@ -451,8 +872,8 @@ function windowsAsync(
   backend: WindowsBackend,
   env: Record<string, unknown>,
   lib: PoolLibrary,
-  { route, win32Name, decodeStat }: WindowsPaths,
-): AsyncBackend & { pool(): CallPool } {
+  { route, win32Name, decodeStat, setLastSymlinkCall }: WindowsPaths,
+): NonNullable<BackendParts["async"]> & { pool(): CallPool } {
   let pool: CallPool | null = null;
   const getPool = () =>
     pool ??= new CallPool(lib, {
@@ -482,7 +903,9 @@ function windowsAsync(
     pool.out(STAT_OUT.size);
     return pool;
   };
+  const extras = asyncExtras.get(backend);
   return {
+    ...(extras !== undefined ? ntAsync(getPool, extras) : {}),
     pool: getPool,
     statAt(dirfd, p, follow) {
       const pool = byPath("winStatAt", dirfd, p, follow);
@@ -551,14 +974,164 @@ function windowsAsync(
         pool.int(flags);
         return pool.end((r) => r.ret !== 0 ? 0 : r.errno);
       });
-      backend.lastSymlinkCall = {
+      setLastSymlinkCall({
         link: link.replaceAll("/", "\\"),
         target,
         probe,
         attempts: r.attempts,
         error: r.error,
-      };
+      });
       return -r.error;
+    },
+  };
+}
+
+/**
+ * The async twins of {@linkcode ntPrimitives}: the same tasks with the same
+ * arguments, shipped to a pool worker; only the routing (`GetFullPathNameW`,
+ * which reads no file) runs on the calling thread.
+ */
+function ntAsync(
+  getPool: () => CallPool,
+  { route, fallbackBits }: {
+    route(dirfd: number, p: string, self: boolean): [number, string] | number;
+    fallbackBits(): number;
+  },
+): Partial<AsyncForms<OptionalPrimitives>> & {
+  replaceAt?: NtPrimitives["replaceAt"] extends
+    ((...a: infer A) => infer R) | undefined ? (...a: A) => Promise<R>
+    : never;
+} {
+  const valueReply = (r: Reply) => r.ret < 0 ? -r.errno : r.ret;
+  const S = NT_SCRATCH.size;
+  /** Starts `task` on `[root, name]`: root, name, its byte length. */
+  const begin = (task: string, r: [number, string], extra: number) => {
+    const pool = getPool();
+    pool.begin(task, strBytes(r[1]) + extra + S);
+    pool.int(r[0]);
+    pool.wstr(r[1]);
+    pool.int(r[1].length * 2);
+    return pool;
+  };
+  const done = (pool: CallPool) => {
+    pool.out(S);
+    return pool.end(valueReply);
+  };
+  const target = (dirfd: number, p: string): Uint8Array | number => {
+    const r = route(dirfd, p, false);
+    return typeof r === "number" ? r : fileNameInformation(r[0], r[1]);
+  };
+  const rename = (
+    sd: number,
+    sp: string,
+    dd: number,
+    dp: string,
+    replace: number,
+  ): Promise<number> => {
+    const info = target(dd, dp);
+    if (typeof info === "number") return Promise.resolve(info);
+    const r = route(sd, sp, false);
+    if (typeof r === "number") return Promise.resolve(r);
+    const pool = begin("winRenameAt", r, info.length + 8);
+    pool.bytes(info);
+    pool.int(replace | fallbackBits());
+    return done(pool);
+  };
+  /** A task over one routed name with integer arguments after it. */
+  const byName = (
+    task: string,
+    dirfd: number,
+    p: string,
+    self: boolean,
+    ...ints: number[]
+  ): Promise<number> => {
+    const r = route(dirfd, p, self);
+    if (typeof r === "number") return Promise.resolve(r);
+    const pool = begin(task, r, 0);
+    for (const v of ints) pool.int(v);
+    return done(pool);
+  };
+  const utime = (
+    task: string,
+    first: (pool: CallPool) => void,
+    extra: number,
+    times: Parameters<NonNullable<Backend["futimes"]>>[1],
+  ): Promise<number> => {
+    const t = utimeTicks(times);
+    if (typeof t === "number") return Promise.resolve(t);
+    const pool = getPool();
+    pool.begin(task, extra + 16 + S);
+    first(pool);
+    pool.bytes(t);
+    return done(pool);
+  };
+  return {
+    mkdirAt: (dirfd, p) => byName("winMkdirAt", dirfd, p, true),
+    unlinkAt: (dirfd, p, dir) =>
+      byName("winUnlinkAt", dirfd, p, false, dir ? 1 : 0, fallbackBits()),
+    renameAt: (sd, sp, dd, dp) => rename(sd, sp, dd, dp, 0),
+    replaceAt: (sd, sp, dd, dp) => rename(sd, sp, dd, dp, 1),
+    linkAt(sd, sp, dd, dp, follow) {
+      const info = target(dd, dp);
+      if (typeof info === "number") return Promise.resolve(info);
+      const r = route(sd, sp, false);
+      if (typeof r === "number") return Promise.resolve(r);
+      const pool = begin("winLinkAt", r, info.length + 8);
+      pool.int(follow ? 1 : 0);
+      pool.bytes(info);
+      return done(pool);
+    },
+    chmodAt: (dirfd, p, mode) => byName("winChmodAt", dirfd, p, true, 1, mode),
+    lchmodAt: (dirfd, p, mode) => byName("winChmodAt", dirfd, p, true, 0, mode),
+    fchmod(fd, mode) {
+      const pool = getPool();
+      pool.begin("winFchmod", S);
+      pool.int(fd);
+      pool.int(mode);
+      return done(pool);
+    },
+    utimeAt(dirfd, p, times, follow) {
+      const r = route(dirfd, p, true);
+      if (typeof r === "number") return Promise.resolve(r);
+      return utime(
+        "winUtimeAt",
+        (pool) => {
+          pool.int(r[0]);
+          pool.wstr(r[1]);
+          pool.int(r[1].length * 2);
+          pool.int(follow ? 1 : 0);
+        },
+        strBytes(r[1]),
+        times,
+      );
+    },
+    futimes: (fd, times) =>
+      utime("winFutimes", (pool) => pool.int(fd), 0, times),
+    accessAt: (dirfd, p, mode, follow) =>
+      byName("winAccessAt", dirfd, p, true, follow ? 1 : 0, mode),
+    dupDir(fd) {
+      const pool = getPool();
+      pool.begin("winDupDir", S);
+      pool.int(fd);
+      return done(pool);
+    },
+    readDirChunk(fd, out) {
+      const pool = getPool();
+      pool.begin("winReadDirChunk", DIR_CHUNK_BYTES);
+      pool.int(fd);
+      pool.int(fallbackBits());
+      pool.out(DIR_CHUNK_BYTES);
+      return pool.end((r) => {
+        if (r.ret <= 0) {
+          out.count = 0;
+          return r.ret < 0 ? -r.errno : 0;
+        }
+        return decodeDirChunk(
+          r.u8.subarray(r.out, r.out + DIR_CHUNK_BYTES),
+          r.ret,
+          out,
+        );
+      });
     },
   };
 }

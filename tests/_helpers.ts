@@ -148,3 +148,47 @@ export async function warmPool(dir: string): Promise<void> {
   const { stat } = await import("../stat.ts");
   await Promise.all(Array.from({ length: 200 }, () => stat(dir)));
 }
+
+/**
+ * Whether this process can make symlinks that the file system then shows:
+ * always on POSIX; on Windows only with the privilege (Developer Mode or an
+ * elevated process), and never under Wine, whose `CreateSymbolicLinkW` is a
+ * stub that creates nothing. Tests gate what needs links on it.
+ */
+export const SYMLINKS: boolean = (() => {
+  if (Deno.build.os !== "windows") return true;
+  const dir = Deno.makeTempDirSync({ prefix: "dirfd_probe_" });
+  try {
+    Deno.writeTextFileSync(`${dir}\\t`, "");
+    Deno.symlinkSync("t", `${dir}\\l`, { type: "file" });
+    return Deno.lstatSync(`${dir}\\l`).isSymlink;
+  } catch {
+    return false;
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+})();
+
+/**
+ * `Deno.test(name, needsSymlinks, fn)`: skipped where {@linkcode SYMLINKS}
+ * is false (under Wine; on Windows without the symlink privilege).
+ */
+export const needsSymlinks: { ignore: boolean } = { ignore: !SYMLINKS };
+
+/**
+ * `Deno.symlinkSync` where links can be made ({@linkcode SYMLINKS}; on
+ * Windows typed by `type`, which Deno requires for a missing target), else
+ * nothing: fixtures keep their files and directories everywhere.
+ */
+export function symlinkIfAble(
+  target: string,
+  path: string,
+  type: "file" | "dir" = "file",
+): boolean {
+  if (!SYMLINKS) return false;
+  Deno.symlinkSync(target, path, { type });
+  return true;
+}
+
+/** Whether this is Windows (real or under Wine). */
+export const WINDOWS: boolean = Deno.build.os === "windows";

@@ -21,13 +21,15 @@ import {
   thrown,
   withTempDir,
 } from "./_at_util.ts";
+import { posixOnly } from "./_helpers.ts";
 
 const owner = (p: string) => {
   const i = Deno.lstatSync(p);
   return [i.uid, i.gid];
 };
 
-Deno.test("chown: capabilities as in CPython on Linux", () => {
+// POSIX only: uids and gids: no chown on Windows (nor in CPython there).
+Deno.test("chown: capabilities as in CPython on Linux", posixOnly, () => {
   for (const f of [chown, chownSync]) {
     assert(supportsDirFd.has(f) && supportsFd.has(f));
     assert(supportsFollowSymlinks.has(f));
@@ -104,64 +106,74 @@ Deno.test({
   },
 });
 
-Deno.test("chown: errors are Deno's (ENOENT, ENOTDIR, ELOOP), EBADF", async () => {
-  await withTempDir(async (root) => {
-    basicTree(root);
-    using dir = openDirSync(root);
-    for (const rel of ["missing", "dangling", "loop", "file/x"]) {
-      const deno = thrown(() => Deno.chownSync(`${root}/${rel}`, null, null));
-      assertLikeDeno(
-        thrown(() => chownSync(`${root}/${rel}`, -1, -1)),
-        deno,
+// POSIX only: uids and gids: no chown on Windows.
+Deno.test(
+  "chown: errors are Deno's (ENOENT, ENOTDIR, ELOOP), EBADF",
+  posixOnly,
+  async () => {
+    await withTempDir(async (root) => {
+      basicTree(root);
+      using dir = openDirSync(root);
+      for (const rel of ["missing", "dangling", "loop", "file/x"]) {
+        const deno = thrown(() => Deno.chownSync(`${root}/${rel}`, null, null));
+        assertLikeDeno(
+          thrown(() => chownSync(`${root}/${rel}`, -1, -1)),
+          deno,
+          "fchownat",
+          `${root}/${rel}`,
+        );
+        assertLikeDeno(
+          await rejected(chown(rel, -1, -1, { dirFd: dir })),
+          deno,
+          "fchownat",
+          rel,
+        );
+      }
+      // Not following: a loop or a dangling link is the link itself and works.
+      chownSync("loop", -1, -1, { dirFd: dir, followSymlinks: false });
+      const bad = closedFd();
+      assertCode(thrown(() => chownSync(bad, -1, -1)), "EBADF", "fchown");
+      assertCode(
+        thrown(() => chownSync("file", -1, -1, { dirFd: bad })),
+        "EBADF",
         "fchownat",
-        `${root}/${rel}`,
       );
-      assertLikeDeno(
-        await rejected(chown(rel, -1, -1, { dirFd: dir })),
-        deno,
-        "fchownat",
-        rel,
-      );
-    }
-    // Not following: a loop or a dangling link is the link itself and works.
-    chownSync("loop", -1, -1, { dirFd: dir, followSymlinks: false });
-    const bad = closedFd();
-    assertCode(thrown(() => chownSync(bad, -1, -1)), "EBADF", "fchown");
-    assertCode(
-      thrown(() => chownSync("file", -1, -1, { dirFd: bad })),
-      "EBADF",
-      "fchownat",
-    );
-  });
-});
+    });
+  },
+);
 
-Deno.test("chown: Python's misuse rules and bad input, before any syscall", async () => {
-  await withTempDir((root) => {
-    Deno.writeTextFileSync(`${root}/f`, "");
-    using dir = openDirSync(root);
-    const both = assertThrows(
-      () => chownSync(dir, -1, -1, { dirFd: dir }),
-      TypeError,
-    );
-    assertEquals(both.name, "TypeError");
-    assertEquals(both.message, "chown: can't specify both dirFd and fd");
-    const fdFollow = assertThrows(
-      () => chownSync(dir, -1, -1, { followSymlinks: false }),
-      TypeError,
-    );
-    assertEquals(fdFollow.name, "TypeError");
-    assertEquals(
-      fdFollow.message,
-      "chown: cannot use fd and followSymlinks together",
-    );
-    assertThrows(() => chownSync(`${root}/f\0`, -1, -1), TypeError);
-    assertThrows(() => chownSync(`${root}/\udc00`, -1, -1), TypeError);
-    assertThrows(() => chownSync(-5, -1, -1), TypeError);
-    assertThrows(() => chownSync(`${root}/f`, -2, -1), TypeError, "uid");
-    assertThrows(() => chownSync(`${root}/f`, 0, 2 ** 32), TypeError, "gid");
-    assertThrows(() => chownSync(`${root}/f`, 1.5, 0), TypeError, "uid");
-    const closed = openDirSync(root);
-    closed.close();
-    assertThrows(() => chownSync(closed, -1, -1), Deno.errors.BadResource);
-  });
-});
+// POSIX only: uids and gids: no chown on Windows.
+Deno.test(
+  "chown: Python's misuse rules and bad input, before any syscall",
+  posixOnly,
+  async () => {
+    await withTempDir((root) => {
+      Deno.writeTextFileSync(`${root}/f`, "");
+      using dir = openDirSync(root);
+      const both = assertThrows(
+        () => chownSync(dir, -1, -1, { dirFd: dir }),
+        TypeError,
+      );
+      assertEquals(both.name, "TypeError");
+      assertEquals(both.message, "chown: can't specify both dirFd and fd");
+      const fdFollow = assertThrows(
+        () => chownSync(dir, -1, -1, { followSymlinks: false }),
+        TypeError,
+      );
+      assertEquals(fdFollow.name, "TypeError");
+      assertEquals(
+        fdFollow.message,
+        "chown: cannot use fd and followSymlinks together",
+      );
+      assertThrows(() => chownSync(`${root}/f\0`, -1, -1), TypeError);
+      assertThrows(() => chownSync(`${root}/\udc00`, -1, -1), TypeError);
+      assertThrows(() => chownSync(-5, -1, -1), TypeError);
+      assertThrows(() => chownSync(`${root}/f`, -2, -1), TypeError, "uid");
+      assertThrows(() => chownSync(`${root}/f`, 0, 2 ** 32), TypeError, "gid");
+      assertThrows(() => chownSync(`${root}/f`, 1.5, 0), TypeError, "uid");
+      const closed = openDirSync(root);
+      closed.close();
+      assertThrows(() => chownSync(closed, -1, -1), Deno.errors.BadResource);
+    });
+  },
+);

@@ -7,7 +7,15 @@ import { ROOT, runDeno } from "./_helpers.ts";
 import { openRootSync, supportsDirFd } from "../mod.ts";
 
 const cli = `${ROOT}cli.ts`;
-const perms = ["--allow-ffi", "--allow-read", "--allow-write", "--allow-env"];
+// The project's import map (@std/*), also when the cwd lies outside it.
+const perms = [
+  "--allow-ffi",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--config",
+  `${ROOT}deno.json`,
+];
 
 Deno.test("cli: every command has --help (stdout, exit 0)", async () => {
   for (const name of Object.keys(commands)) {

@@ -77,7 +77,10 @@ Deno.test("cli walk reports errors and bad usage", async () => {
   await withTempDir(async (root) => {
     const missing = await runDeno(["run", ...perms, cli, "walk", `${root}/x`]);
     assertEquals(missing.code, 1);
-    assertMatch(missing.stderr, /walk: .*No such file or directory/);
+    assertMatch(
+      missing.stderr,
+      /walk: .*(No such file or directory|File not found|cannot find)/,
+    );
     const usage = await runDeno(["run", ...perms, cli, "walk"]);
     assertEquals(usage.code, 2);
     const bad = await runDeno(

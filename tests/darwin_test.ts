@@ -13,7 +13,8 @@ import {
   assertStrictEquals,
   assertThrows,
 } from "@std/assert";
-import { errorClassFor, systemError } from "../_errors.ts";
+import { systemError } from "../_errors.ts";
+import { errorClassFor } from "../ffi/_error_classes.ts";
 import {
   AT,
   DARWIN_CONSTANTS,
@@ -623,7 +624,13 @@ const needsFfi = {
 /** The task rebuilt from its source text, as a pool worker rebuilds it. */
 const readChunkTask = new Function(
   "return (" + darwinReadChunk.toString() + ");",
-)() as typeof darwinReadChunk;
+)() as (
+  s: DarwinLibrary,
+  fd: number,
+  dirp: number,
+  out: Uint8Array,
+  size: number,
+) => number;
 
 /** The records `n` fixtures make, names of assorted lengths, then `.`/`..`. */
 function manyRecords(n: number): Uint8Array[] {
@@ -959,8 +966,12 @@ Deno.test("darwin: no readDirChunk without the dirent symbols", () => {
 
 /** A backend whose only job is naming errors (for systemError). */
 function fakeBackend(): Backend {
+  // The macOS backend's own error naming and classes, over stand-in symbols.
+  const real = darwinBackend(recordingLib().s, () => 0);
   return {
-    errnoName: (n: number) => ERRNO_NAMES[n],
+    errnoName: real.errnoName,
+    errorClass: real.errorClass,
+    hint: real.hint,
     describe: (n: number) => `desc ${n}`,
   } as unknown as Backend;
 }

@@ -15,7 +15,7 @@ import {
   symlinkSync,
   type SystemError,
 } from "../mod.ts";
-import { errorClassFor } from "../_errors.ts";
+import { errorClassFor } from "../ffi/_error_classes.ts";
 import { isRoot, ROOT, runDeno, thrown, withTempDir } from "./_helpers.ts";
 
 const linux = Deno.build.os === "linux";

@@ -22,6 +22,7 @@ import {
   thrown,
   withTempDir,
 } from "./_at_util.ts";
+import { needsSymlinks } from "./_helpers.ts";
 
 Deno.test("rmdir: capabilities as in CPython on Linux", () => {
   assert(supportsDirFd.has(rmdir) && supportsDirFd.has(rmdirSync));
@@ -41,36 +42,41 @@ Deno.test("rmdir: removes empty directories relative to dirFd", async () => {
   });
 });
 
-Deno.test("rmdir: errors are Deno's (ENOTEMPTY, ENOENT, ENOTDIR), EBADF", async () => {
-  await withTempDir(async (root) => {
-    basicTree(root);
-    using dir = openDirSync(root);
-    // Deno.remove on a non-directory deletes it, so compare with a call that
-    // fails the same way: ENOTEMPTY and ENOENT directly, ENOTDIR via a path
-    // through a file.
-    await assertFailsLikeDeno(
-      root,
-      dir,
-      ["dir", "missing", "file/x", "loop/x"],
-      (abs) => Deno.removeSync(abs),
-      "unlinkat",
-      (p, dirFd) => rmdirSync(p, { dirFd: dirFd as Dir }),
-      (p, dirFd) => rmdir(p, { dirFd: dirFd as Dir }),
-    );
-    const notDir = thrown(() => Deno.mkdirSync(`${root}/file/x`));
-    for (const rel of ["file", "link-dir", "dangling"]) {
-      const e = thrown(() => rmdirSync(rel, { dirFd: dir }));
-      assertStrictEquals(e.constructor, notDir.constructor);
-      assertCode(e, "ENOTDIR", "unlinkat");
-    }
-    assert(Deno.statSync(`${root}/dir`).isDirectory);
-    assertCode(
-      thrown(() => rmdirSync("x", { dirFd: closedFd() })),
-      "EBADF",
-      "unlinkat",
-    );
-  });
-});
+// Skipped where it cannot run: symlink fixtures.
+Deno.test(
+  "rmdir: errors are Deno's (ENOTEMPTY, ENOENT, ENOTDIR), EBADF",
+  needsSymlinks,
+  async () => {
+    await withTempDir(async (root) => {
+      basicTree(root);
+      using dir = openDirSync(root);
+      // Deno.remove on a non-directory deletes it, so compare with a call that
+      // fails the same way: ENOTEMPTY and ENOENT directly, ENOTDIR via a path
+      // through a file.
+      await assertFailsLikeDeno(
+        root,
+        dir,
+        ["dir", "missing", "file/x", "loop/x"],
+        (abs) => Deno.removeSync(abs),
+        "unlinkat",
+        (p, dirFd) => rmdirSync(p, { dirFd: dirFd as Dir }),
+        (p, dirFd) => rmdir(p, { dirFd: dirFd as Dir }),
+      );
+      const notDir = thrown(() => Deno.mkdirSync(`${root}/file/x`));
+      for (const rel of ["file", "link-dir", "dangling"]) {
+        const e = thrown(() => rmdirSync(rel, { dirFd: dir }));
+        assertStrictEquals(e.constructor, notDir.constructor);
+        assertCode(e, "ENOTDIR", "unlinkat");
+      }
+      assert(Deno.statSync(`${root}/dir`).isDirectory);
+      assertCode(
+        thrown(() => rmdirSync("x", { dirFd: closedFd() })),
+        "EBADF",
+        "unlinkat",
+      );
+    });
+  },
+);
 
 Deno.test("rmdir: bad input is refused before any syscall", async () => {
   await withTempDir((root) => {

@@ -6,6 +6,7 @@
 // runs the same file under qemu and checks the aarch64 one (128 bytes).
 import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { backend } from "../_backend.ts";
+import { selectStat } from "../_testing.ts";
 import { FILE_INFO_KEYS, type FileInfo } from "../_file_info.ts";
 import { lstatSync, openDirSync, statSync } from "../mod.ts";
 import { STAT_LAYOUTS } from "../ffi/linux.ts";
@@ -24,12 +25,12 @@ const ignore = !both;
 
 /** Runs `fn` with the backend switched to `via`, restoring statx after. */
 function using<T>(via: "statx" | "fstatat", fn: () => T): T {
-  assert(b!.selectStat!(via), `selectStat(${via})`);
+  assert(selectStat(via), `selectStat(${via})`);
   try {
     assertEquals(b!.statVia, via);
     return fn();
   } finally {
-    b!.selectStat!("statx");
+    selectStat("statx");
   }
 }
 

@@ -24,7 +24,7 @@ import {
   WINDOWS_ERROR_NAMES,
   windowsDirname,
 } from "../ffi/_windows_logic.ts";
-import { windowsErrorClassFor } from "../_errors.ts";
+import { windowsErrorClassFor } from "../ffi/_error_classes.ts";
 
 const DIR = SYMBOLIC_LINK_FLAG.DIRECTORY;
 const UNPRIV = SYMBOLIC_LINK_FLAG.ALLOW_UNPRIVILEGED_CREATE;

@@ -40,6 +40,22 @@ import {
 
 const AT_FDCWD = -100;
 const DIR_HANDLE = 0x44;
+/** The NT tasks, run in windows_nt_tasks_test.ts. */
+const NT_TASK_NAMES = [
+  "winNtOpen",
+  "winSetInfo",
+  "winMkdirAt",
+  "winUnlinkAt",
+  "winRenameAt",
+  "winLinkAt",
+  "winFchmod",
+  "winChmodAt",
+  "winFutimes",
+  "winUtimeAt",
+  "winAccessAt",
+  "winDupDir",
+  "winReadDirChunk",
+];
 const TASK_NAMES = [
   "winOpen",
   "winStatHandle",
@@ -368,8 +384,11 @@ function plain(r: WindowsStatResult): Record<string, unknown> {
 }
 
 Deno.test("windows tasks: every task is rebuilt from its source text alone", () => {
-  assertEquals(Object.keys(WINDOWS_TASKS).sort(), [...TASK_NAMES].sort());
-  for (const name of TASK_NAMES) {
+  assertEquals(
+    Object.keys(WINDOWS_TASKS).sort(),
+    [...TASK_NAMES, ...NT_TASK_NAMES].sort(),
+  );
+  for (const name of [...TASK_NAMES, ...NT_TASK_NAMES]) {
     const task = TASKS[name];
     assertEquals(typeof task, "function", name);
     assertNotStrictEquals(
@@ -395,6 +414,10 @@ Deno.test("windows tasks: every task is rebuilt from its source text alone", () 
         "IO_REPARSE_TAG",
         "STAT_OUT",
         "READLINK_OUT",
+        "NT_SCRATCH",
+        "NT_FILE",
+        "NT_INFO_CLASS",
+        "NT_FLAG",
         "AT_FDCWD",
       ]
     ) {
@@ -617,7 +640,7 @@ Deno.test("windows tasks: winOpen relative to a directory handle fills OBJECT_AT
       access,
       scratch,
     );
-    assertEquals(names(), ["winOpen", "NtCreateFile"]);
+    assertEquals(names(), ["winOpen", "winNtOpen", "NtCreateFile"]);
     const [
       handle,
       desired,
@@ -701,6 +724,7 @@ Deno.test("windows tasks: winOpen relative maps a failing NTSTATUS through RtlNt
   assertEquals(h, -ERROR.FILE_NOT_FOUND);
   assertEquals(names(), [
     "winOpen",
+    "winNtOpen",
     "NtCreateFile",
     "RtlNtStatusToDosError",
   ]);
@@ -722,7 +746,7 @@ Deno.test("windows tasks: winOpen relative without NtCreateFile is ERROR_NOT_SUP
     statOut().subarray(STAT_OUT.scratch),
   );
   assertEquals(h, -ERROR.NOT_SUPPORTED);
-  assertEquals(names(), ["winOpen"]);
+  assertEquals(names(), ["winOpen", "winNtOpen"]);
 });
 
 Deno.test("windows tasks: winStatHandle queries basic, standard and by-handle info, the tag only for a reparse point", () => {

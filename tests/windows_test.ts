@@ -31,6 +31,7 @@ import {
 } from "../mod.ts";
 import * as dirfd from "../mod.ts";
 import { backend } from "../_backend.ts";
+import { lastSymlinkCall } from "../_testing.ts";
 import type { WindowsBackend } from "../ffi/windows.ts";
 import type { CallPool } from "../ffi/_pool.ts";
 import { SYMBOLIC_LINK_FLAG } from "../ffi/_windows_logic.ts";
@@ -188,7 +189,7 @@ test("symlink: an existing target decides the type, resolved from the link's dir
       ];
       for (const [target, link, isDir, type] of cases) {
         await symlink(target, link, { targetIsDirectory: isDir });
-        const call = b().lastSymlinkCall!;
+        const call = lastSymlinkCall()!;
         assertEquals(call.target, target, link);
         assertEquals(call.error, 0);
         // Flags: unprivileged create first; no retry when it succeeds.
@@ -650,7 +651,7 @@ test("async calls run as tasks on a pool worker, each with its own error", async
     await truncate(`${root}\\f`, 2);
     assertEquals(Deno.statSync(`${root}\\f`).size, 2);
     await symlink("f", `${root}\\lf`);
-    const call = b().lastSymlinkCall!;
+    const call = lastSymlinkCall()!;
     assertEquals(call.attempts, [UNPRIV]);
     assertEquals(call.link, `${root}\\lf`);
     const pool = (b().async as unknown as { pool(): CallPool }).pool();
