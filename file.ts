@@ -1,6 +1,6 @@
 // Copyright 2026 the dirfd authors. MIT license.
 import { toLength, toTimespec } from "./_args.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { closedFile, notSupported, systemError } from "./_errors.ts";
 import type { FileInfo } from "./_file_info.ts";
 import { acquire, addHandle, release } from "./dir.ts";
@@ -9,7 +9,6 @@ import type {
   Backend,
   FilePrimitives,
 } from "./ffi/_types.ts";
-import { rawTermios } from "./ffi/_file_posix.ts";
 
 // A File that is garbage-collected while it still owns an open descriptor
 // gives it back. Explicit close (or `using`) is the documented way.
@@ -463,7 +462,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
       const { b } = prims("stat");
       return this.#pinned(
         "stat",
-        (fd) => b.async?.fstat?.(fd) ?? b.fstat(fd),
+        (fd) => b.async.fstat(fd),
       ).then((r) => {
         if (typeof r === "number") throw fileError(b, r, "fstat");
         return r;
@@ -482,7 +481,8 @@ export class File implements Deno.FsFile, AsyncDisposable {
     const fd = this.#open();
     const n = toLength(len ?? 0, "truncate");
     const { b } = prims("truncate");
-    const r = b.ftruncate?.(fd, n) ?? -38;
+    if (!hasPrimitive(b, "ftruncate")) throw notSupported("truncate", "fd");
+    const r = b.ftruncate(fd, n);
     if (r < 0) throw fileError(b, r, "ftruncate");
   }
 
@@ -495,12 +495,12 @@ export class File implements Deno.FsFile, AsyncDisposable {
     try {
       const n = toLength(len ?? 0, "truncate");
       const { b } = prims("truncate");
-      return this.#pinned(
-        "truncate",
-        (fd) => b.async?.ftruncate?.(fd, n) ?? b.ftruncate?.(fd, n) ?? -38,
-      ).then((r) => {
-        if (r < 0) throw fileError(b, r, "ftruncate");
-      });
+      if (!hasPrimitive(b, "ftruncate")) throw notSupported("truncate", "fd");
+      return this.#pinned("truncate", (fd) => b.async.ftruncate(fd, n)).then(
+        (r) => {
+          if (r < 0) throw fileError(b, r, "ftruncate");
+        },
+      );
     } catch (e) {
       return Promise.reject(e);
     }
@@ -522,7 +522,8 @@ export class File implements Deno.FsFile, AsyncDisposable {
     const fd = this.#open();
     const t = this.#times(atime, mtime);
     const { b } = prims("utime");
-    const r = b.futimes?.(fd, t) ?? -38;
+    if (!hasPrimitive(b, "futimes")) throw notSupported("utime", "fd");
+    const r = b.futimes(fd, t);
     if (r < 0) throw fileError(b, r, "futimens");
   }
 
@@ -536,10 +537,8 @@ export class File implements Deno.FsFile, AsyncDisposable {
     try {
       const t = this.#times(atime, mtime);
       const { b } = prims("utime");
-      return this.#pinned(
-        "utime",
-        (fd) => b.async?.futimes?.(fd, t) ?? b.futimes?.(fd, t) ?? -38,
-      ).then((r) => {
+      if (!hasPrimitive(b, "futimes")) throw notSupported("utime", "fd");
+      return this.#pinned("utime", (fd) => b.async.futimes(fd, t)).then((r) => {
         if (r < 0) throw fileError(b, r, "futimens");
       });
     } catch (e) {
@@ -609,10 +608,11 @@ export class File implements Deno.FsFile, AsyncDisposable {
       const ex = toExclusive(exclusive, fn);
       const { b, f } = prims(fn);
       const a = b.fileAsync;
-      if (f.lock === undefined) throw notSupported(fn, "file locking");
+      const lock = f.lock;
+      if (lock === undefined) throw notSupported(fn, "file locking");
       return this.#pinned(
         fn,
-        (fd) => a?.lock?.(fd, ex, wait) ?? f.lock!(fd, ex, wait),
+        (fd) => a?.lock?.(fd, ex, wait) ?? lock(fd, ex, wait),
       ).then((r) => {
         if (r === 0) return true;
         if (!wait && r === -f.constants.EWOULDBLOCK) return false;
@@ -681,8 +681,9 @@ export class File implements Deno.FsFile, AsyncDisposable {
     try {
       const { b, f } = prims("unlock");
       const a = b.fileAsync;
-      if (f.unlock === undefined) throw notSupported("unlock", "file locking");
-      return this.#pinned("unlock", (fd) => a?.unlock?.(fd) ?? f.unlock!(fd))
+      const unlock = f.unlock;
+      if (unlock === undefined) throw notSupported("unlock", "file locking");
+      return this.#pinned("unlock", (fd) => a?.unlock?.(fd) ?? unlock(fd))
         .then((r) => {
           if (r < 0) throw fileError(b, r, "flock");
         });
@@ -718,7 +719,10 @@ export class File implements Deno.FsFile, AsyncDisposable {
       throw new TypeError("setRaw: cbreak must be a boolean");
     }
     const { b, f } = prims("setRaw");
-    if (f.getTermios === undefined || f.setTermios === undefined) {
+    if (
+      f.getTermios === undefined || f.setTermios === undefined ||
+      f.makeRaw === undefined
+    ) {
       throw notSupported("setRaw", "terminal modes");
     }
     if (!f.isTerminal(fd)) {
@@ -736,7 +740,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
     this.#termios ??= orig;
     const r = f.setTermios(
       fd,
-      rawTermios(f.constants.TERMIOS!, orig, cbreak),
+      f.makeRaw(orig, cbreak),
     );
     if (r < 0) throw fileError(b, r, "tcsetattr");
   }

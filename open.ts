@@ -12,12 +12,10 @@ import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
 import { type File, newFile } from "./file.ts";
-import {
-  DARWIN_FILE_CONSTANTS,
-  type FileConstants,
-  linuxFileConstants,
-} from "./ffi/_file_posix.ts";
+import { platformFileConstants } from "./ffi/_load.ts";
 import type { Backend, FilePrimitives } from "./ffi/_types.ts";
+
+type FileConstants = FilePrimitives["constants"];
 
 /** Options for {@linkcode open} and {@linkcode openSync}. */
 export interface OpenOptions extends Deno.OpenOptions {
@@ -43,18 +41,7 @@ export interface OpenOptions extends Deno.OpenOptions {
   flags?: number;
 }
 
-/** The platform's `O_*` values without opening any library (pure data). */
-function platformConstants(): FileConstants | undefined {
-  switch (Deno.build.os) {
-    case "linux":
-      return linuxFileConstants();
-    case "darwin":
-      return DARWIN_FILE_CONSTANTS;
-    default:
-      return undefined;
-  }
-}
-const K = platformConstants();
+const K = platformFileConstants();
 
 /** `O_RDONLY`: open for reading only. `undefined` where `open` has no flags. */
 export const O_RDONLY: number | undefined = K?.O_RDONLY;
@@ -244,7 +231,7 @@ function check(
   const f = b?.file;
   const c = f?.constants ?? K;
   // Windows: raw `flags` are POSIX bits, with no meaning there.
-  if (o.flags !== undefined && K === undefined && b?.name === "windows") {
+  if (o.flags !== undefined && f !== undefined && !f.rawFlags) {
     throw notSupported(fn, "flags");
   }
   if (c === undefined) throw notSupported(fn, "File");

@@ -7,12 +7,16 @@ import {
   toPath,
 } from "./_args.ts";
 import { audit, hooks } from "./_audit.ts";
-import { backend } from "./_backend.ts";
+import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import { withDirFd } from "./_dispatch.ts";
-import type { Backend, FilePrimitives } from "./ffi/_types.ts";
-import { POOL_IO_MAX } from "./ffi/_file_posix.ts";
+import {
+  type Backend,
+  FILE_IO_MAX,
+  type FilePrimitives,
+  type With,
+} from "./ffi/_types.ts";
 
 /** Options for {@linkcode writeFile}, {@linkcode writeTextFile} and their Sync twins. */
 export interface WriteFileOptions extends Deno.WriteFileOptions {
@@ -96,11 +100,9 @@ function check(
   const b = backend();
   const f = b?.file;
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported(fn, "dirFd");
-  if (
-    atomic &&
-    (f === undefined || b?.renameAt === undefined ||
-      b.unlinkAt === undefined || (createNew && b.linkAt === undefined))
-  ) throw notSupported(fn, "atomic");
+  if (atomic && (f === undefined || !canReplace(b, createNew))) {
+    throw notSupported(fn, "atomic");
+  }
   let flags = 0;
   if (f !== undefined) {
     // Deno: { write, create, createNew, append, truncate: !append }.
@@ -129,6 +131,25 @@ function check(
     create,
     append,
   };
+}
+
+/** A backend that can finish an atomic write (rename or link, and unlink). */
+type Replacing = With<"renameAt" | "unlinkAt" | "linkAt">;
+
+function canReplace(b: Backend | null, createNew: boolean): boolean {
+  return hasPrimitive(b, "renameAt") && hasPrimitive(b, "unlinkAt") &&
+    (!createNew || hasPrimitive(b, "linkAt"));
+}
+
+/** `fchmod` where the backend has it (0 where it has none, as before). */
+function fchmodSync(b: Backend, fd: number, mode: number): number {
+  return hasPrimitive(b, "fchmod") ? b.fchmod(fd, mode) : 0;
+}
+
+function fchmodAsync(b: Backend, fd: number, mode: number): Promise<number> {
+  return hasPrimitive(b, "fchmod")
+    ? b.async.fchmod(fd, mode)
+    : Promise.resolve(0);
 }
 
 function toBytes(data: unknown, fn: string): Uint8Array {
@@ -201,20 +222,21 @@ function atomicSync(
     const fd = f.openAt(at, tmp, tflags, r.mode);
     if (fd < 0) throw systemError(b, fd, "writefile", p);
     let err = writeAll(f, fd, data);
-    if (err === 0 && r.chmod) err = b.fchmod?.(fd, r.mode) ?? 0;
+    if (err === 0 && r.chmod) err = fchmodSync(b, fd, r.mode);
     if (err === 0) err = f.sync(fd);
     const closed = b.close(fd);
     if (err === 0) err = closed;
+    const rb = b as Replacing; // checked by canReplace before any call
     if (err === 0) {
       err = r.createNew
-        ? b.linkAt!(at, tmp, at, base, false)
-        : b.renameAt!(at, tmp, at, base);
+        ? rb.linkAt(at, tmp, at, base, false)
+        : rb.renameAt(at, tmp, at, base);
     }
-    if (err !== 0 || r.createNew) b.unlinkAt!(at, tmp, false);
+    if (err !== 0 || r.createNew) rb.unlinkAt(at, tmp, false);
     if (err !== 0) throw systemError(b, err, "writefile", p);
     // The rename itself made durable: sync the directory.
     // Windows has no directory flush: the rename is durable with the file.
-    const dsync = b.name === "windows"
+    const dsync = !f.dirSync
       ? 0
       : dir === "" && dirfd === b.AT_FDCWD
       ? syncCwd(b, f)
@@ -239,14 +261,13 @@ async function atomicAsync(
 ): Promise<void> {
   const { p, signal } = r;
   const A = b.async;
+  const rb = b as Replacing; // checked by canReplace before any call
   const a = b.fileAsync;
   const [dir, base] = splitPath(p);
   if (base === "" || base === "." || base === "..") {
     throw systemError(b, -21, "writefile", p);
   }
-  const d = dir === ""
-    ? -1
-    : await (A?.openDirAt?.(dirfd, dir, true) ?? b.openDirAt(dirfd, dir, true));
+  const d = dir === "" ? -1 : await A.openDirAt(dirfd, dir, true);
   if (d < -1) throw systemError(b, d, "writefile", p);
   const at = dir === "" ? dirfd : d;
   try {
@@ -275,7 +296,7 @@ async function atomicAsync(
         else off += n;
       }
       if (!aborted && err === 0 && r.chmod) {
-        err = await (A?.fchmod?.(fd, r.mode) ?? b.fchmod?.(fd, r.mode) ?? 0);
+        err = await fchmodAsync(b, fd, r.mode);
       }
       if (!aborted && err === 0) err = await (a?.sync(fd) ?? f.sync(fd));
     } finally {
@@ -284,22 +305,19 @@ async function atomicAsync(
     }
     if (!aborted && err === 0) {
       err = r.createNew
-        ? await (A?.linkAt?.(at, tmp, at, base, false) ??
-          b.linkAt!(at, tmp, at, base, false))
-        : await (A?.renameAt?.(at, tmp, at, base) ??
-          b.renameAt!(at, tmp, at, base));
+        ? await rb.async.linkAt(at, tmp, at, base, false)
+        : await rb.async.renameAt(at, tmp, at, base);
     }
     if (aborted || err !== 0 || r.createNew) {
-      await (A?.unlinkAt?.(at, tmp, false) ?? b.unlinkAt!(at, tmp, false));
+      await rb.async.unlinkAt(at, tmp, false);
     }
     if (aborted) throw signal!.reason;
     if (err !== 0) throw systemError(b, err, "writefile", p);
     let dsync = 0;
-    if (b.name === "windows") {
+    if (!f.dirSync) {
       // No directory flush there: the rename is durable with the file.
     } else if (dir === "" && dirfd === b.AT_FDCWD) {
-      const cwd = await (A?.openDirAt?.(b.AT_FDCWD, ".", true) ??
-        b.openDirAt(b.AT_FDCWD, ".", true));
+      const cwd = await A.openDirAt(b.AT_FDCWD, ".", true);
       if (cwd < 0) dsync = cwd;
       else {
         dsync = await (a?.sync(cwd) ?? f.sync(cwd));
@@ -369,7 +387,7 @@ export function writeFileSync(
   const fd = f.openAt(dfd, p, r.flags, r.mode);
   if (fd < 0) throw systemError(b, fd, "writefile", p);
   let err = writeAll(f, fd, bytes);
-  if (err === 0 && r.chmod) err = b.fchmod?.(fd, r.mode) ?? 0;
+  if (err === 0 && r.chmod) err = fchmodSync(b, fd, r.mode);
   const closed = b.close(fd);
   if (err === 0) err = closed;
   if (err < 0) throw systemError(b, err, "writefile", p);
@@ -461,7 +479,7 @@ async function writeAsync(
       await atomicAsync(b, f, d, r, data);
       return 0;
     }
-    if (a !== undefined && data.length <= POOL_IO_MAX) {
+    if (a !== undefined && data.length <= FILE_IO_MAX) {
       return await a.writeSmall(d, p, r.flags, r.mode, data, r.chmod);
     }
     const fd = await (a?.openAt(d, p, r.flags, r.mode) ??
@@ -479,8 +497,7 @@ async function writeAsync(
       else off += n;
     }
     if (e === 0 && r.chmod) {
-      e = await (b.async?.fchmod?.(fd, r.mode) ?? b.fchmod?.(fd, r.mode) ??
-        0);
+      e = await fchmodAsync(b, fd, r.mode);
     }
     const closed = b.close(fd);
     return e === 0 ? closed : e;

@@ -17,10 +17,11 @@ import type { StatResult } from "../_file_info.ts";
 import type { CallPool, LocalLibrary, PoolTask, Reply } from "./_pool.ts";
 import { strBytes } from "./_pool.ts";
 import type { CString } from "./_posix.ts";
-import type {
-  AsyncFilePrimitives,
-  BackendParts,
-  FilePrimitives,
+import {
+  type AsyncFilePrimitives,
+  type BackendParts,
+  FILE_IO_MAX,
+  type FilePrimitives,
 } from "./_types.ts";
 
 /** `O_*`, `LOCK_*` and friends for one platform; `undefined` where absent. */
@@ -295,7 +296,7 @@ export type FileSymbols = Record<string, Fn | null>;
 /** The largest number a pool argument (a double) carries exactly. */
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 /** Bytes one pool read or write moves at most (the arena is 1 MiB). */
-export const POOL_IO_MAX = 512 * 1024;
+export const POOL_IO_MAX = FILE_IO_MAX;
 
 /** Converts a 64-bit result to a number (`-1` stays `-1`). */
 const num = (v: number | bigint) => typeof v === "bigint" ? Number(v) : v;
@@ -330,6 +331,8 @@ export function fileSync(
       : ok(fsync(fd));
   return {
     constants: c,
+    rawFlags: true,
+    dirSync: true,
     openAt(dirfd, p, flags, mode) {
       const cp = path.encode(p);
       const fd = padded
@@ -367,6 +370,7 @@ export function fileSync(
         const out = new Uint8Array(T.size);
         return tcgetattr(fd, out) === 0 ? out : -errno();
       },
+      makeRaw: (t: Uint8Array, cbreak: boolean) => rawTermios(T, t, cbreak),
       setTermios(fd: number, t: Uint8Array) {
         termios.set(t);
         return ok(tcsetattr(fd, T.TCSADRAIN, termios));

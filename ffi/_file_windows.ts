@@ -276,6 +276,8 @@ export function windowsFileSync(
         WIN.FILE_ATTRIBUTE_REPARSE_POINT) !== 0;
   return {
     constants: WINDOWS_FILE_CONSTANTS,
+    rawFlags: false,
+    dirSync: false,
     openAt(dirfd, p, flags, _mode) {
       const plan = windowsOpenPlan(flags);
       let h: number;

@@ -261,6 +261,9 @@ export interface Backend
   readonly async: AsyncBackend;
 }
 
+/** Bytes one async file read or write moves at most (a pool arena is 1 MiB). */
+export const FILE_IO_MAX = 512 * 1024;
+
 /** What a backend offers `open()` and `File` (`ffi/_file_posix.ts`, `ffi/_file_windows.ts`). */
 export interface FileSupport {
   /** The file primitives, where this backend has them. */
@@ -276,6 +279,10 @@ export interface FileSupport {
 export interface FilePrimitives {
   /** The platform's `O_*` and related constants. */
   readonly constants: FileConstants;
+  /** Whether `flags` (raw `O_*` bits) mean anything here (not on Windows). */
+  readonly rawFlags: boolean;
+  /** Whether a directory can be synced (`fsync` of its descriptor). */
+  readonly dirSync: boolean;
   /** `openat` with flags and a creation mode; the descriptor or `-errno`. */
   openAt(dirfd: number, path: string, flags: number, mode: number): number;
   /** `read`; bytes read (0 at the end) or `-errno`. */
@@ -300,6 +307,8 @@ export interface FilePrimitives {
   isTerminal(fd: number): boolean;
   /** `tcgetattr` into a new buffer, or `-errno`. */
   getTermios?(fd: number): Uint8Array | number;
+  /** Deno's raw mode applied to a copy of `termios` (`cbreak` keeps `ISIG`). */
+  makeRaw?(termios: Uint8Array, cbreak: boolean): Uint8Array;
   /** `tcsetattr(TCSADRAIN)`; 0 or `-errno`. */
   setTermios?(fd: number, termios: Uint8Array): number;
   /** `fstat`; a result or `-errno`. */
