@@ -34,7 +34,7 @@ import {
   truncateSync,
   utimeSync,
 } from "../mod.ts";
-import { openFds, ROOT, runDeno, withTempDir } from "./_helpers.ts";
+import { openFds, ROOT, runDeno, warmPool, withTempDir } from "./_helpers.ts";
 
 const posix = { ignore: Deno.build.os === "windows" };
 const slow = Deno.build.arch === "aarch64";
@@ -379,6 +379,7 @@ Deno.test(
 
 Deno.test("File: closed state, dispose, fromFd, garbage", posix, async () => {
   await withTempDir(async (root) => {
+    await warmPool(root);
     const base = openFds();
     const f = createSync(`${root}/f`);
     assertInstanceOf(f, File);
@@ -407,7 +408,7 @@ Deno.test("File: closed state, dispose, fromFd, garbage", posix, async () => {
     borrowed.close();
     assertEquals(raw.statSync().isFile, true, "still open");
     raw.close();
-    assert(openFds() === base, "descriptors back to baseline");
+    assert(openFds() <= base, "descriptors back to baseline");
     // The descriptor number is free again after close.
     const again = openSync(`${root}/f`);
     assertEquals(again.fd, fd);
@@ -418,7 +419,8 @@ Deno.test("File: closed state, dispose, fromFd, garbage", posix, async () => {
     h.close();
     assertEquals(await pending, 3);
     assertEquals(Deno.readTextFileSync(`${root}/f`), "abc");
-    assertEquals(openFds(), base);
+    // No leak (an idle pool worker stopping, as under qemu, only lowers it).
+    assert(openFds() <= base, `${openFds()} > ${base}`);
   });
 });
 
@@ -658,6 +660,7 @@ Deno.test(
   posix,
   async () => {
     await withTempDir(async (root) => {
+      await warmPool(root);
       const base = openFds();
       const data = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
       Deno.writeFileSync(`${root}/src`, data);
@@ -680,7 +683,8 @@ Deno.test(
       assert(first.value!.length <= 65536);
       await reader.cancel();
       assert(c.closed);
-      assertEquals(openFds(), base);
+      // No leak (an idle pool worker stopping, as under qemu, only lowers it).
+      assert(openFds() <= base, `${openFds()} > ${base}`);
     });
   },
 );

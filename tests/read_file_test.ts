@@ -62,7 +62,7 @@ Deno.test(
           Deno.readFileSync("/proc/version"),
         );
       }
-      assertEquals(openFds(), base);
+      assert(openFds() <= base, "no descriptor leaked");
       assert(
         supportsDirFd.has(readFile) && supportsDirFd.has(readTextFileSync),
       );

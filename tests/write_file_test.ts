@@ -177,7 +177,7 @@ Deno.test(
         Deno.readDirSync(root).some((e) => e.name === "bad" || e.name === "ab"),
         false,
       );
-      assertEquals(openFds(), base);
+      assert(openFds() <= base, "no descriptor leaked");
     });
   },
 );
@@ -278,7 +278,7 @@ Deno.test(
         ["f", "g", "n"],
         "no temporary file left",
       );
-      assertEquals(openFds(), base);
+      assert(openFds() <= base, "no descriptor leaked");
     });
   },
 );
