@@ -39,7 +39,15 @@ import {
   rootRequestBytes,
   writeRootRequest,
 } from "./ffi/_root_task.ts";
-import { type Backend, NOT_UTF8, type UtimeTimes } from "./ffi/_types.ts";
+import {
+  type Backend,
+  hasPrimitive,
+  NOT_UTF8,
+  type PrimitiveName,
+  type RootSupport,
+  type UtimeTimes,
+  type With,
+} from "./ffi/_types.ts";
 
 export type { SymlinkPolicy };
 
@@ -139,7 +147,9 @@ export interface RootSymlinkOptions {
 /** Options of {@linkcode Root.walkSync}. */
 export type RootWalkOptions = Omit<WalkOptions, "followSymlinks" | "dirFd">;
 
-const NOFOLLOW = 0, FOLLOW = 1;
+/** How a name's last component is taken: as is, followed, or followed
+ * with the canonical names kept (realPath: never the kernel path). */
+const NOFOLLOW = 0, FOLLOW = 1, NAMES = 2;
 
 /**
  * A directory that names are resolved beneath: every method of a `Root`
@@ -224,8 +234,8 @@ export class Root extends Dir {
     fn: string,
     name: unknown,
     how: number,
-    op: (b: Backend, r: Resolved, n: string) => T | number,
-    syscall: string | ((b: Backend) => string),
+    op: (b: RootBackend, r: Resolved, n: string) => T | number,
+    syscall: PrimitiveName | ((b: RootBackend) => PrimitiveName),
     mkdirMode = -1,
   ): T {
     const n = rootName(name, `Root.${fn}`);
@@ -235,19 +245,22 @@ export class Root extends Dir {
     try {
       // One plain component (no "/", ".", ".."): the root is its directory,
       // and only a symlink there needs the resolver. A dirFd call's cost.
-      if (!this.#plain(b, fd, n, how, r)) {
+      if (
+        !this.#plain(b, fd, n, how, r) &&
+        !this.#kernel(b, fd, n, how, mkdirMode, r)
+      ) {
         const e = resolve(
           this.#prims(b),
           fd,
           n,
           {
             symlinks: this.symlinks,
-            follow: how === FOLLOW,
+            follow: how !== NOFOLLOW,
             mkdirMode,
           } satisfies ResolveRequest,
           r,
         );
-        if (e < 0) throw this.#error(b, e, "openat", n);
+        if (e < 0) throw this.#error(b, e, "openDirAt", n);
       }
       try {
         const v = op(b, r, n);
@@ -272,16 +285,89 @@ export class Root extends Dir {
    * Fills `r` for a name of one plain component without a symlink there;
    * false when the resolver must run instead.
    */
-  #plain(b: Backend, fd: number, n: string, how: number, r: Resolved): boolean {
+  #plain(
+    b: RootBackend,
+    fd: number,
+    n: string,
+    how: number,
+    r: Resolved,
+  ): boolean {
     if (n === "" || n === "." || n === ".." || n.includes("/")) return false;
     r.dir = fd;
     r.leaf = n;
-    if (how === FOLLOW) {
+    if (how !== NOFOLLOW) {
       const st = b.statAt(fd, n, false);
       if (typeof st === "number") {
         if (st !== -errnos(b).ENOENT) return false;
       } else if (st.isSymlink) return false;
       else r.info = st;
+    }
+    return true;
+  }
+
+  /**
+   * The one-syscall path (Linux `openat2`): the kernel resolves the parent
+   * beneath the root under the same rules; the leaf is then as in
+   * {@linkcode Root.#plain}. False when the resolver must run instead: no
+   * `openat2`, a name to create parents for, `realPath` (which needs the
+   * names), a symlink in the leaf to follow, or a kernel answer that does
+   * not settle the outcome (`EAGAIN` four times, `ENOSYS`, `EPERM`, and
+   * `EXDEV` with `noXdev`, which could mean an escape or a mount).
+   */
+  #kernel(
+    b: RootBackend,
+    fd: number,
+    n: string,
+    how: number,
+    mkdirMode: number,
+    r: Resolved,
+  ): boolean {
+    const open = b.openBeneath;
+    if (
+      open === undefined || mkdirMode >= 0 || how === NAMES
+    ) {
+      return false;
+    }
+    if (n === "" || (n.startsWith("/") && this.symlinks !== "inRoot")) {
+      return false;
+    }
+    const slash = n.lastIndexOf("/");
+    const tail = n.slice(slash + 1);
+    const whole = tail === "" || tail === "." || tail === "..";
+    const parent = whole ? n : slash < 0 ? "." : n.slice(0, slash) || "/";
+    const E = errnos(b);
+    let dir = -E.EAGAIN;
+    for (let i = 0; i < 4 && dir === -E.EAGAIN; i++) {
+      dir = open(fd, parent, this.symlinks, this.noXdev);
+    }
+    if (dir < 0) {
+      if (dir === -E.EXDEV && !this.noXdev) {
+        throw this.#error(b, ESCAPE, "openBeneath", n);
+      }
+      if (
+        dir === -E.EXDEV || dir === -E.EAGAIN || dir === -E.ENOSYS ||
+        dir === -E.EPERM
+      ) {
+        return false;
+      }
+      throw this.#error(b, dir, "openBeneath", n);
+    }
+    r.dir = dir;
+    r.owned = true;
+    r.leaf = whole ? "." : tail;
+    if (how === FOLLOW && !whole) {
+      const st = b.statAt(dir, tail, false);
+      if (typeof st !== "number" && st.isSymlink) {
+        b.close(dir);
+        r.owned = false;
+        return false;
+      }
+      if (typeof st === "number" && st !== -E.ENOENT) {
+        b.close(dir);
+        r.owned = false;
+        throw this.#error(b, st, "statAt", n);
+      }
+      if (typeof st !== "number") r.info = st;
     }
     return true;
   }
@@ -297,7 +383,7 @@ export class Root extends Dir {
   }
 
   /** The resolver's primitives; with `noXdev`, a device check too. */
-  #prims(b: Backend): ResolvePrimitives {
+  #prims(b: RootBackend): ResolvePrimitives {
     const base = prims(b);
     if (this.#dev < 0) return base;
     const dev = this.#dev;
@@ -310,7 +396,8 @@ export class Root extends Dir {
     };
   }
 
-  #error(b: Backend, e: number, syscall: string, name: string): Error {
+  #error(b: Backend, e: number, k: PrimitiveName, name: string): Error {
+    const syscall = sc(b, k);
     if (e === ESCAPE) return new PathEscapesError(name, this.path);
     if (e === XDEV) {
       return new PathEscapesError(name, this.path, "crosses a mount point in");
@@ -338,7 +425,7 @@ export class Root extends Dir {
       FOLLOW,
       // The resolver's lstat of the leaf, when it took one, is a FileInfo.
       (b, r) => (r.info as FileInfo | null) ?? b.statAt(r.dir, r.leaf, false),
-      (b) => b.statVia,
+      "statAt",
     );
   }
 
@@ -356,7 +443,7 @@ export class Root extends Dir {
       name,
       NOFOLLOW,
       (b, r) => b.statAt(r.dir, r.leaf, false),
-      (b) => b.statVia,
+      "statAt",
     );
   }
 
@@ -372,7 +459,7 @@ export class Root extends Dir {
     return this.#at("readLink", name, NOFOLLOW, (b, r) => {
       const t = b.readLinkAt(r.dir, r.leaf);
       return t === NOT_UTF8 ? notUtf8(name) : t;
-    }, "readlinkat");
+    }, "readLinkAt");
   }
 
   /**
@@ -398,16 +485,16 @@ export class Root extends Dir {
       n,
       NOFOLLOW,
       (b, r) => {
-        const e = b.mkdirAt!(r.dir, r.leaf, mode);
+        const e = b.mkdirAt(r.dir, r.leaf, mode);
         return e === -errnos(b).EEXIST && recursive ? 1 : e;
       },
-      "mkdirat",
+      "mkdirAt",
       recursive ? mode : -1,
     );
     // It exists: fine if it is (or leads, inside the root, to) a directory.
     if (made === 1 && !this.statSync(n).isDirectory) {
       const b = need("mkdir");
-      throw systemError(b, -errnos(b).EEXIST, "mkdirat", n);
+      throw systemError(b, -errnos(b).EEXIST, sc(b, "mkdirAt"), n);
     }
   }
 
@@ -447,7 +534,7 @@ export class Root extends Dir {
       return recursive
         ? removeAll(b, r.dir, r.leaf)
         : removeOne(b, r.dir, r.leaf);
-    }, "unlinkat");
+    }, "unlinkAt");
   }
 
   /**
@@ -470,10 +557,10 @@ export class Root extends Dir {
           "rename",
           dst,
           NOFOLLOW,
-          (_, d) => b.renameAt!(src.dir, src.leaf, d.dir, d.leaf),
-          "renameat",
+          (_, d) => b.renameAt(src.dir, src.leaf, d.dir, d.leaf),
+          "renameAt",
         ),
-      "renameat",
+      "renameAt",
     );
   }
 
@@ -497,10 +584,10 @@ export class Root extends Dir {
           "link",
           dst,
           NOFOLLOW,
-          (_, d) => b.linkAt!(src.dir, src.leaf, d.dir, d.leaf, false),
-          "linkat",
+          (_, d) => b.linkAt(src.dir, src.leaf, d.dir, d.leaf, false),
+          "linkAt",
         ),
-      "linkat",
+      "linkAt",
     );
   }
 
@@ -532,7 +619,7 @@ export class Root extends Dir {
       name,
       NOFOLLOW,
       (b, r) => b.symlinkAt(t, r.dir, r.leaf, dirTarget),
-      "symlinkat",
+      "symlinkAt",
     );
   }
 
@@ -573,10 +660,10 @@ export class Root extends Dir {
         );
       }
       if (fd < 0) return fd;
-      const e = b.fchmod!(fd, m);
+      const e = b.fchmod(fd, m);
       b.close(fd);
       return e;
-    }, (b) => b.lchmodAt !== undefined ? "fchmodat2" : "fchmod");
+    }, (b) => b.lchmodAt !== undefined ? "lchmodAt" : "fchmod");
   }
 
   /**
@@ -611,8 +698,8 @@ export class Root extends Dir {
       "chown",
       name,
       follow ? FOLLOW : NOFOLLOW,
-      (b, r) => b.chownAt!(r.dir, r.leaf, u, g, false),
-      "fchownat",
+      (b, r) => b.chownAt(r.dir, r.leaf, u, g, false),
+      "chownAt",
     );
   }
 
@@ -655,8 +742,8 @@ export class Root extends Dir {
       "utime",
       name,
       follow ? FOLLOW : NOFOLLOW,
-      (b, r) => b.utimeAt!(r.dir, r.leaf, times, false),
-      "utimensat",
+      (b, r) => b.utimeAt(r.dir, r.leaf, times, false),
+      "utimeAt",
     );
   }
 
@@ -670,14 +757,14 @@ export class Root extends Dir {
    * @throws {Deno.errors.NotFound} When it does not exist.
    */
   realPathSync(name: string): string {
-    return this.#at("realPath", name, FOLLOW, (b, r) => {
+    return this.#at("realPath", name, NAMES, (b, r) => {
       if (r.leaf !== "." && r.info === null) {
         const st = b.statAt(r.dir, r.leaf, false);
         if (typeof st === "number") return st;
       }
       const parts = r.leaf === "." ? r.parents : [...r.parents, r.leaf];
       return parts.length === 0 ? "." : parts.join("/");
-    }, (b) => b.statVia);
+    }, "statAt");
   }
 
   /**
@@ -694,7 +781,7 @@ export class Root extends Dir {
       name,
       FOLLOW,
       (b, r) => b.openDirAt(r.dir, r.leaf, false),
-      "openat",
+      "openDirAt",
     );
     return new Root(
       dirToken,
@@ -757,7 +844,7 @@ export class Root extends Dir {
     op: number,
     how: number,
     extra: Partial<RootRequest>,
-    syscall: string,
+    syscall: PrimitiveName,
   ): Promise<RootReply> {
     const b = need(fn);
     const fd = this[acquire](`Root.${fn}`);
@@ -774,8 +861,8 @@ export class Root extends Dir {
         ...extra,
       };
       const io = new Uint8Array(rootRequestBytes(req));
-      const used = writeRootRequest(io, b.rootPlatform!, req);
-      const r = await b.rootCall!(fd, io.subarray(0, used));
+      const used = writeRootRequest(io, b.rootPlatform, req);
+      const r = await b.rootCall(fd, io.subarray(0, used));
       if (r.ret < 0) throw this.#error(b, r.ret, syscall, n);
       return r;
     } finally {
@@ -792,8 +879,8 @@ export class Root extends Dir {
    */
   async stat(name: string): Promise<FileInfo> {
     const n = rootName(name, "Root.stat");
-    const r = await this.#call("stat", n, ROOT_OP.STAT, FOLLOW, {}, "statx");
-    return need("stat").decodeStat!(r.out);
+    const r = await this.#call("stat", n, ROOT_OP.STAT, FOLLOW, {}, "statAt");
+    return need("stat").decodeStat(r.out);
   }
 
   /**
@@ -804,8 +891,15 @@ export class Root extends Dir {
    */
   async lstat(name: string): Promise<FileInfo> {
     const n = rootName(name, "Root.lstat");
-    const r = await this.#call("lstat", n, ROOT_OP.STAT, NOFOLLOW, {}, "statx");
-    return need("lstat").decodeStat!(r.out);
+    const r = await this.#call(
+      "lstat",
+      n,
+      ROOT_OP.STAT,
+      NOFOLLOW,
+      {},
+      "statAt",
+    );
+    return need("lstat").decodeStat(r.out);
   }
 
   /**
@@ -822,7 +916,7 @@ export class Root extends Dir {
       ROOT_OP.READLINK,
       NOFOLLOW,
       {},
-      "readlinkat",
+      "readLinkAt",
     );
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(
@@ -851,10 +945,10 @@ export class Root extends Dir {
     const r = await this.#call("mkdir", n, ROOT_OP.MKDIR, NOFOLLOW, {
       a1: mode,
       mkdirMode: recursive ? mode : -1,
-    }, "mkdirat");
+    }, "mkdirAt");
     if (r.ret === 1 && !(await this.stat(n)).isDirectory) {
       const b = need("mkdir");
-      throw systemError(b, -errnos(b).EEXIST, "mkdirat", n);
+      throw systemError(b, -errnos(b).EEXIST, sc(b, "mkdirAt"), n);
     }
   }
 
@@ -886,11 +980,11 @@ export class Root extends Dir {
       if (absent) return;
       if (!(await this.lstat(n)).isDirectory) {
         const b = need("remove");
-        throw systemError(b, -errnos(b).ENOTDIR, "unlinkat", n);
+        throw systemError(b, -errnos(b).ENOTDIR, sc(b, "unlinkAt"), n);
       }
     }
     if (!recursive) {
-      await this.#call("remove", n, ROOT_OP.REMOVE, NOFOLLOW, {}, "unlinkat");
+      await this.#call("remove", n, ROOT_OP.REMOVE, NOFOLLOW, {}, "unlinkAt");
       return;
     }
     const r = await this.#call(
@@ -899,15 +993,17 @@ export class Root extends Dir {
       ROOT_OP.PARENT,
       NOFOLLOW,
       {},
-      "openat",
+      "openDirAt",
     );
     const b = need("remove");
     const parent = r.ret;
     try {
       const leaf = cString(r.out);
-      if (leaf === ".") throw systemError(b, -errnos(b).EINVAL, "unlinkat", n);
+      if (leaf === ".") {
+        throw systemError(b, -errnos(b).EINVAL, sc(b, "unlinkAt"), n);
+      }
       const e = await removeAllAsync(b, parent, leaf);
-      if (e < 0) throw systemError(b, e, "unlinkat", n);
+      if (e < 0) throw systemError(b, e, sc(b, "unlinkAt"), n);
     } finally {
       b.close(parent);
     }
@@ -926,7 +1022,7 @@ export class Root extends Dir {
     if (hooks.length !== 0) audit("os.rename", [from, to, this.fd, this.fd]);
     await this.#call("rename", src, ROOT_OP.RENAME, NOFOLLOW, {
       name2: dst,
-    }, "renameat");
+    }, "renameAt");
   }
 
   /**
@@ -942,7 +1038,7 @@ export class Root extends Dir {
     if (hooks.length !== 0) audit("os.link", [from, to, this.fd, this.fd]);
     await this.#call("link", src, ROOT_OP.LINK, NOFOLLOW, {
       name2: dst,
-    }, "linkat");
+    }, "linkAt");
   }
 
   /**
@@ -965,7 +1061,7 @@ export class Root extends Dir {
     if (hooks.length !== 0) audit("os.symlink", [t, name, this.fd]);
     await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
       name2: t,
-    }, "symlinkat");
+    }, "symlinkAt");
   }
 
   /**
@@ -992,14 +1088,15 @@ export class Root extends Dir {
     const n = rootName(name, "Root.chmod");
     if (hooks.length !== 0) audit("os.chmod", [name, m, this.fd]);
     const b = need("chmod");
-    if (b.rootPlatform!.nrFchmodat2 === 0 || b.lchmodAt === undefined) {
+    const plat = b.rootPlatform;
+    if ((plat.nrFchmodat2 === 0 && !plat.lchmod) || b.lchmodAt === undefined) {
       // No chmod that refuses a link on the worker either: the sync path
       // knows how to change a directory safely, and refuses a file.
       return this.chmodSync(n, m, { followSymlinks: follow });
     }
     await this.#call("chmod", n, ROOT_OP.CHMOD, follow ? FOLLOW : NOFOLLOW, {
       a1: m,
-    }, "fchmodat2");
+    }, "lchmodAt");
   }
 
   /**
@@ -1031,7 +1128,7 @@ export class Root extends Dir {
     await this.#call("chown", n, ROOT_OP.CHOWN, follow ? FOLLOW : NOFOLLOW, {
       a1: u,
       a2: g,
-    }, "fchownat");
+    }, "chownAt");
   }
 
   /**
@@ -1070,7 +1167,7 @@ export class Root extends Dir {
     }
     await this.#call("utime", n, ROOT_OP.UTIME, follow ? FOLLOW : NOFOLLOW, {
       times: [as, an, ms, mn],
-    }, "utimensat");
+    }, "utimeAt");
   }
 
   /**
@@ -1087,7 +1184,7 @@ export class Root extends Dir {
       ROOT_OP.REALPATH,
       FOLLOW,
       {},
-      "statx",
+      "statAt",
     );
     return new TextDecoder().decode(r.out.subarray(0, r.ret));
   }
@@ -1106,7 +1203,7 @@ export class Root extends Dir {
       ROOT_OP.OPENDIR,
       FOLLOW,
       {},
-      "openat",
+      "openDirAt",
     );
     return new Root(
       dirToken,
@@ -1183,14 +1280,14 @@ const POLICY = { beneath: 0, inRoot: 1, none: 2 } as const;
  * async primitives), relative to the descriptors it holds.
  */
 async function removeAllAsync(
-  b: Backend,
+  b: RootBackend,
   dir: number,
   leaf: string,
 ): Promise<number> {
   const E = errnos(b);
-  const a = b.async!;
+  const a = b.async;
   const unlink = (d: number, n: string, isDir: boolean) =>
-    a.unlinkAt?.(d, n, isDir) ?? Promise.resolve(b.unlinkAt!(d, n, isDir));
+    a.unlinkAt(d, n, isDir);
   for (let attempt = 0;; attempt++) {
     let r = await unlink(dir, leaf, false);
     if (r === -E.EISDIR || r === -E.EPERM) {
@@ -1199,8 +1296,7 @@ async function removeAllAsync(
     }
     if (r === 0 || r === -E.ENOENT) return 0;
     if (r !== -E.ENOTEMPTY && r !== -E.EEXIST) return r;
-    const fd = await (a.openDirAt?.(dir, leaf, false) ??
-      Promise.resolve(b.openDirAt(dir, leaf, false)));
+    const fd = await a.openDirAt(dir, leaf, false);
     if (fd < 0) {
       if (fd === -E.ENOTDIR || fd === -E.ELOOP || fd === -E.ENOENT) continue;
       return fd;
@@ -1209,8 +1305,7 @@ async function removeAllAsync(
       const chunk = { count: 0, names: [] as string[], kinds: [] as number[] };
       const names: string[] = [];
       for (;;) {
-        const n = await (a.readDirChunk?.(fd, chunk) ??
-          Promise.resolve(b.readDirChunk!(fd, chunk)));
+        const n = await a.readDirChunk(fd, chunk);
         if (n < 0) return n;
         if (n === 0) break;
         for (let i = 0; i < chunk.count; i++) names.push(chunk.names[i]);
@@ -1224,6 +1319,11 @@ async function removeAllAsync(
     }
     if (attempt > 64) return -E.ENOTEMPTY;
   }
+}
+
+/** The syscall name errors of primitive `k` report. */
+function sc(b: Backend, k: PrimitiveName): string {
+  return k === "statAt" ? b.statVia : b.syscall[k];
 }
 
 /** A name given to a Root: a string, checked like a path. */
@@ -1252,11 +1352,11 @@ function notUtf8(name: string): never {
 }
 
 /** Removes one name: a file or link, else an empty directory. */
-function removeOne(b: Backend, dir: number, leaf: string): number {
+function removeOne(b: RootBackend, dir: number, leaf: string): number {
   const E = errnos(b);
-  const r = b.unlinkAt!(dir, leaf, false);
+  const r = b.unlinkAt(dir, leaf, false);
   if (r === -E.EISDIR || r === -E.EPERM) {
-    const d = b.unlinkAt!(dir, leaf, true);
+    const d = b.unlinkAt(dir, leaf, true);
     // Not a directory after all: the unlink's answer was the right one.
     return d === -E.ENOTDIR ? r : d;
   }
@@ -1269,7 +1369,7 @@ function removeOne(b: Backend, dir: number, leaf: string): number {
  * descriptor and its entries are removed relative to its own, so nothing
  * outside is reached even if directories are swapped for links meanwhile.
  */
-function removeAll(b: Backend, dir: number, leaf: string): number {
+function removeAll(b: RootBackend, dir: number, leaf: string): number {
   const E = errnos(b);
   for (let attempt = 0;; attempt++) {
     let r = removeOne(b, dir, leaf);
@@ -1292,11 +1392,11 @@ function removeAll(b: Backend, dir: number, leaf: string): number {
   }
 }
 
-function removeEntries(b: Backend, fd: number): number {
+function removeEntries(b: RootBackend, fd: number): number {
   const chunk = { count: 0, names: [] as string[], kinds: [] as number[] };
   const names: string[] = [];
   for (;;) {
-    const n = b.readDirChunk!(fd, chunk);
+    const n = b.readDirChunk(fd, chunk);
     if (n < 0) return n;
     if (n === 0) break;
     for (let i = 0; i < chunk.count; i++) names.push(chunk.names[i]);
@@ -1314,6 +1414,9 @@ interface RootErrno extends ResolveErrno {
   EISDIR: number;
   EPERM: number;
   ENOTEMPTY: number;
+  EXDEV: number;
+  EAGAIN: number;
+  ENOSYS: number;
 }
 
 /** The platform's numbers for the codes the Root tells apart. */
@@ -1328,6 +1431,9 @@ function errnos(b: Backend): RootErrno {
     "EISDIR",
     "EPERM",
     "ENOTEMPTY",
+    "EXDEV",
+    "EAGAIN",
+    "ENOSYS",
   ];
   const e: Record<string, number> = {};
   for (let n = 1; n < 4096 && Object.keys(e).length < want.length; n++) {
@@ -1340,10 +1446,10 @@ function errnos(b: Backend): RootErrno {
   return errnoCache.e;
 }
 
-const primsCache = new WeakMap<Backend, ResolvePrimitives>();
+const primsCache = new WeakMap<RootBackend, ResolvePrimitives>();
 
 /** The resolver's view of a backend. */
-function prims(b: Backend): ResolvePrimitives {
+function prims(b: RootBackend): ResolvePrimitives {
   let p = primsCache.get(b);
   if (p === undefined) {
     p = {
@@ -1351,9 +1457,7 @@ function prims(b: Backend): ResolvePrimitives {
       openDirAt: (d, n, f) => b.openDirAt(d, n, f),
       readLinkAt: (d, n) => b.readLinkAt(d, n),
       close: (fd) => b.close(fd),
-      mkdirAt: b.mkdirAt === undefined
-        ? undefined
-        : (d, n, m) => b.mkdirAt!(d, n, m),
+      mkdirAt: (d, n, m) => b.mkdirAt(d, n, m),
       errno: errnos(b),
     };
     primsCache.set(b, p);
@@ -1361,10 +1465,36 @@ function prims(b: Backend): ResolvePrimitives {
   return p;
 }
 
+/** The primitives every Root method may use. */
+const NEEDS = [
+  "mkdirAt",
+  "unlinkAt",
+  "renameAt",
+  "linkAt",
+  "chownAt",
+  "utimeAt",
+  "fchmod",
+  "readDirChunk",
+] as const;
+
+/** A backend with what a Root needs: {@linkcode NEEDS} and the root task. */
+type RootBackend =
+  & With<typeof NEEDS[number]>
+  & Required<RootSupport>;
+
+/** Whether `b` can serve a Root: the one check for probe and call. */
+function isRootBackend(b: Backend | null): b is RootBackend {
+  return b !== null && b.rootCall !== undefined &&
+    b.rootPlatform !== undefined && b.decodeStat !== undefined &&
+    NEEDS.every((k) => hasPrimitive(b, k));
+}
+
 /** The backend, or NotSupported when Roots are unavailable here. */
-function need(fn: string): Backend {
+function need(fn: string): RootBackend {
   const b = backend();
-  if (b === null || !CAPS.dirFd) throw notSupported(`Root.${fn}`, "Root");
+  if (!isRootBackend(b) || !CAPS.dirFd) {
+    throw notSupported(`Root.${fn}`, "Root");
+  }
   return b;
 }
 
@@ -1425,13 +1555,13 @@ function opened(
   symlinks: SymlinkPolicy,
   noXdev: boolean,
 ): Root {
-  if (fd < 0) throw systemError(b, fd, "openat", p);
+  if (fd < 0) throw systemError(b, fd, sc(b, "openDirAt"), p);
   let dev = -1;
   if (noXdev) {
     const st = b.fstat(fd);
     if (typeof st === "number") {
       b.close(fd);
-      throw systemError(b, st, "fstat", p);
+      throw systemError(b, st, sc(b, "fstat"), p);
     }
     dev = st.dev;
   }
@@ -1466,7 +1596,7 @@ export async function openRoot(
     given,
     "openRoot",
     b.AT_FDCWD,
-    (d) => b.async?.openDirAt?.(d, p, true) ?? b.openDirAt(d, p, true),
+    (d) => b.async.openDirAt(d, p, true),
   );
   return opened(b, fd, p, symlinks, noXdev);
 }
@@ -1485,5 +1615,5 @@ function toPolicy(value: unknown): SymlinkPolicy {
 
 const CAPS = declareCapabilities([openRoot, openRootSync], {
   // Where the backend has the root task (Linux and macOS).
-  dirFd: (b) => typeof b?.rootCall === "function",
+  dirFd: isRootBackend,
 });

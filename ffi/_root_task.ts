@@ -49,14 +49,14 @@ export const ROOT_OP = {
  * The request header, 32-bit words (then times, then strings):
  * op, policy, follow, mkdirMode, a1, a2, statx, modeOffset, modeSize,
  * dirFlags, AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, 8 errno numbers, nrFchmodat2,
- * name1, name2 (byte offsets), noXdev, devOffset, devSize; times (4 × i64)
- * at byte 112; strings from 144.
+ * name1, name2 (byte offsets), noXdev, devOffset, devSize, lchmod; times
+ * (4 × i64) at byte 120; strings from 152.
  * The output goes to a second buffer of {@linkcode ROOT_OUT_BYTES}.
  */
 export const ROOT_HEADER = {
-  words: 28,
-  times: 112,
-  strings: 144,
+  words: 29,
+  times: 120,
+  strings: 152,
 } as const;
 
 /** Platform facts a request carries (from the backend's own constants). */
@@ -71,6 +71,11 @@ export interface RootPlatform {
   errno: readonly number[];
   /** `__NR_fchmodat2`, or 0 where there is none. */
   nrFchmodat2: number;
+  /**
+   * Whether `fchmodat(AT_SYMLINK_NOFOLLOW)` changes a link's own mode
+   * instead of failing (macOS): then it is the chmod that never follows.
+   */
+  lchmod: boolean;
   /** Where the device number lies in the stat buffer, and its size. */
   devOffset: number;
   devSize: number;
@@ -141,7 +146,6 @@ export function writeRootRequest(
     v.setBigInt64(ROOT_HEADER.times + 16, t[2], true);
     v.setBigInt64(ROOT_HEADER.times + 24, BigInt(t[3]), true);
   }
-  const enc = new TextEncoder();
   let at = ROOT_HEADER.strings;
   const put = (s: string) => {
     const start = at;
@@ -153,6 +157,8 @@ export function writeRootRequest(
   w(22, r.name2 === undefined ? 0 : put(r.name2));
   return at;
 }
+
+const enc = new TextEncoder();
 
 /** The size of `io` a request needs. */
 export function rootRequestBytes(r: RootRequest): number {
@@ -196,21 +202,32 @@ export function rootTask(
   // ROOT_OUT_BYTES (a literal: the task refers to nothing outside itself).
   const outSize = 4096 + 256;
   const out = outBuf.subarray(0, outSize);
-  const errnoPtr = (s.__errno_location ?? s.__error)();
-  const errnoView = new Int32Array(
-    Deno.UnsafePointerView.getArrayBuffer(errnoPtr, 4),
-  );
+  // Per-thread scratch, made once: the task runs many times on a thread.
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  const K = Symbol.for("dirfd.rootTask.scratch");
+  const scratch = g[K] ??= {
+    errnoView: new Int32Array(
+      Deno.UnsafePointerView.getArrayBuffer(
+        (s.__errno_location ?? s.__error)(),
+        4,
+      ),
+    ),
+    dec: new TextDecoder("utf-8", { fatal: true }),
+    enc: new TextEncoder(),
+    // C strings for the calls, each into a buffer of its own.
+    c1: new Uint8Array(4096 * 3 + 1),
+    c2: new Uint8Array(4096 * 3 + 1),
+    linkBuf: new Uint8Array(4097),
+    ts: new BigInt64Array(4),
+  };
+  const { errnoView, dec, enc, c1, c2, linkBuf } = scratch;
   const err = () => -errnoView[0];
-  const dec = new TextDecoder("utf-8", { fatal: true });
-  const enc = new TextEncoder();
   const cstr = (at: number) => {
     let end = at;
     while (io[end] !== 0) end++;
     return dec.decode(io.slice(at, end));
   };
-  // C strings for the calls: encoded into scratch buffers of their own.
-  const c1 = new Uint8Array(4096 * 3 + 1);
-  const c2 = new Uint8Array(4096 * 3 + 1);
   const c = (str: string, into = c1) => {
     const n = enc.encodeInto(str, into).written;
     into[n] = 0;
@@ -229,7 +246,6 @@ export function rootTask(
         : s.fstatat(d, c(name), st, NOFOLLOW)) === 0
       ? 0
       : err();
-  const linkBuf = new Uint8Array(4097);
   const p = {
     statAt(d: number, name: string) {
       const r = lstatRaw(d, name);
@@ -349,6 +365,9 @@ export function rootTask(
         s.symlinkat(c(name2!, c2), d, c(leaf)) === 0 ? 0 : err(),
       );
     case 8: // CHMOD
+      if (word(28) === 1) {
+        return done(s.fchmodat(d, c(leaf), a1, NOFOLLOW) === 0 ? 0 : err());
+      }
       if (nrFchmodat2 === 0) return done(-E.EINVAL);
       return done(
         Number(
@@ -366,9 +385,9 @@ export function rootTask(
     case 9: // CHOWN
       return done(s.fchownat(d, c(leaf), a1, a2, NOFOLLOW) === 0 ? 0 : err());
     case 10: { // UTIME: struct timespec[2] from the header's times
-      const ts = new BigInt64Array(4);
-      // ROOT_HEADER.times: 112.
-      for (let i = 0; i < 4; i++) ts[i] = v.getBigInt64(112 + 8 * i, true);
+      const ts: BigInt64Array = scratch.ts;
+      // ROOT_HEADER.times: 120.
+      for (let i = 0; i < 4; i++) ts[i] = v.getBigInt64(120 + 8 * i, true);
       const tsb = new Uint8Array(ts.buffer);
       return done(
         s.utimensat(d, c(leaf), tsb, NOFOLLOW) === 0 ? 0 : err(),

@@ -91,6 +91,21 @@ export interface OptionalPrimitives {
   lchmodAt(dirfd: number, path: string, mode: number): number;
   /** `fchmod`; 0 or `-errno`. */
   fchmod(fd: number, mode: number): number;
+  /**
+   * Linux `openat2`: opens the directory `path` for lookups only (`O_PATH`)
+   * with the kernel resolving it beneath `dirfd` — a Root's one-syscall
+   * path. `symlinks` as a Root's option (`RESOLVE_BENEATH`, `RESOLVE_IN_ROOT`
+   * or `RESOLVE_NO_SYMLINKS`, always with `RESOLVE_NO_MAGICLINKS`), `noXdev`
+   * adds `RESOLVE_NO_XDEV`. The descriptor, or `-errno`: `EXDEV` for an
+   * escape (or a mount crossing), `EAGAIN` when the kernel could not be sure
+   * (a rename raced it; try again).
+   */
+  openBeneath(
+    dirfd: number,
+    path: string,
+    symlinks: "beneath" | "inRoot" | "none",
+    noXdev: boolean,
+  ): number;
   /** `fchownat`; `-1` leaves an id unchanged; 0 or `-errno`. */
   chownAt(
     dirfd: number,
@@ -185,6 +200,8 @@ export interface Features {
   readonly fstatat?: boolean;
   /** Linux: the `fchmodat2` syscall works (kernel ≥ 6.6). */
   readonly fchmodat2?: boolean;
+  /** Linux: the `openat2` syscall works (kernel ≥ 5.6; not in qemu 7.2). */
+  readonly openat2?: boolean;
   /** macOS: `fdopendir`/`readdir`/`closedir`/`dup` resolved. */
   readonly readdir?: boolean;
   /** Windows: running under Wine. */
@@ -403,6 +420,7 @@ export const SYSCALL: Readonly<Record<PrimitiveName, string>> = {
   linkAt: "linkat",
   chmodAt: "fchmodat",
   lchmodAt: "fchmodat",
+  openBeneath: "openat2",
   fchmod: "fchmod",
   chownAt: "fchownat",
   fchown: "fchown",

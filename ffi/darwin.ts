@@ -55,6 +55,7 @@ import {
   fileSymbols,
   fileTasks,
 } from "./_file_posix.ts";
+import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import type { Description } from "./_posix_at.ts";
 
 /** The system library every macOS process has (libc is part of it). */
@@ -749,6 +750,7 @@ export function darwinBackend(
       ...poolLib.tasks,
       ...(readDirChunk === undefined ? {} : { darwinReadChunk }),
       ...fileTasks("__error"),
+      ...ROOT_TASKS,
     },
   };
   const backend = posixBackend({
@@ -799,6 +801,33 @@ export function darwinBackend(
         return r.ret;
       });
     };
+  }
+  if (async !== undefined && readDirChunk !== undefined) {
+    attachRoot(backend, {
+      pool: () => async.pool(),
+      platform: () => ({
+        statx: false,
+        // struct stat (64-bit inode): st_dev i32 @0, st_mode u16 @4.
+        modeOffset: STAT64.mode,
+        modeSize: 2,
+        devOffset: STAT64.dev,
+        devSize: 4,
+        dirFlags: O.RDONLY | O.DIRECTORY | O.CLOEXEC | O.NOFOLLOW,
+        AT_SYMLINK_NOFOLLOW: AT.SYMLINK_NOFOLLOW,
+        AT_REMOVEDIR: AT.REMOVEDIR,
+        errno: ROOT_ERRNO_NAMES.map((n) =>
+          Number(Object.keys(ERRNO_NAMES).find((k) => ERRNO_NAMES[+k] === n))
+        ),
+        nrFchmodat2: 0,
+        // fchmodat(AT_SYMLINK_NOFOLLOW) changes a link's own mode here.
+        lchmod: true,
+      }),
+      decodeStat: (raw) =>
+        decodeDarwinStat(
+          new Uint32Array(raw.buffer, raw.byteOffset, STAT64.size >> 2),
+          new Int32Array(raw.buffer, raw.byteOffset, STAT64.size >> 2),
+        ),
+    });
   }
   // File primitives hook (3/3): `file` and `fileAsync` over libSystem.
   attachFile(

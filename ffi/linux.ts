@@ -84,6 +84,21 @@ export const LINUX_SYMBOLS = {
     result: "i64",
     optional: true,
   },
+  // openat2 (Linux 5.6) through syscall(2): glibc wraps it only from 2.43.
+  // long syscall(SYS_openat2, int dirfd, const char *path,
+  //              struct open_how *how, size_t size); fixed as for fchmodat2.
+  openat2: {
+    name: "syscall",
+    parameters: [
+      "i64", // long number (__NR_openat2)
+      "i64", // int dirfd
+      "buffer", // const char *path
+      "buffer", // struct open_how *how
+      "i64", // size_t size (24)
+    ],
+    result: "i64",
+    optional: true,
+  },
   // Exported by glibc >= 2.30.
   getdents64: {
     parameters: [
@@ -109,6 +124,21 @@ const DIRENT_BUF_SIZE = 32768n;
  * and `include/uapi/asm-generic/unistd.h` (aarch64).
  */
 export const NR_FCHMODAT2 = 452n;
+
+/** `__NR_openat2` (Linux 5.6): 437 on x86_64 and in asm-generic (aarch64). */
+export const NR_OPENAT2 = 437n;
+
+/** `O_PATH` (`include/uapi/asm-generic/fcntl.h`; x86_64 and aarch64 agree). */
+export const O_PATH = 0o10000000;
+
+/** `RESOLVE_*` flags of `struct open_how` (`include/uapi/linux/openat2.h`). */
+export const RESOLVE = {
+  NO_XDEV: 0x01,
+  NO_MAGICLINKS: 0x02,
+  NO_SYMLINKS: 0x04,
+  BENEATH: 0x08,
+  IN_ROOT: 0x10,
+} as const;
 
 /** `UTIME_NOW` and `UTIME_OMIT` (glibc `bits/stat.h`, kernel `include/linux/stat.h`). */
 export const UTIME = { NOW: (1 << 30) - 1, OMIT: (1 << 30) - 2 } as const;
@@ -517,6 +547,46 @@ export function linuxBackend(
     fchmodat2Works = Number(r) === -1 && errno() === EBADF;
   }
 
+  // openat2, probed the same way: its how is valid (O_PATH, no resolve
+  // flags), so a kernel that has it answers EBADF for dirfd -1.
+  const openat2 = fixedVariadicOk ? s.openat2 : null;
+  let openat2Works = false;
+  const how = new BigUint64Array(3);
+  const howBytes = new Uint8Array(how.buffer);
+  if (openat2 !== null && openat2 !== undefined) {
+    how[0] = BigInt(O_PATH);
+    const r = openat2(NR_OPENAT2, -1n, probePath.encode("x"), howBytes, 24n);
+    openat2Works = Number(r) === -1 && errno() === EBADF;
+  }
+  const openBeneathPath = new CString();
+  const openBeneath = openat2Works
+    ? (
+      dirfd: number,
+      p: string,
+      symlinks: "beneath" | "inRoot" | "none",
+      noXdev: boolean,
+    ): number => {
+      how[0] = BigInt(O_PATH | c.O_DIRECTORY | c.O_CLOEXEC);
+      how[1] = 0n;
+      how[2] = BigInt(
+        RESOLVE.NO_MAGICLINKS |
+          (symlinks === "inRoot" ? RESOLVE.IN_ROOT : RESOLVE.BENEATH) |
+          (symlinks === "none" ? RESOLVE.NO_SYMLINKS : 0) |
+          (noXdev ? RESOLVE.NO_XDEV : 0),
+      );
+      const r = Number(
+        openat2!(
+          NR_OPENAT2,
+          BigInt(dirfd),
+          openBeneathPath.encode(p),
+          howBytes,
+          24n,
+        ),
+      );
+      return r < 0 ? -errno() : r;
+    }
+    : undefined;
+
   // The active primitive is chosen once; `select` exists for tests that must
   // exercise the struct stat layout on a kernel that has statx.
   const initial = statxWorks ? viaStatx : viaFstatat;
@@ -580,6 +650,7 @@ export function linuxBackend(
       statx: statxWorks,
       fstatat: fstatatWorks,
       fchmodat2: fchmodat2Works,
+      openat2: openat2Works,
     },
     more: fchmodat2Works ? { lchmodAt: LCHMOD_AT } : {},
     readDirChunk: getdents64 === null ? undefined : direntReader(
@@ -598,6 +669,7 @@ export function linuxBackend(
       }
       : null,
   });
+  if (openBeneath !== undefined) backend.openBeneath = openBeneath;
   const async = backend.async;
   if (getdents64 !== null && async !== undefined) {
     // The async `readDirChunk`: getdents64 into the arena on a worker,
@@ -642,6 +714,7 @@ export function linuxBackend(
           AT_REMOVEDIR: AT.REMOVEDIR,
           errno: ROOT_ERRNO_NAMES.map((n) => byName[n]),
           nrFchmodat2: fchmodat2Works ? Number(NR_FCHMODAT2) : 0,
+          lchmod: false,
         };
       },
       decodeStat: (raw) => {

@@ -1603,3 +1603,24 @@ Deno.test({
     }
   },
 });
+
+Deno.test("macOS Root: the pool ships the root task; requests carry macOS facts", () => {
+  const lib = darwinPoolLibrary("aarch64");
+  const b = darwinBackend(recordingLib().s, () => 0, lib);
+  assertEquals(typeof b.rootCall, "function");
+  const p = b.rootPlatform!;
+  // ENOENT ENOTDIR ELOOP EEXIST EINVAL EISDIR EPERM ENOTEMPTY (<sys/errno.h>).
+  assertEquals(p.errno, [2, 20, 62, 17, 22, 21, 1, 66]);
+  assertEquals([p.statx, p.modeOffset, p.modeSize], [false, 4, 2]);
+  assertEquals([p.devOffset, p.devSize], [0, 4]);
+  assertEquals(p.dirFlags, 0x100000 | 0x1000000 | 0x100); // DIRECTORY|CLOEXEC|NOFOLLOW
+  assertEquals([p.AT_SYMLINK_NOFOLLOW, p.AT_REMOVEDIR], [0x20, 0x80]);
+  assertEquals([p.nrFchmodat2, p.lchmod], [0, true]);
+  // The stat buffer a request leaves decodes as the backend's own stat.
+  const raw = new Uint8Array(256);
+  const v = new DataView(raw.buffer);
+  v.setUint16(4, 0o120755, true); // st_mode: a symlink
+  v.setBigUint64(96, 42n, true); // st_size
+  const info = b.decodeStat!(raw);
+  assertEquals([info.isSymlink, info.size, info.mode], [true, 42, 0o120755]);
+});

@@ -54,9 +54,8 @@ Deno.test("layering: no portable file branches on the backend's name", () => {
 Deno.test("layering: operations call each primitive through one path", () => {
   // The twin-or-sync choice (`b.async?.x?.(…) ?? b.x!(…)`) is gone: every
   // primitive has an async form.
-  const bad = portable.filter((f) => /\.async\?\./.test(read(f)));
-  // root.ts predates the reshape (its own issue moves it over).
-  assertEquals(bad.filter((f) => f !== "root.ts"), []);
+  const bad = portable.filter((f) => /\.async\?\.|\bb\.\w+!/.test(read(f)));
+  assertEquals(bad, []);
 });
 
 Deno.test("layering: ffi/ never imports from the portable layer above it", () => {
