@@ -14,16 +14,18 @@
  *
  * @module
  */
-import { type Dir, isDir, openFdOf } from "./dir.ts";
+import { type Dir, type Handle, isDir, isHandle, openFdOf } from "./dir.ts";
+import type { File } from "./file.ts";
+import { closedFile } from "./_errors.ts";
 
 /** A path: a string or a `file:` URL. */
 export type PathLike = string | URL;
 /**
- * A descriptor: a raw integer or a {@linkcode Dir}. Every integer argument
- * (descriptor, mode, id, length) takes `-0` as `0`; each argument and option
- * is read once, when the call is made.
+ * A descriptor: a raw integer, a {@linkcode Dir} or a {@linkcode File}.
+ * Every integer argument (descriptor, mode, id, length) takes `-0` as `0`;
+ * each argument and option is read once, when the call is made.
  */
-export type FdLike = number | Dir;
+export type FdLike = number | Dir | File;
 
 const isWindows = Deno.build.os === "windows";
 
@@ -133,7 +135,7 @@ export function fileUrlToPath(
 
 /** Whether a value is given in place of a path as a descriptor. */
 export function isFdLike(value: unknown): value is FdLike {
-  return typeof value === "number" || isDir(value);
+  return typeof value === "number" || isHandle(value);
 }
 
 /** Converts a descriptor argument to its number (`-0` is 0), or throws. */
@@ -146,9 +148,9 @@ export function toFd(value: unknown, fn: string, arg = "fd"): number {
       `${fn}: ${arg} must be a non-negative integer descriptor, not ${value}`,
     );
   }
-  if (isDir(value)) return openFdOf(value, fn);
+  if (isHandle(value)) return handleFd(value, fn);
   throw new TypeError(
-    `${fn}: ${arg} must be a descriptor (number or Dir), not ${
+    `${fn}: ${arg} must be a descriptor (number, Dir or File), not ${
       describe(value)
     }`,
   );
@@ -156,14 +158,15 @@ export function toFd(value: unknown, fn: string, arg = "fd"): number {
 
 /**
  * A descriptor argument converted once: a number (checked, `-0` made 0), or
- * the open {@linkcode Dir} itself, to be pinned while a call uses it.
+ * the open {@linkcode Dir} or `File` itself, to be pinned while a call uses
+ * it.
  */
-export type FdArg = number | Dir;
+export type FdArg = number | Handle;
 
 /** Converts a descriptor argument once into an {@linkcode FdArg}, or throws. */
 export function toFdArg(value: unknown, fn: string, arg = "fd"): FdArg {
-  if (isDir(value)) {
-    openFdOf(value, fn);
+  if (isHandle(value)) {
+    handleFd(value, fn);
     return value;
   }
   return toFd(value, fn, arg);
@@ -188,7 +191,14 @@ export function toDirFdArg(
 export function fdOfArg(x: FdArg, fn: string): number;
 export function fdOfArg(x: FdArg | undefined, fn: string): number | undefined;
 export function fdOfArg(x: FdArg | undefined, fn: string): number | undefined {
-  return x === undefined || typeof x === "number" ? x : openFdOf(x, fn);
+  return x === undefined || typeof x === "number" ? x : handleFd(x, fn);
+}
+
+/** The descriptor of an open `Dir` or `File`; `BadResource` when closed. */
+function handleFd(h: Handle, fn: string): number {
+  if (isDir(h)) return openFdOf(h, fn);
+  if (h.closed) throw closedFile();
+  return h.fd;
 }
 
 /**
@@ -197,8 +207,8 @@ export function fdOfArg(x: FdArg | undefined, fn: string): number | undefined {
  * no call runs on a number the hook may have handed to another file).
  */
 export function stillOpen(fn: string, a?: FdArg, b?: FdArg): void {
-  if (a !== undefined && typeof a !== "number") openFdOf(a, fn);
-  if (b !== undefined && typeof b !== "number") openFdOf(b, fn);
+  if (a !== undefined && typeof a !== "number") handleFd(a, fn);
+  if (b !== undefined && typeof b !== "number") handleFd(b, fn);
 }
 
 /** An optional `dirFd` (or `srcDirFd`…): `undefined` when absent, else its number. */

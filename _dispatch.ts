@@ -1,6 +1,6 @@
 // Copyright 2026 the dirfd authors. MIT license.
 /**
- * How async operations reach the backend: with any `Dir` they use pinned
+ * How async operations reach the backend: with any `Dir` or `File` they use pinned
  * (its descriptor stays open, and its number unused by anything else, until
  * the call settles), through the backend's async twin when it has one (the
  * syscall runs off the main thread, see `ffi/_pool.ts`), else through the
@@ -9,7 +9,7 @@
  * @module
  */
 import { toFd } from "./_args.ts";
-import { acquire, isDir, release } from "./dir.ts";
+import { acquire, isHandle, release } from "./dir.ts";
 
 /**
  * Runs `call` with the descriptor of `value` (a number or a `Dir`, checked as
@@ -22,7 +22,7 @@ export function withFd<T>(
   arg: string,
   call: (fd: number) => Promise<T> | T,
 ): Promise<T> {
-  if (!isDir(value)) {
+  if (!isHandle(value)) {
     return Promise.resolve(call(toFd(value, fn, arg)));
   }
   const fd = value[acquire](fn);

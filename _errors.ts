@@ -61,3 +61,8 @@ export function notSupported(fn: string, what: string): Error {
 export function closedDir(fn: string): Error {
   return new Deno.errors.BadResource(`${fn}: the Dir is closed`);
 }
+
+/** The error for using a closed `File`: Deno's own `Bad resource ID`. */
+export function closedFile(): Error {
+  return new Deno.errors.BadResource("Bad resource ID");
+}

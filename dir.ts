@@ -20,6 +20,31 @@ export const acquire: unique symbol = Symbol("dirfd.Dir.acquire");
 export const release: unique symbol = Symbol("dirfd.Dir.release");
 
 /**
+ * Internal: what a `Dir` and a `File` share as descriptors — a number that
+ * async calls pin (`acquire`) and unpin (`release`).
+ */
+export interface Handle {
+  readonly fd: number;
+  /** The path it was opened with. */
+  readonly path: string;
+  readonly closed: boolean;
+  [acquire](fn: string): number;
+  [release](): void;
+}
+
+const handles = new WeakSet<object>();
+
+/** Internal: registers a `File` (or any handle) as a descriptor. */
+export function addHandle(h: Handle): void {
+  handles.add(h);
+}
+
+/** Internal: whether `value` is a `Dir` or a `File`. */
+export function isHandle(value: unknown): value is Handle {
+  return typeof value === "object" && value !== null && handles.has(value);
+}
+
+/**
  * An open directory descriptor, as returned by {@linkcode openDir}.
  *
  * Pass it as `dirFd` to resolve relative paths against this directory, or in
@@ -66,6 +91,7 @@ export class Dir implements Disposable, AsyncDisposable {
     this.#fd = fd;
     this.path = path;
     finalizer.register(this, fd, this);
+    handles.add(this);
   }
 
   /** The descriptor number. Throws `Deno.errors.BadResource` once closed. */

@@ -34,6 +34,51 @@ export type { FileInfo, StatvfsResult } from "./_file_info.ts";
 export type { SystemError } from "./_errors.ts";
 export { Dir } from "./dir.ts";
 export { openDir, type OpenDirOptions, openDirSync } from "./open_dir.ts";
+export {
+  create,
+  type CreateOptions,
+  createSync,
+  O_APPEND,
+  O_CLOEXEC,
+  O_CREAT,
+  O_DIRECT,
+  O_DIRECTORY,
+  O_DSYNC,
+  O_EXCL,
+  O_EXLOCK,
+  O_NOATIME,
+  O_NOCTTY,
+  O_NOFOLLOW,
+  O_NOFOLLOW_ANY,
+  O_NONBLOCK,
+  O_PATH,
+  O_RDONLY,
+  O_RDWR,
+  O_SHLOCK,
+  O_SYMLINK,
+  O_SYNC,
+  O_TMPFILE,
+  O_TRUNC,
+  O_WRONLY,
+  open,
+  type OpenOptions,
+  openSync,
+} from "./open.ts";
+export { File, type FromFdOptions } from "./file.ts";
+export {
+  readFile,
+  type ReadFileOptions,
+  readFileSync,
+  readTextFile,
+  readTextFileSync,
+} from "./read_file.ts";
+export {
+  writeFile,
+  type WriteFileOptions,
+  writeFileSync,
+  writeTextFile,
+  writeTextFileSync,
+} from "./write_file.ts";
 export { stat, type StatOptions, statSync } from "./stat.ts";
 export { lstat, type LstatOptions, lstatSync } from "./lstat.ts";
 export { symlink, type SymlinkOptions, symlinkSync } from "./symlink.ts";

@@ -21,7 +21,7 @@ import {
   performAsync,
   SyncDriver,
 } from "./_drive.ts";
-import { acquire, type Dir, newDir, release } from "./dir.ts";
+import { acquire, type Dir, type Handle, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
 import { badName, kindAt, vanished } from "./_listing.ts";
 
@@ -85,7 +85,7 @@ interface Start {
   path: string;
   what: string;
   syscall: string;
-  given: Dir | null;
+  given: Handle | null;
 }
 
 function start(path: PathLike | FdLike): Start {

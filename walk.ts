@@ -21,7 +21,7 @@ import {
   driveAsync,
   SyncDriver,
 } from "./_drive.ts";
-import { acquire, type Dir, newDir, release } from "./dir.ts";
+import { acquire, type Dir, type Handle, newDir, release } from "./dir.ts";
 import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
 import { badName, kindAt, vanished, walkEntry } from "./_listing.ts";
 
@@ -276,7 +276,7 @@ function* walkCore(
   b: Backend,
   root: string,
   dirFd: number,
-  given: Dir | null,
+  given: Handle | null,
   w: Walk,
 ): Core<WalkEntry> {
   const levels: Level[] = [];
@@ -400,7 +400,7 @@ interface Start {
   root: string;
   dirFd: number | undefined;
   /** The `Dir` given as `dirFd`, if any. */
-  given: Dir | null;
+  given: Handle | null;
   w: Walk;
 }
 

@@ -11,6 +11,11 @@ import { type Backend, type BackendParts, completeBackend } from "./_types.ts";
 import { openLinux } from "./linux.ts";
 import { openDarwin } from "./darwin.ts";
 import { openWindows } from "./windows.ts";
+import {
+  DARWIN_FILE_CONSTANTS,
+  type FileConstants,
+  linuxFileConstants,
+} from "./_file_posix.ts";
 import { linkTargetProbePath } from "./_windows_logic.ts";
 
 /** Whether `--allow-ffi` was granted (without prompting). */
@@ -64,4 +69,17 @@ export function symlinkFallbackOptions(
     // A missing target: targetIsDirectory decides.
   }
   return { type: dir ? "dir" : "file" };
+}
+
+/**
+ * The platform's `O_*` values for `open()`, as data (no library opened):
+ * `undefined` where `open()` takes no raw flags (Windows).
+ */
+export function platformFileConstants(
+  os: string = Deno.build.os,
+  arch: string = Deno.build.arch,
+): FileConstants | undefined {
+  if (os === "linux") return linuxFileConstants(arch);
+  if (os === "darwin") return DARWIN_FILE_CONSTANTS;
+  return undefined;
 }

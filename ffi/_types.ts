@@ -10,6 +10,7 @@
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
 import type { RootPlatform, RootReply } from "./_root_task.ts";
+import type { FileConstants } from "./_file_posix.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
 export const NOT_UTF8 = -0x1_0000;
@@ -267,6 +268,7 @@ export interface Backend
   extends
     BackendInfo,
     RootSupport,
+    FileSupport,
     CorePrimitives,
     Partial<OptionalPrimitives> {
   /**
@@ -274,6 +276,104 @@ export interface Backend
    * those a backend does not run off the main thread).
    */
   readonly async: AsyncBackend;
+}
+
+/** Bytes one async file read or write moves at most (a pool arena is 1 MiB). */
+export const FILE_IO_MAX = 512 * 1024;
+
+/** What a backend offers `open()` and `File` (`ffi/_file_posix.ts`, `ffi/_file_windows.ts`). */
+export interface FileSupport {
+  /** The file primitives, where this backend has them. */
+  readonly file?: FilePrimitives;
+  /** Their forms that run off the main thread, where it has a pool. */
+  readonly fileAsync?: AsyncFilePrimitives;
+}
+
+/**
+ * The primitives of an open file (`ffi/_file_posix.ts`). Every call returns
+ * its result or a negative error code; none throws.
+ */
+export interface FilePrimitives {
+  /** The platform's `O_*` and related constants. */
+  readonly constants: FileConstants;
+  /** Whether `flags` (raw `O_*` bits) mean anything here (not on Windows). */
+  readonly rawFlags: boolean;
+  /** Whether a directory can be synced (`fsync` of its descriptor). */
+  readonly dirSync: boolean;
+  /** `openat` with flags and a creation mode; the descriptor or `-errno`. */
+  openAt(dirfd: number, path: string, flags: number, mode: number): number;
+  /** `read`; bytes read (0 at the end) or `-errno`. */
+  read(fd: number, buf: Uint8Array): number;
+  /** `write`; bytes written or `-errno`. */
+  write(fd: number, buf: Uint8Array): number;
+  /** `pread` at `pos`; bytes read or `-errno`. */
+  pread(fd: number, buf: Uint8Array, pos: number | bigint): number;
+  /** `pwrite` at `pos`; bytes written or `-errno`. */
+  pwrite(fd: number, buf: Uint8Array, pos: number | bigint): number;
+  /** `lseek`; the new position or `-errno` (a negative number). */
+  seek(fd: number, offset: bigint, whence: number): bigint | number;
+  /** `fsync` (`F_FULLFSYNC` on macOS); 0 or `-errno`. */
+  sync(fd: number): number;
+  /** `fdatasync` (`F_FULLFSYNC` on macOS); 0 or `-errno`. */
+  syncData(fd: number): number;
+  /** `flock`, waiting when `wait`; 0 or `-errno` (`-EWOULDBLOCK` when held). */
+  lock?(fd: number, exclusive: boolean, wait: boolean): number;
+  /** `flock(LOCK_UN)`; 0 or `-errno`. */
+  unlock?(fd: number): number;
+  /** `isatty`. */
+  isTerminal(fd: number): boolean;
+  /** `tcgetattr` into a new buffer, or `-errno`. */
+  getTermios?(fd: number): Uint8Array | number;
+  /** Deno's raw mode applied to a copy of `termios` (`cbreak` keeps `ISIG`). */
+  makeRaw?(termios: Uint8Array, cbreak: boolean): Uint8Array;
+  /** `tcsetattr(TCSADRAIN)`; 0 or `-errno`. */
+  setTermios?(fd: number, termios: Uint8Array): number;
+  /** `fstat`; a result or `-errno`. */
+  fstat(fd: number): StatResult | number;
+}
+
+/** The pool twins of {@linkcode FilePrimitives}, plus whole-file requests. */
+export interface AsyncFilePrimitives {
+  openAt(
+    dirfd: number,
+    path: string,
+    flags: number,
+    mode: number,
+  ): Promise<number>;
+  read(fd: number, buf: Uint8Array): Promise<number>;
+  /**
+   * `read` straight into `buf` on Deno's blocking threads (no copy). Only
+   * for buffers the caller owns and keeps attached until it settles (the
+   * `readable` stream's own chunks).
+   */
+  readDirect(fd: number, buf: Uint8Array): Promise<number>;
+  write(fd: number, buf: Uint8Array): Promise<number>;
+  pread(fd: number, buf: Uint8Array, pos: number): Promise<number>;
+  pwrite(fd: number, buf: Uint8Array, pos: number): Promise<number>;
+  sync(fd: number): Promise<number>;
+  syncData(fd: number): Promise<number>;
+  lock?(fd: number, exclusive: boolean, wait: boolean): Promise<number>;
+  unlock?(fd: number): Promise<number>;
+  /**
+   * Opens and reads up to `cap` bytes in one request: `-errno`, or the bytes
+   * and `fd` -1 (read to the end, closed) or the open descriptor to go on
+   * reading from.
+   */
+  readSmall(
+    dirfd: number,
+    path: string,
+    flags: number,
+    cap: number,
+  ): Promise<{ fd: number; data: Uint8Array } | number>;
+  /** Opens, writes all of `data`, `fchmod`s when `chmod`, closes: 0 or `-errno`. */
+  writeSmall(
+    dirfd: number,
+    path: string,
+    flags: number,
+    mode: number,
+    data: Uint8Array,
+    chmod: boolean,
+  ): Promise<number>;
 }
 
 /**

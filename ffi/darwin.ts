@@ -30,6 +30,7 @@
  */
 import { StatResult } from "../_file_info.ts";
 import {
+  CString,
   DT,
   errnoReader,
   i64,
@@ -48,6 +49,12 @@ import {
   strBytes,
 } from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
+import {
+  attachFile,
+  DARWIN_FILE_CONSTANTS,
+  fileSymbols,
+  fileTasks,
+} from "./_file_posix.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import type { Description } from "./_posix_at.ts";
 
@@ -68,6 +75,9 @@ export function darwinSymbols(arch: string = Deno.build.arch) {
   const sfx = inode64Suffix(arch);
   return {
     ...POSIX_SYMBOLS,
+    // File primitives hook (1/3): open/read/write/… rows of `_file_posix.ts`
+    // (openat's variadic mode padded onto the stack on arm64).
+    ...fileSymbols("darwin", arch),
     // int *__error(void): the calling thread's errno (<sys/errno.h>).
     __error: { parameters: [], result: "pointer" },
     // __DARWIN_INODE64
@@ -733,11 +743,13 @@ export function darwinBackend(
   // The DIR each listing left open, by descriptor, shared by both forms.
   const dirs = new Map<number, number>();
   const readDirChunk = darwinDirReader(s, dirs);
+  // File primitives hook (2/3): the whole-file requests join the tasks.
   const lib = poolLib === null ? null : {
     ...poolLib,
     tasks: {
       ...poolLib.tasks,
       ...(readDirChunk === undefined ? {} : { darwinReadChunk }),
+      ...fileTasks("__error"),
       ...ROOT_TASKS,
     },
   };
@@ -817,6 +829,17 @@ export function darwinBackend(
         ),
     });
   }
+  // File primitives hook (3/3): `file` and `fileAsync` over libSystem.
+  attachFile(
+    backend,
+    s as unknown as Record<string, (...a: any[]) => any>,
+    DARWIN_FILE_CONSTANTS,
+    errno,
+    new CString(),
+    poolLib?.path ?? null,
+    async === undefined ? null : () => async.pool(),
+    { symbols: s as unknown as Record<string, unknown>, errno },
+  );
   return backend;
 }
 

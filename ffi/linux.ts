@@ -32,6 +32,12 @@ import { type LocalLibrary, type PoolLibrary, strBytes } from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
 import type { Description } from "./_posix_at.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
+import {
+  attachFile,
+  fileSymbols,
+  fileTasks,
+  linuxFileConstants,
+} from "./_file_posix.ts";
 
 /** The C library every glibc system has. */
 export const LIBC = "libc.so.6";
@@ -39,6 +45,8 @@ export const LIBC = "libc.so.6";
 /** libc symbols for Linux; optional ones may be missing on older glibc. */
 export const LINUX_SYMBOLS = {
   ...POSIX_SYMBOLS,
+  // File primitives hook (1/3): open/read/write/… rows of `_file_posix.ts`.
+  ...fileSymbols("linux"),
   // int *__errno_location(void): the calling thread's errno.
   __errno_location: { parameters: [], result: "pointer" },
   statx: {
@@ -428,8 +436,9 @@ export const LINUX_POOL: PoolLibrary = {
   path: LIBC,
   symbols: LINUX_SYMBOLS,
   errno: { kind: "pointer", sym: "__errno_location" },
-  // Root's resolve-and-operate request (`_root_posix.ts`).
-  tasks: ROOT_TASKS,
+  // Root's resolve-and-operate request (`_root_posix.ts`), and the whole-file
+  // requests of `_file_posix.ts` (file primitives hook, 2/3).
+  tasks: { ...ROOT_TASKS, ...fileTasks("__errno_location") },
 };
 
 /**
@@ -717,6 +726,17 @@ export function linuxBackend(
       },
     });
   }
+  // File primitives hook (3/3): `file` and `fileAsync` over the same libc.
+  attachFile(
+    backend,
+    s as unknown as Record<string, (...a: any[]) => any>,
+    linuxFileConstants(arch),
+    errno,
+    new CString(),
+    o.pool?.path ?? null,
+    async === undefined ? null : () => async.pool(),
+    { symbols: s as unknown as Record<string, unknown>, errno },
+  );
   return backend;
 }
 

@@ -26,6 +26,7 @@ import type {
   OptionalPrimitives,
 } from "./_types.ts";
 import { registerSeams, type SymlinkCall } from "./_seams.ts";
+import { attachWindowsFile } from "./_file_windows.ts";
 import { windowsErrorClassFor } from "./_error_classes.ts";
 import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
 import {
@@ -537,7 +538,10 @@ export function openWindows(): WindowsBackend | null {
     tasks: WINDOWS_TASKS,
     more: nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : [],
   }, { route, win32Name, decodeStat, setLastSymlinkCall });
-  return Object.assign(backend, { async });
+  Object.assign(backend, { async });
+  // File primitives hook: open/read/write/… (ffi/_file_windows.ts).
+  attachWindowsFile(backend);
+  return backend;
 }
 
 /** `GetFullPathNameW` and what it needs, shared by the sync and async sides. */

@@ -163,6 +163,15 @@ export const posixOnly: { ignore: boolean } = {
 };
 
 /**
+ * Starts every worker of the async pool (a batch wider than one chunk), so
+ * that descriptor counts taken afterwards do not include the workers' own.
+ */
+export async function warmPool(dir: string): Promise<void> {
+  const { stat } = await import("../stat.ts");
+  await Promise.all(Array.from({ length: 200 }, () => stat(dir)));
+}
+
+/**
  * Whether this process can make symlinks that the file system then shows:
  * always on POSIX; on Windows only with the privilege (Developer Mode or an
  * elevated process), and never under Wine, whose `CreateSymbolicLinkW` is a
