@@ -450,7 +450,7 @@ export function writeFile(
 ): Promise<void> {
   try {
     const r = check(path, options, "writeFile");
-    const stream = data instanceof ReadableStream ? data : null;
+    const stream = isStream(data) ? data : null;
     const bytes = stream === null ? toBytes(data, "writeFile") : null;
     const { b, f, p, signal } = r;
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -506,6 +506,19 @@ async function writeAsync(
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * Whether `data` is a `ReadableStream`. A value whose prototype cannot be
+ * read (a proxy that throws) is not one: it then fails the data check with
+ * the same `TypeError` in both twins.
+ */
+function isStream<T>(data: unknown): data is ReadableStream<T> {
+  try {
+    return data instanceof ReadableStream;
+  } catch {
+    return false;
+  }
+}
 
 function toText(data: unknown, fn: string): string {
   if (typeof data === "string") return data;
@@ -576,7 +589,7 @@ export function writeTextFile(
   options?: WriteFileOptions,
 ): Promise<void> {
   try {
-    const bytes = data instanceof ReadableStream
+    const bytes = isStream(data)
       ? data.pipeThrough(new TextEncoderStream())
       : encoder.encode(toText(data, "writeTextFile"));
     return writeFile(path, bytes, options);

@@ -7,6 +7,7 @@ import {
   assertFalse,
   assertInstanceOf,
   assertRejects,
+  assertStrictEquals,
   assertThrows,
 } from "@std/assert";
 import fc from "fast-check";
@@ -301,7 +302,6 @@ Deno.test(
         [p, { flags: -1 }],
         [p, { flags: 1.5 }],
         [p, { dirFd: -1 }],
-        [p, { dirFd: -0 }],
         [p, { followSymlinks: "no" }],
         [p, "r"],
         [`${root}/a\0b`, { write: true, create: true }],
@@ -309,6 +309,13 @@ Deno.test(
         // Wrong-typed options win over a bad first argument: still TypeError.
         [42, { write: "yes" }],
       ];
+      // -0 is 0 everywhere (the module's policy): dirFd -0 is descriptor 0.
+      const zero = assertThrows(() => openSync(p, { dirFd: 0 }));
+      const minusZero = assertThrows(() => openSync(p, { dirFd: -0 }));
+      assertStrictEquals(
+        (minusZero as Error).constructor,
+        (zero as Error).constructor,
+      );
       for (const [path, o] of bad) {
         assertThrows(
           () => openSync(path as string, o as OpenOptions),
