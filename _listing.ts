@@ -10,6 +10,7 @@ import { type Call, call } from "./_drive.ts";
 import type { Dir } from "./dir.ts";
 import { type Backend, KIND } from "./ffi/_types.ts";
 import type { WalkEntry } from "./walk.ts";
+import type { FileInfo } from "./_file_info.ts";
 
 /** Whether a failed lookup means "the entry is gone" (skipped, not thrown). */
 export function vanished(b: Backend, err: number): boolean {
@@ -28,6 +29,11 @@ export function* kindAt(
 ): Generator<Call, number, unknown> {
   const st = yield* call("statAt", fd, name, false);
   if (typeof st === "number") return st;
+  return kindOf(st);
+}
+
+/** The {@linkcode KIND} of what `st` describes. */
+export function kindOf(st: FileInfo): number {
   return st.isFile
     ? KIND.FILE
     : st.isDirectory
@@ -59,6 +65,9 @@ export function walkEntry(
   isDirectory: boolean,
   isSymlink: boolean,
   dir: Dir,
+  info?: FileInfo,
 ): WalkEntry {
-  return { path, name, isFile, isDirectory, isSymlink, dir };
+  return info === undefined
+    ? { path, name, isFile, isDirectory, isSymlink, dir }
+    : { path, name, isFile, isDirectory, isSymlink, dir, info };
 }

@@ -106,8 +106,20 @@ export { truncate, truncateSync } from "./truncate.ts";
 export { mkfifo, type MkfifoOptions, mkfifoSync } from "./mkfifo.ts";
 export { mknod, type MknodOptions, mknodSync } from "./mknod.ts";
 export { statvfs, statvfsSync } from "./statvfs.ts";
-export { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
-export { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
+export {
+  type DirEntry,
+  type DirEntryWithInfo,
+  readDir,
+  type ReadDirOptions,
+  readDirSync,
+} from "./read_dir.ts";
+export {
+  walk,
+  type WalkEntry,
+  type WalkEntryWithInfo,
+  type WalkOptions,
+  walkSync,
+} from "./walk.ts";
 export {
   openRoot,
   type OpenRootOptions,

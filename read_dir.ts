@@ -5,9 +5,13 @@ import {
   isFdLike,
   type PathLike,
   stillOpen,
+  toBool,
   toFdArg,
+  toOptions,
   toPath,
 } from "./_args.ts";
+import { join } from "@std/path";
+import { type FileInfo, fromDenoFileInfo } from "./_file_info.ts";
 import { audit, hooks } from "./_audit.ts";
 import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
@@ -34,24 +38,68 @@ import { badName, kindAt, vanished } from "./_listing.ts";
  */
 export type DirEntry = Deno.DirEntry;
 
+/** An entry of a listing with `stat: true`: a {@linkcode DirEntry} and its metadata. */
+export interface DirEntryWithInfo extends Deno.DirEntry {
+  /**
+   * The entry's metadata, as `lstat` describes it (a symlink is described
+   * as itself), read with the listing.
+   */
+  info: FileInfo;
+}
+
+/** Options of {@linkcode readDir} and {@linkcode readDirSync}. */
+export interface ReadDirOptions {
+  /**
+   * Describe every entry: each carries `info`, its {@linkcode FileInfo}
+   * (`lstat`'s), fetched with the listing itself (on Linux, one pool request
+   * per chunk of entries, not one per entry). An entry that disappears
+   * before it could be described is skipped.
+   *
+   * @default {false}
+   */
+  stat?: boolean;
+}
+
 /**
  * The core of both twins (see `_drive.ts`): the entries of one open
  * directory, read lazily, chunk by chunk, into reused arrays. Owns `dir` and
  * closes it when the listing ends, when iteration stops early, or on an
  * error.
  */
-function* listing(b: Backend, dir: Dir, what: string): Core<DirEntry> {
+function* listing(
+  b: Backend,
+  dir: Dir,
+  what: string,
+  stat: boolean,
+): Core<DirEntry> {
   const fd = dir.fd;
-  const chunk: DirChunk = { count: 0, names: [], kinds: [] };
+  const chunk: DirChunk = { count: 0, names: [], kinds: [], infos: [] };
   try {
     for (;;) {
-      const r = yield* call("readDirChunk", fd, chunk);
+      const r = stat
+        ? yield* call("readDirChunkStat", fd, chunk, false)
+        : yield* call("readDirChunk", fd, chunk);
       if (r < 0) throw systemError(b, r, b.syscall.readDirChunk, what);
       if (r === 0) return;
       const { names, kinds } = chunk;
       for (let i = 0; i < chunk.count; i++) {
         const name = names[i];
         let kind = kinds[i];
+        if (stat && kind !== KIND.BAD_NAME) {
+          const info = chunk.infos![i];
+          if (typeof info === "number") {
+            if (vanished(b, info)) continue;
+            throw systemError(b, info, b.syscall.statAt, name);
+          }
+          yield {
+            name,
+            isFile: info.isFile,
+            isDirectory: info.isDirectory,
+            isSymlink: info.isSymlink,
+            info,
+          } as DirEntryWithInfo;
+          continue;
+        }
         if (kind === KIND.UNKNOWN) {
           kind = yield* kindAt(fd, name);
           if (kind < 0) {
@@ -86,9 +134,15 @@ interface Start {
   what: string;
   syscall: string;
   given: Handle | null;
+  stat: boolean;
 }
 
-function start(path: PathLike | FdLike): Start {
+function start(
+  path: PathLike | FdLike,
+  options: ReadDirOptions | undefined,
+): Start {
+  const o = toOptions(options, "readDir");
+  const stat = toBool(o.stat, "readDir", "stat", false);
   const b = backend();
   if (isFdLike(path)) {
     const fdArg = toFdArg(path, "readDir");
@@ -106,6 +160,7 @@ function start(path: PathLike | FdLike): Start {
       what: given !== null ? given.path : `fd ${fd}`,
       syscall: "openat",
       given,
+      stat,
     };
   }
   const p = toPath(path, "readDir");
@@ -119,18 +174,44 @@ function start(path: PathLike | FdLike): Start {
     what: p,
     syscall: "readdir",
     given: null,
+    stat,
   };
 }
 
 /** The listing core over the descriptor `start.open` returned. */
 function opened(s: Start, fd: number): Core<DirEntry> {
   if (fd < 0) throw systemError(s.b, fd, s.syscall, s.path);
-  return listing(s.b, newDir(fd, s.what), s.what);
+  return listing(s.b, newDir(fd, s.what), s.what, s.stat);
+}
+
+/** `lstat` of `name` in `p`, or null when it is gone (no-FFI fallback). */
+function denoInfo(p: string, name: string): FileInfo | null {
+  try {
+    return fromDenoFileInfo(Deno.lstatSync(join(p, name)));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
 }
 
 /** Fallback without FFI: `Deno.readDirSync` entries, same shape. */
-function* denoEntries(p: string): Generator<DirEntry, undefined> {
+function* denoEntries(
+  p: string,
+  stat: boolean,
+): Generator<DirEntry, undefined> {
   for (const e of Deno.readDirSync(p)) {
+    if (stat) {
+      const info = denoInfo(p, e.name);
+      if (info === null) continue;
+      yield {
+        name: e.name,
+        isFile: info.isFile,
+        isDirectory: info.isDirectory,
+        isSymlink: info.isSymlink,
+        info,
+      } as DirEntryWithInfo;
+      continue;
+    }
     yield {
       name: e.name,
       isFile: e.isFile,
@@ -143,8 +224,26 @@ function* denoEntries(p: string): Generator<DirEntry, undefined> {
 /** Fallback without FFI: `Deno.readDir` entries, same shape. */
 async function* denoEntriesAsync(
   p: string,
+  stat: boolean,
 ): AsyncGenerator<DirEntry, undefined> {
   for await (const e of Deno.readDir(p)) {
+    if (stat) {
+      let info: FileInfo;
+      try {
+        info = fromDenoFileInfo(await Deno.lstat(join(p, e.name)));
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) continue;
+        throw err;
+      }
+      yield {
+        name: e.name,
+        isFile: info.isFile,
+        isDirectory: info.isDirectory,
+        isSymlink: info.isSymlink,
+        info,
+      } as DirEntryWithInfo;
+      continue;
+    }
     yield {
       name: e.name,
       isFile: e.isFile,
@@ -176,7 +275,11 @@ async function* denoEntriesAsync(
  * `--allow-read`). Raises the audit event `os.scandir` with `[path]` (the
  * descriptor number for a descriptor).
  *
+ * With `stat: true`, each entry also carries `info`, its `lstat`
+ * ({@linkcode DirEntryWithInfo}), read with the listing.
+ *
  * @param path The directory: a path, `file:` URL or descriptor.
+ * @param options {@linkcode ReadDirOptions}: `stat` to describe each entry.
  * @returns An iterable of {@linkcode DirEntry} objects.
  * @throws {TypeError} On a malformed path or descriptor.
  * @throws {Deno.errors.NotSupported} For a descriptor where reading one is
@@ -203,9 +306,25 @@ async function* denoEntriesAsync(
  */
 export function readDirSync(
   path: PathLike | FdLike,
+  options: ReadDirOptions & { stat: true },
+): IterableIterator<DirEntryWithInfo> & Disposable;
+/**
+ * {@linkcode readDirSync} without `stat: true`: entries carry no `info`.
+ *
+ * @param path See the signature above.
+ * @param options See the signature above.
+ * @returns See the signature above.
+ */
+export function readDirSync(
+  path: PathLike | FdLike,
+  options?: ReadDirOptions,
+): IterableIterator<DirEntry> & Disposable;
+export function readDirSync(
+  path: PathLike | FdLike,
+  options?: ReadDirOptions,
 ): IterableIterator<DirEntry> & Disposable {
-  const s = start(path);
-  if (s.open === null) return denoEntries(s.path);
+  const s = start(path, options);
+  if (s.open === null) return denoEntries(s.path, s.stat);
   return new SyncDriver(s.b, opened(s, perform(s.b, s.open) as number));
 }
 
@@ -226,7 +345,12 @@ export function readDirSync(
  * Requires `--allow-ffi` for descriptors; without it, paths are listed with
  * `Deno.readDir`.
  *
+ * With `stat: true`, each entry's `info` comes from the same request that
+ * read its chunk of the listing (Linux: `getdents64` and a `statx` per
+ * entry in one worker task): one hand-off per chunk, not per entry.
+ *
  * @param path The directory: a path, `file:` URL or descriptor.
+ * @param options {@linkcode ReadDirOptions}: `stat` to describe each entry.
  * @returns An async iterable of {@linkcode DirEntry} objects.
  * @throws {Deno.errors.NotFound} And the other errors of
  * {@linkcode readDirSync}, as rejections.
@@ -244,13 +368,43 @@ export function readDirSync(
  * assertEquals(names, ["note.md"]);
  * assertEquals(dir.closed, false); // the caller's descriptor stays open
  * Deno.removeSync(root, { recursive: true });
+ * ``` *
+ * @example Sizes from the listing itself
+ * ```ts
+ * import { readDir } from "@dirfd/dirfd";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const root = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${root}/a.txt`, "four");
+ * const sizes: Record<string, number> = {};
+ * for await (const e of readDir(root, { stat: true })) {
+ *   sizes[e.name] = e.info.size;
+ * }
+ * assertEquals(sizes, { "a.txt": 4 });
+ * Deno.removeSync(root, { recursive: true });
  * ```
  */
+export function readDir(
+  path: PathLike | FdLike,
+  options: ReadDirOptions & { stat: true },
+): AsyncGenerator<DirEntryWithInfo, undefined>;
+/**
+ * {@linkcode readDir} without `stat: true`: entries carry no `info`.
+ *
+ * @param path See the signature above.
+ * @param options See the signature above.
+ * @returns See the signature above.
+ */
+export function readDir(
+  path: PathLike | FdLike,
+  options?: ReadDirOptions,
+): AsyncGenerator<DirEntry, undefined>;
 export async function* readDir(
   path: PathLike | FdLike,
+  options?: ReadDirOptions,
 ): AsyncGenerator<DirEntry, undefined> {
-  const s = start(path);
-  if (s.open === null) return yield* denoEntriesAsync(s.path);
+  const s = start(path, options);
+  if (s.open === null) return yield* denoEntriesAsync(s.path, s.stat);
   // A given Dir stays pinned (open, its number not reused) while it is in
   // use; the listing itself reads a descriptor of its own.
   s.given?.[acquire]("readDir");

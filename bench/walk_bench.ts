@@ -109,6 +109,44 @@ async function dirfdWalkAsyncBatched(): Promise<number> {
   await Promise.all(pending);
   return n;
 }
+// What users write: one awaited lstat of each entry's path.
+async function dirfdWalkAwaitPath(): Promise<number> {
+  let n = 0;
+  for await (const e of walk(root)) {
+    await lstat(e.path);
+    n++;
+  }
+  return n;
+}
+// Each entry's FileInfo from the walk itself (one pool request per chunk).
+async function dirfdWalkInfo(): Promise<number> {
+  let n = 0;
+  let size = 0;
+  for await (const e of walk(root, { stat: true })) {
+    if (e.isFile) size += e.info.size;
+    n++;
+  }
+  if (size !== 0) throw new Error("the bench's files are empty");
+  return n;
+}
+function dirfdWalkInfoSync(): number {
+  let n = 0;
+  let size = 0;
+  for (const e of walkSync(root, { stat: true })) {
+    if (e.isFile) size += e.info.size;
+    n++;
+  }
+  if (size !== 0) throw new Error("the bench's files are empty");
+  return n;
+}
+async function stdWalkAwaitLstat(): Promise<number> {
+  let n = 0;
+  for await (const e of stdWalk(root)) {
+    await Deno.lstat(e.path);
+    n++;
+  }
+  return n;
+}
 async function dirfdWalkAsync(): Promise<number> {
   let n = 0;
   for await (const e of walk(root)) {
@@ -125,6 +163,11 @@ Deno.bench("warm-up", { n: 3, warmup: 1 }, () => {
   check(dirfdWalkStat());
 });
 
+Deno.bench("dirfd walkSync({ stat: true }) [≥1.8×]", {
+  group: "walk-stat",
+}, () => {
+  check(dirfdWalkInfoSync());
+});
 Deno.bench("dirfd walkSync + lstatSync(name, { dirFd }) [≥1.5×]", {
   group: "walk-stat",
 }, () => {
@@ -149,7 +192,22 @@ Deno.bench("Deno.readDirSync, recursive", {
   check(denoWalk(root));
 });
 
-Deno.bench("dirfd walk + lstatSync(name, { dirFd }) [≥5×]", {
+// The headline: an async walk that describes every entry.
+Deno.bench("dirfd walk({ stat: true }) [≥15×]", {
+  group: "walk-async",
+  n: 20,
+  warmup: 2,
+}, async () => {
+  check(await dirfdWalkInfo());
+});
+Deno.bench("dirfd walk + await lstat(e.path)", {
+  group: "walk-async",
+  n: 5,
+  warmup: 1,
+}, async () => {
+  check(await dirfdWalkAwaitPath());
+});
+Deno.bench("dirfd walk + lstatSync(name, { dirFd }) (blocks the loop)", {
   group: "walk-async",
   n: 20,
   warmup: 2,
@@ -163,8 +221,6 @@ Deno.bench("dirfd walk + lstat(name, { dirFd }) awaited per directory", {
 }, async () => {
   check(await dirfdWalkAsyncBatched());
 });
-// Informational: one awaited stat per entry measures the async stat itself
-// (a round trip per call), not the walk.
 Deno.bench("dirfd walk + await lstat(name, { dirFd })", {
   group: "walk-async",
   n: 5,
@@ -215,4 +271,37 @@ Deno.bench("@std/fs walk", {
   let n = 0;
   for await (const _ of stdWalk(root)) n++;
   check(n);
+});
+
+// The same tree described through @std/fs's walk, as users write it.
+Deno.bench("dirfd walk({ stat: true }) [≥15×]", {
+  group: "walk-std-stat",
+  n: 20,
+  warmup: 2,
+}, async () => {
+  check(await dirfdWalkInfo());
+});
+Deno.bench("@std/fs walk + await Deno.lstat(e.path)", {
+  group: "walk-std-stat",
+  baseline: true,
+  n: 5,
+  warmup: 1,
+}, async () => {
+  check(await stdWalkAwaitLstat());
+});
+
+// The price of not blocking the loop: the async walk with FileInfo against
+// the sync one (target: within 1.5×, i.e. ≥ 0.67× the sync walk's speed).
+Deno.bench("dirfd walk({ stat: true }) [≥0.67×]", {
+  group: "walk-stat-async-vs-sync",
+  n: 20,
+  warmup: 2,
+}, async () => {
+  check(await dirfdWalkInfo());
+});
+Deno.bench("dirfd walkSync({ stat: true })", {
+  group: "walk-stat-async-vs-sync",
+  baseline: true,
+}, () => {
+  check(dirfdWalkInfoSync());
 });

@@ -160,6 +160,16 @@ export interface OptionalPrimitives {
    * and `..`) or `-errno`.
    */
   readDirChunk(fd: number, out: DirChunk): number;
+  /**
+   * {@linkcode OptionalPrimitives.readDirChunk}, and each entry's `lstat`
+   * in `out.infos[i]` (a result, or `-errno` for an entry that could not be
+   * described: gone since the listing, …), fetched by the same call (Linux's
+   * pool form: one worker task per chunk). With `follow`, an entry listed as
+   * a symlink is described by its target where the target can be reached
+   * (its `lstat` otherwise). An entry of unknown type is never followed.
+   * Returns what `readDirChunk` returns.
+   */
+  readDirChunkStat(fd: number, out: DirChunk, follow: boolean): number;
 }
 
 /** Every primitive, core and optional. */
@@ -435,6 +445,7 @@ export const SYSCALL: Readonly<Record<PrimitiveName, string>> = {
   fstatvfs: "fstatvfs",
   dupDir: "openat",
   readDirChunk: "readdir",
+  readDirChunkStat: "readdir",
 };
 
 /** The primitives that have an async form, by name. */
@@ -456,6 +467,7 @@ export function completeBackend(parts: BackendParts): Backend {
     syscall?: Record<string, string>;
   };
   const a = b.async ??= {};
+  addListingWithStat(parts, a as Record<string, unknown>);
   for (const k of ASYNC_PRIMITIVES) {
     if (b[k] === undefined || a[k] !== undefined) continue;
     a[k] = (...args: unknown[]) =>
@@ -496,6 +508,96 @@ export interface DirChunk {
   names: string[];
   /** Entry kinds, values of {@linkcode KIND}. */
   kinds: number[];
+  /**
+   * Each entry's metadata, filled by
+   * {@linkcode OptionalPrimitives.readDirChunkStat} (a result or `-errno`).
+   */
+  infos?: (StatResult | number)[];
+  /**
+   * Set by a reader that already saw the end of the directory: its next
+   * read returns 0 without a call (a reader that fills its buffer with
+   * several `getdents64` saves the last, empty, hand-off). Whoever reuses a
+   * chunk for another directory clears it.
+   */
+  end?: boolean;
+}
+
+/**
+ * Describes the entries of `out` (just read from `fd`) with `statAt`:
+ * `lstat` each, then, with `follow`, `stat` each listed symlink.
+ */
+function statEntries(
+  b: BackendParts,
+  fd: number,
+  out: DirChunk,
+  follow: boolean,
+): void {
+  const infos = out.infos ??= [];
+  const { names, kinds } = out;
+  for (let i = 0; i < out.count; i++) {
+    if (kinds[i] === KIND.BAD_NAME) {
+      infos[i] = -22; // never read: a bad name throws first
+      continue;
+    }
+    infos[i] = b.statAt(fd, names[i], false);
+    if (follow && kinds[i] === KIND.SYMLINK) {
+      const t = b.statAt(fd, names[i], true);
+      if (typeof t !== "number") infos[i] = t;
+    }
+  }
+}
+
+/**
+ * Gives a backend that reads directories but has no
+ * {@linkcode OptionalPrimitives.readDirChunkStat} of its own one made of
+ * `readDirChunk` and `statAt`: the sync form on the calling thread, and an
+ * async form that asks for every entry's stat in the same tick (one batch,
+ * one hand-off for the pool).
+ */
+function addListingWithStat(
+  b: BackendParts,
+  a: Record<string, unknown>,
+): void {
+  const read = b.readDirChunk;
+  if (read === undefined || b.readDirChunkStat !== undefined) return;
+  b.readDirChunkStat = (fd, out, follow) => {
+    const r = read(fd, out);
+    if (r > 0) statEntries(b, fd, out, follow);
+    return r;
+  };
+  const readAsync = a.readDirChunk as
+    | ((fd: number, out: DirChunk) => Promise<number>)
+    | undefined;
+  const statAsync = a.statAt as
+    | ((fd: number, p: string, f: boolean) => Promise<StatResult | number>)
+    | undefined;
+  if (readAsync === undefined || statAsync === undefined) return;
+  a.readDirChunkStat = async (fd: number, out: DirChunk, follow: boolean) => {
+    const r = await readAsync(fd, out);
+    if (r <= 0) return r;
+    const infos = out.infos ??= [];
+    const { names, kinds } = out;
+    const n = out.count;
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      if (kinds[i] === KIND.BAD_NAME) {
+        infos[i] = -22;
+        continue;
+      }
+      const name = names[i];
+      const link = follow && kinds[i] === KIND.SYMLINK;
+      all.push(
+        statAsync(fd, name, false).then(async (st) => {
+          infos[i] = st;
+          if (!link) return;
+          const t = await statAsync(fd, name, true);
+          if (typeof t !== "number") infos[i] = t;
+        }),
+      );
+    }
+    await Promise.all(all);
+    return r;
+  };
 }
 
 /** Access and modification times: seconds and nanoseconds (0 ≤ ns < 1e9). */

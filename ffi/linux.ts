@@ -438,7 +438,11 @@ export const LINUX_POOL: PoolLibrary = {
   errno: { kind: "pointer", sym: "__errno_location" },
   // Root's resolve-and-operate request (`_root_posix.ts`), and the whole-file
   // requests of `_file_posix.ts` (file primitives hook, 2/3).
-  tasks: { ...ROOT_TASKS, ...fileTasks("__errno_location") },
+  tasks: {
+    ...ROOT_TASKS,
+    ...fileTasks("__errno_location"),
+    linuxReadDirStat,
+  },
 };
 
 /**
@@ -452,6 +456,116 @@ export const LCHMOD_AT: Description = {
   args: ["int", "path", "int"],
   flags: ["AT_SYMLINK_NOFOLLOW"],
 };
+
+/**
+ * Bytes of `getdents64` records one {@linkcode linuxReadDirStat} request
+ * reads at most, and the stat slots it has (a record is at least 24 bytes).
+ */
+export const STAT_CHUNK_BYTES = 8192;
+/** Stat slots of a {@linkcode linuxReadDirStat} request. */
+export const STAT_CHUNK_SLOTS = Math.floor(STAT_CHUNK_BYTES / 24);
+
+/**
+ * Where the parts of a {@linkcode linuxReadDirStat} output lie, for `ssize`
+ * bytes per stat buffer: an 8-byte header (i32: 1 when the end of the
+ * directory was seen), the records, one i32 errno per slot, the stat
+ * buffers, and one scratch buffer (a followed link's target).
+ */
+export function statChunkLayout(
+  dsize: number,
+  slots: number,
+  ssize: number,
+): { records: number; errs: number; stats: number; bytes: number } {
+  const errs = 8 + dsize;
+  const stats = (errs + 4 * slots + 7) & ~7;
+  return { records: 8, errs, stats, bytes: stats + (slots + 1) * ssize };
+}
+
+/**
+ * A pool task (see `PoolTask`): reads the next entries of the directory
+ * `fd` with `getdents64` (again and again while the room left can hold a
+ * record, so that a small directory is read to its end in one request), then
+ * describes each entry (not `.` or `..`, in the order {@linkcode parseDirents}
+ * keeps them) with `statx` (mode bit 0; `fstatat` otherwise) without
+ * following, and, with mode bit 1, an entry listed as a symlink once more
+ * following it (its target's, where that resolves). The output's layout is
+ * {@linkcode statChunkLayout}'s; slot `k`'s errno is 0 when its buffer holds
+ * the stat. Returns the bytes of records read (0 at the end) or `-errno` of
+ * `getdents64`. Self-contained: it travels to the workers as source.
+ */
+export function linuxReadDirStat(
+  s: any,
+  fd: number,
+  out: Uint8Array,
+  dsize: number,
+  slots: number,
+  ssize: number,
+  mode: number,
+  mask: number,
+): number {
+  // statChunkLayout, inline: a task refers to nothing of its module.
+  const errAt = 8 + dsize;
+  const statAt = (errAt + 4 * slots + 7) & ~7;
+  const useStatx = (mode & 1) !== 0, follow = (mode & 2) !== 0;
+  const view = new DataView(out.buffer, out.byteOffset);
+  let used = 0, end = 0;
+  // A record is at most 19 + 256 bytes, 8-aligned: 280.
+  while (dsize - used >= 280) {
+    const n = Number(
+      s.getdents64(fd, out.subarray(8 + used, 8 + dsize), dsize - used),
+    );
+    if (n < 0) {
+      const e = s.__errnoOf();
+      if (e === 4) continue; // EINTR
+      if (used === 0) return -e;
+      break; // the records read so far; the error comes again next time
+    }
+    if (n === 0) {
+      end = 1;
+      break;
+    }
+    used += n;
+  }
+  view.setInt32(0, end, true);
+  const scratch = out.subarray(
+    statAt + slots * ssize,
+    statAt + (slots + 1) * ssize,
+  );
+  let k = 0;
+  for (let off = 8; off < 8 + used && k < slots;) {
+    const next = off + (out[off + 16] | (out[off + 17] << 8));
+    const start = off + 19;
+    const type = out[off + 18];
+    let stop = start;
+    while (stop < next && out[stop] !== 0) stop++;
+    off = next;
+    const len = stop - start;
+    if (len === 0 || next <= start) continue;
+    if (
+      out[start] === 0x2e &&
+      (len === 1 || (len === 2 && out[start + 1] === 0x2e))
+    ) continue;
+    const name = out.subarray(start, next);
+    const st = out.subarray(statAt + k * ssize, statAt + (k + 1) * ssize);
+    let e = 0;
+    for (;;) {
+      const r = useStatx
+        ? s.statx(fd, name, 0x100, mask, st) // AT_SYMLINK_NOFOLLOW
+        : s.fstatat(fd, name, st, 0x100);
+      e = r === 0 ? 0 : s.__errnoOf();
+      if (e !== 4) break;
+    }
+    if (e === 0 && follow && type === 10) { // DT_LNK
+      const r = useStatx
+        ? s.statx(fd, name, 0, mask, scratch)
+        : s.fstatat(fd, name, scratch, 0);
+      if (r === 0) st.set(scratch);
+    }
+    view.setInt32(errAt + 4 * k, e, true);
+    k++;
+  }
+  return used;
+}
 
 /** What {@linkcode linuxBackend} builds on besides the symbols. */
 export interface LinuxOptions {
@@ -688,6 +802,55 @@ export function linuxBackend(
           return r.ret < 0 ? -r.errno : 0;
         }
         parseDirents(r.u8.slice(r.out, r.out + r.ret), r.ret, DIRENT64, out);
+        return r.ret;
+      });
+    };
+  }
+  if (getdents64 !== null && async !== undefined) {
+    // The async `readDirChunkStat`: one worker task per chunk reads the
+    // records and stats every entry into the arena (linuxReadDirStat); the
+    // names are parsed and the stat buffers decoded here, with the decoder
+    // of the stat primitive in use.
+    const DS = STAT_CHUNK_BYTES, SLOTS = STAT_CHUNK_SLOTS;
+    async.readDirChunkStat = (fd, out, follow) => {
+      if (out.end === true) {
+        out.end = false;
+        out.count = 0;
+        return Promise.resolve(0);
+      }
+      const statx = active.via === "statx";
+      const ssize = statx ? STATX_SIZE : layout.size;
+      const at = statChunkLayout(DS, SLOTS, ssize);
+      const pool = async.pool();
+      pool.begin("linuxReadDirStat", at.bytes + 8);
+      pool.int(fd);
+      pool.out(at.bytes);
+      pool.int(DS);
+      pool.int(SLOTS);
+      pool.int(ssize);
+      pool.int((statx ? 1 : 0) | (follow ? 2 : 0));
+      pool.int(STATX_MASK);
+      return pool.end((r) => {
+        out.end = false;
+        if (r.ret <= 0) {
+          out.count = 0;
+          return r.ret < 0 ? -r.errno : 0;
+        }
+        const o = r.out;
+        out.end = r.i32[o >> 2] === 1;
+        const recs = o + at.records;
+        parseDirents(r.u8.slice(recs, recs + r.ret), r.ret, DIRENT64, out);
+        const infos = out.infos ??= [];
+        const errs = (o + at.errs) >> 2;
+        for (let k = 0; k < out.count; k++) {
+          const e = r.i32[errs + k];
+          const w = (o + at.stats + k * ssize) >> 2;
+          infos[k] = e !== 0
+            ? -e
+            : statx
+            ? decodeStatx(r.u32, r.i32, w)
+            : decodeStat(layout, r.u32, r.i32, w);
+        }
         return r.ret;
       });
     };
