@@ -138,6 +138,11 @@ class Level implements DirChunk {
   kinds: number[] = [];
   infos: (StatResult | number)[] = [];
   end = false;
+  /**
+   * What reading the first chunk returned, when entering the directory read
+   * it (`null` otherwise, or once it is taken).
+   */
+  first: number | null = null;
   i = 0;
   dir: Dir | null = null;
   fd = -1;
@@ -237,8 +242,44 @@ function* openChild(
   name: string,
   path: string,
   follow: boolean,
+  w: Walk,
 ): Generator<Call, number, unknown> {
   const parent = levels[top].fd;
+  if (hooks.length === 0 && hasPrimitive(b, "enterDirAt")) {
+    // One call (one pool request on Linux): stat, open, check, first chunk.
+    const L = level(levels, top + 1);
+    const r = yield* call(
+      "enterDirAt",
+      parent,
+      name,
+      follow,
+      L,
+      w.stat,
+      w.follow,
+    );
+    const fd = r.fd;
+    if (r.failed !== "") {
+      if (r.failed === "skip" || vanished(b, fd)) return -1;
+      throw systemError(
+        b,
+        fd,
+        r.failed === "openDirAt" ? b.syscall.openDirAt : b.syscall.statAt,
+        path,
+      );
+    }
+    if (follow) {
+      for (let i = 0; i <= top; i++) {
+        if (levels[i].ino === r.ino && levels[i].dev === r.dev) {
+          b.close(fd);
+          return -1;
+        }
+      }
+    }
+    L.dev = r.dev;
+    L.ino = r.ino;
+    L.first = r.first;
+    return fd;
+  }
   const st = yield* call("statAt", parent, name, follow);
   if (typeof st === "number") {
     if (vanished(b, st)) return -1;
@@ -268,10 +309,14 @@ function* openChild(
   const L = level(levels, top + 1);
   L.dev = dev;
   L.ino = ino;
+  L.first = null;
   return fd;
 }
 
-/** Makes `L` the open directory `fd` (its dev and ino already recorded). */
+/**
+ * Makes `L` the open directory `fd` (its dev and ino already recorded, and
+ * its first chunk, if {@linkcode Level.first} says it was read).
+ */
 function enter(L: Level, fd: number, path: string, prefix: string): void {
   // Pinned by the walk while it lists it: a caller that closes `entry.dir`
   // closes its handle, not the descriptor the walk still reads (whose
@@ -281,8 +326,9 @@ function enter(L: Level, fd: number, path: string, prefix: string): void {
   L.fd = fd;
   L.path = path;
   L.prefix = prefix;
-  L.count = L.i = 0;
-  L.end = false;
+  L.i = 0;
+  if (L.first === null) L.end = false;
+  if (L.first === null || L.first <= 0) L.count = 0;
   if (hooks.length !== 0) audit("os.scandir", [fd]);
 }
 
@@ -358,7 +404,13 @@ function* walkCore(
     while (top >= 0) {
       L = levels[top];
       if (L.i >= L.count) {
-        const r = stat
+        // The first chunk may have been read when the directory was
+        // entered: its end or its error is this read's result.
+        const first = L.first;
+        L.first = null;
+        const r = first !== null && first <= 0
+          ? first
+          : stat
           ? yield* call("readDirChunkStat", L.fd, L, follow)
           : yield* call("readDirChunk", L.fd, L);
         if (r > 0) {
@@ -433,7 +485,15 @@ function* walkCore(
         yield walkEntry(path, name, isFile, isDirectory, false, L.dir!, info);
       }
       if (top + 1 >= maxDepth) continue;
-      const child = yield* openChild(b, levels, top, name, path, followed);
+      const child = yield* openChild(
+        b,
+        levels,
+        top,
+        name,
+        path,
+        followed,
+        w,
+      );
       if (child < 0) continue;
       top++;
       enter(levels[top], child, path, path + SEPARATOR);

@@ -170,6 +170,40 @@ export interface OptionalPrimitives {
    * Returns what `readDirChunk` returns.
    */
   readDirChunkStat(fd: number, out: DirChunk, follow: boolean): number;
+  /**
+   * Enters the directory `name` of the open directory `parent` for a walk,
+   * in one call (Linux's pool form: one worker task): `statAt(parent, name,
+   * follow)`, a check that it is a directory, `openDirAt(parent, name,
+   * follow)`, an `fstat` of the new descriptor that must find the same
+   * device and inode, then the first chunk of its entries into `out`
+   * (`readDirChunkStat` with `followEntries` when `withStat`, else
+   * `readDirChunk`). Never throws; see {@linkcode Entered}.
+   */
+  enterDirAt(
+    parent: number,
+    name: string,
+    follow: boolean,
+    out: DirChunk,
+    withStat: boolean,
+    followEntries: boolean,
+  ): Entered;
+}
+
+/** What {@linkcode OptionalPrimitives.enterDirAt} found. */
+export interface Entered {
+  /**
+   * Which step failed: `"statAt"`, `"openDirAt"` or `"fstat"` (`fd` is
+   * then `-errno`), `"skip"` (not a directory, or not the one the `stat`
+   * saw: nothing is open), or `""`: `fd` is the open directory.
+   */
+  failed: "" | "statAt" | "openDirAt" | "fstat" | "skip";
+  /** The descriptor, or `-errno` of the failed step. */
+  fd: number;
+  /** The directory's device and inode (from the `stat` through `parent`). */
+  dev: number;
+  ino: number;
+  /** What reading the first chunk returned (bytes, 0 at the end, `-errno`). */
+  first: number;
 }
 
 /** Every primitive, core and optional. */
@@ -446,6 +480,7 @@ export const SYSCALL: Readonly<Record<PrimitiveName, string>> = {
   dupDir: "openat",
   readDirChunk: "readdir",
   readDirChunkStat: "readdir",
+  enterDirAt: "openat",
 };
 
 /** The primitives that have an async form, by name. */
@@ -558,6 +593,7 @@ function addListingWithStat(
   b: BackendParts,
   a: Record<string, unknown>,
 ): void {
+  addEnter(b, a);
   const read = b.readDirChunk;
   if (read === undefined || b.readDirChunkStat !== undefined) return;
   b.readDirChunkStat = (fd, out, follow) => {
@@ -606,4 +642,84 @@ export interface UtimeTimes {
   atimeNsec: number;
   mtimeSec: bigint;
   mtimeNsec: number;
+}
+
+const SKIPPED: Entered = Object.freeze({
+  failed: "skip",
+  fd: -1,
+  dev: 0,
+  ino: 0,
+  first: 0,
+});
+
+/**
+ * Gives a backend that reads directories an
+ * {@linkcode OptionalPrimitives.enterDirAt} made of its other primitives,
+ * where it has none of its own: the sync form on the calling thread, the
+ * async form as a sequence of the async forms (the steps of the walk as
+ * before). Run before `readDirChunkStat` is filled in (it is read when
+ * called).
+ */
+function addEnter(b: BackendParts, a: Record<string, unknown>): void {
+  if (b.readDirChunk === undefined) return;
+  if (b.enterDirAt === undefined) {
+    b.enterDirAt = (parent, name, follow, out, withStat, followEntries) => {
+      const st = b.statAt(parent, name, follow);
+      if (typeof st === "number") return failed("statAt", st);
+      if (!st.isDirectory) return SKIPPED;
+      const fd = b.openDirAt(parent, name, follow);
+      if (fd < 0) return failed("openDirAt", fd);
+      const now = b.fstat(fd);
+      if (typeof now === "number" || now.dev !== st.dev || now.ino !== st.ino) {
+        b.close(fd);
+        return typeof now === "number" ? failed("fstat", now) : SKIPPED;
+      }
+      out.end = false;
+      const first = withStat
+        ? b.readDirChunkStat!(fd, out, followEntries)
+        : b.readDirChunk!(fd, out);
+      return { failed: "", fd, dev: st.dev, ino: st.ino!, first };
+    };
+  }
+  if (a.enterDirAt !== undefined) return;
+  const A = a as unknown as AsyncBackend & {
+    readDirChunk?: (fd: number, out: DirChunk) => Promise<number>;
+    readDirChunkStat?: (
+      fd: number,
+      out: DirChunk,
+      follow: boolean,
+    ) => Promise<number>;
+  };
+  if (A.statAt === undefined || A.openDirAt === undefined) return;
+  if (A.fstat === undefined || A.readDirChunk === undefined) return;
+  a.enterDirAt = async (
+    parent: number,
+    name: string,
+    follow: boolean,
+    out: DirChunk,
+    withStat: boolean,
+    followEntries: boolean,
+  ): Promise<Entered> => {
+    const st = await A.statAt(parent, name, follow);
+    if (typeof st === "number") return failed("statAt", st);
+    if (!st.isDirectory) return SKIPPED;
+    const fd = await A.openDirAt(parent, name, follow);
+    if (fd < 0) return failed("openDirAt", fd);
+    const now = await A.fstat(fd);
+    if (typeof now === "number" || now.dev !== st.dev || now.ino !== st.ino) {
+      b.close(fd);
+      return typeof now === "number" ? failed("fstat", now) : SKIPPED;
+    }
+    out.end = false;
+    const first = withStat
+      ? await (A.readDirChunkStat !== undefined
+        ? A.readDirChunkStat(fd, out, followEntries)
+        : Promise.resolve(b.readDirChunkStat!(fd, out, followEntries)))
+      : await A.readDirChunk!(fd, out);
+    return { failed: "", fd, dev: st.dev, ino: st.ino!, first };
+  };
+}
+
+function failed(step: Entered["failed"], err: number): Entered {
+  return { failed: step, fd: err, dev: 0, ino: 0, first: 0 };
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { StatResult } from "../_file_info.ts";
+import type { DirChunk, Entered } from "./_types.ts";
 import {
   CString,
   type DirentLayout,
@@ -28,7 +29,12 @@ import {
   type StatvfsLayout,
   u64,
 } from "./_posix.ts";
-import { type LocalLibrary, type PoolLibrary, strBytes } from "./_pool.ts";
+import {
+  type LocalLibrary,
+  type PoolLibrary,
+  type Reply,
+  strBytes,
+} from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
 import type { Description } from "./_posix_at.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
@@ -442,6 +448,7 @@ export const LINUX_POOL: PoolLibrary = {
     ...ROOT_TASKS,
     ...fileTasks("__errno_location"),
     linuxReadDirStat,
+    linuxEnterDir,
   },
 };
 
@@ -566,6 +573,111 @@ export function linuxReadDirStat(
   }
   return used;
 }
+
+/**
+ * A pool task (see `PoolTask`): enters the directory `name` of `parent` for
+ * a walk in one request. `stat` of it through `parent` (following links
+ * when mode bit 2), a check that it is a directory (the u16 at byte
+ * `mode >> 8` of the stat buffer), `openat(parent, name, flags)`, an
+ * `fstat` of the new descriptor that must find the same device and inode
+ * (`statx`: `stx_ino` at 32, `stx_dev_*` at 136; `struct stat`: `st_dev`
+ * and `st_ino` at 0), then the first chunk with
+ * {@linkcode linuxReadDirStat} (entries described when mode bit 3, links
+ * among them followed when bit 1; `statx` when bit 0).
+ *
+ * Output: i32 phase at 0 (0 entered; 1 the stat, 2 the open, 3 the fstat
+ * failed; 4 not the directory listed), i32 result of the first chunk at 4,
+ * zeros at 8 (the empty path), the two stat buffers at 16, then the chunk
+ * ({@linkcode statChunkLayout}). Returns the descriptor, or `-errno` (of the
+ * failed step; `-ENOTDIR` for phase 4), nothing left open.
+ */
+export function linuxEnterDir(
+  s: any,
+  parent: number,
+  name: Uint8Array,
+  out: Uint8Array,
+  dsize: number,
+  ssize: number,
+  mode: number,
+  flags: number,
+): number {
+  const useStatx = (mode & 1) !== 0;
+  const view = new DataView(out.buffer, out.byteOffset);
+  const st0 = out.subarray(16, 16 + ssize);
+  const st1 = out.subarray(16 + ssize, 16 + 2 * ssize);
+  const empty = out.subarray(8, 16);
+  view.setInt32(8, 0, true);
+  const mask = 0xfff; // STATX_MASK
+  const stat = (fd: number, p: Uint8Array, fl: number, buf: Uint8Array) =>
+    useStatx ? s.statx(fd, p, fl, mask, buf) : s.fstatat(fd, p, buf, fl);
+  let e = 0;
+  for (;;) {
+    const r = stat(parent, name, (mode & 4) !== 0 ? 0 : 0x100, st0);
+    e = r === 0 ? 0 : s.__errnoOf();
+    if (e !== 4) break; // EINTR
+  }
+  if (e !== 0) {
+    view.setInt32(0, 1, true);
+    return -e;
+  }
+  const at = (mode >> 8) & 0xff;
+  if (((st0[at] | (st0[at + 1] << 8)) & 0xf000) !== 0x4000) { // S_IFDIR
+    view.setInt32(0, 4, true);
+    return -20;
+  }
+  let fd = -1;
+  for (;;) {
+    fd = s.openat(parent, name, flags);
+    e = fd < 0 ? s.__errnoOf() : 0;
+    if (e !== 4) break;
+  }
+  if (fd < 0) {
+    view.setInt32(0, 2, true);
+    return -e;
+  }
+  for (;;) {
+    const r = stat(fd, empty, 0x1000, st1); // AT_EMPTY_PATH
+    e = r === 0 ? 0 : s.__errnoOf();
+    if (e !== 4) break;
+  }
+  if (e !== 0) {
+    s.close(fd);
+    view.setInt32(0, 3, true);
+    return -e;
+  }
+  const same = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (st0[i] !== st1[i]) return false;
+    return true;
+  };
+  if (useStatx ? !same(32, 40) || !same(136, 144) : !same(0, 16)) {
+    s.close(fd);
+    view.setInt32(0, 4, true);
+    return -20;
+  }
+  const slots = (mode & 8) !== 0 ? Math.floor(dsize / 24) : 0;
+  const first = s.linuxReadDirStat(
+    s,
+    fd,
+    out.subarray(16 + 2 * ssize),
+    dsize,
+    slots,
+    ssize,
+    mode & 3,
+    mask,
+  );
+  view.setInt32(0, 0, true);
+  view.setInt32(4, first, true);
+  return fd;
+}
+
+/** The step of {@linkcode Entered} each phase of {@linkcode linuxEnterDir} names. */
+const ENTER_STEPS: Entered["failed"][] = [
+  "",
+  "statAt",
+  "openDirAt",
+  "fstat",
+  "skip",
+];
 
 /** What {@linkcode linuxBackend} builds on besides the symbols. */
 export interface LinuxOptions {
@@ -791,6 +903,12 @@ export function linuxBackend(
     // memory, which TextDecoder refuses).
     const size = Number(DIRENT_BUF_SIZE);
     async.readDirChunk = (fd, out) => {
+      if (out.end === true) {
+        // The request that entered the directory saw its end.
+        out.end = false;
+        out.count = 0;
+        return Promise.resolve(0);
+      }
       const pool = async.pool();
       pool.begin("getdents64", size);
       pool.int(fd);
@@ -812,6 +930,83 @@ export function linuxBackend(
     // names are parsed and the stat buffers decoded here, with the decoder
     // of the stat primitive in use.
     const DS = STAT_CHUNK_BYTES, SLOTS = STAT_CHUNK_SLOTS;
+    /** Decodes a chunk the tasks left at `o` (`ret` bytes of records). */
+    const decodeChunk = (
+      r: Reply,
+      o: number,
+      ret: number,
+      at: ReturnType<typeof statChunkLayout>,
+      ssize: number,
+      statx: boolean,
+      out: DirChunk,
+    ) => {
+      out.end = r.i32[o >> 2] === 1;
+      const recs = o + at.records;
+      parseDirents(r.u8.slice(recs, recs + ret), ret, DIRENT64, out);
+      if (ssize === 0) return;
+      const infos = out.infos ??= [];
+      const errs = (o + at.errs) >> 2;
+      for (let k = 0; k < out.count; k++) {
+        const e = r.i32[errs + k];
+        const w = (o + at.stats + k * ssize) >> 2;
+        infos[k] = e !== 0
+          ? -e
+          : statx
+          ? decodeStatx(r.u32, r.i32, w)
+          : decodeStat(layout, r.u32, r.i32, w);
+      }
+    };
+    async.enterDirAt = (parent, name, follow, out, withStat, followEntries) => {
+      const statx = active.via === "statx";
+      const ssize = statx ? STATX_SIZE : layout.size;
+      const dsize = withStat ? DS : Number(DIRENT_BUF_SIZE);
+      const at = statChunkLayout(dsize, withStat ? SLOTS : 0, ssize);
+      const bytes = 16 + 2 * ssize + at.bytes;
+      const modeAt = statx ? 28 : layout.mode * 4;
+      const pool = async.pool();
+      pool.begin("linuxEnterDir", strBytes(name) + bytes + 8);
+      pool.int(parent);
+      pool.str(name);
+      pool.out(bytes);
+      pool.int(dsize);
+      pool.int(ssize);
+      pool.int(
+        (statx ? 1 : 0) | (followEntries ? 2 : 0) | (follow ? 4 : 0) |
+          (withStat ? 8 : 0) | (modeAt << 8),
+      );
+      pool.int(dirFlags(c, follow));
+      return pool.end((r): Entered => {
+        const o = r.out;
+        const phase = r.i32[o >> 2];
+        if (phase !== 0) {
+          return {
+            failed: ENTER_STEPS[phase] ?? "statAt",
+            fd: -r.errno,
+            dev: 0,
+            ino: 0,
+            first: 0,
+          };
+        }
+        const w = (o + 16) >> 2;
+        const st = statx
+          ? decodeStatx(r.u32, r.i32, w)
+          : decodeStat(layout, r.u32, r.i32, w);
+        const first = r.i32[(o >> 2) + 1];
+        out.end = false;
+        if (first > 0) {
+          decodeChunk(
+            r,
+            o + 16 + 2 * ssize,
+            first,
+            at,
+            withStat ? ssize : 0,
+            statx,
+            out,
+          );
+        } else out.count = 0;
+        return { failed: "", fd: r.ret, dev: st.dev, ino: st.ino!, first };
+      });
+    };
     async.readDirChunkStat = (fd, out, follow) => {
       if (out.end === true) {
         out.end = false;
@@ -836,21 +1031,7 @@ export function linuxBackend(
           out.count = 0;
           return r.ret < 0 ? -r.errno : 0;
         }
-        const o = r.out;
-        out.end = r.i32[o >> 2] === 1;
-        const recs = o + at.records;
-        parseDirents(r.u8.slice(recs, recs + r.ret), r.ret, DIRENT64, out);
-        const infos = out.infos ??= [];
-        const errs = (o + at.errs) >> 2;
-        for (let k = 0; k < out.count; k++) {
-          const e = r.i32[errs + k];
-          const w = (o + at.stats + k * ssize) >> 2;
-          infos[k] = e !== 0
-            ? -e
-            : statx
-            ? decodeStatx(r.u32, r.i32, w)
-            : decodeStat(layout, r.u32, r.i32, w);
-        }
+        decodeChunk(r, r.out, r.ret, at, ssize, statx, out);
         return r.ret;
       });
     };
