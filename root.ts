@@ -31,7 +31,12 @@ import {
 } from "./ffi/_resolve.ts";
 import { acquire, Dir, dirToken, release } from "./dir.ts";
 import { withDirFd } from "./_dispatch.ts";
-import { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
+import {
+  type DirEntry,
+  readDir,
+  type ReadDirOptions,
+  readDirSync,
+} from "./read_dir.ts";
 import { auditTimes } from "./utime.ts";
 import { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
 import {
@@ -802,12 +807,18 @@ export class Root extends Dir {
    * `Deno.readDirSync`.
    *
    * @param name A name relative to the root.
+   * @param options {@linkcode ReadDirOptions}: `stat: true` gives each entry
+   * its `info` (`lstat`'s), read with the listing.
    * @returns The entries, as an iterable that closes the listing when done.
    * @throws {PathEscapesError} When the name leads outside the root.
    */
-  readDirSync(name = "."): IterableIterator<DirEntry> & Disposable {
+  readDirSync(
+    name = ".",
+    options?: ReadDirOptions,
+  ): IterableIterator<DirEntry> & Disposable {
+    const o = readDirOptions(options);
     using dir = this.openRootSync(name);
-    return readDirSync(dir);
+    return readDirSync(dir, o);
   }
 
   /**
@@ -1225,11 +1236,17 @@ export class Root extends Dir {
    * iteration starts.
    *
    * @param name A name relative to the root.
+   * @param options {@linkcode ReadDirOptions}, as for
+   * {@linkcode Root.readDirSync}.
    * @returns The entries, as an async iterable.
    */
-  async *readDir(name = "."): AsyncGenerator<DirEntry, undefined> {
+  async *readDir(
+    name = ".",
+    options?: ReadDirOptions,
+  ): AsyncGenerator<DirEntry, undefined> {
+    const o = readDirOptions(options);
     await using dir = await this.openRoot(name);
-    yield* readDir(dir);
+    yield* readDir(dir, o);
   }
 
   /**
@@ -1274,7 +1291,14 @@ function walkOptions(options: RootWalkOptions | undefined): WalkOptions {
     exts: o.exts,
     match: o.match,
     skip: o.skip,
+    stat: o.stat,
   };
+}
+
+/** A Root's readDir options, copied (each read once). */
+function readDirOptions(options: ReadDirOptions | undefined): ReadDirOptions {
+  const o = toOptions(options, "Root.readDir");
+  return { stat: o.stat };
 }
 
 /** A walk entry under `base` (a name relative to the root). */

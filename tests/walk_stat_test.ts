@@ -9,8 +9,11 @@ import {
   assertThrows,
 } from "@std/assert";
 import {
+  type DirEntryWithInfo,
+  openRootSync,
   readDir,
   readDirSync,
+  supportsDirFd,
   walk,
   type WalkEntry,
   type WalkOptions,
@@ -508,6 +511,37 @@ Deno.test({
         ["l", link, true],
         ["l", link, true],
       ]);
+    });
+  },
+});
+
+Deno.test({
+  name: "Root.readDir and Root.walk pass stat: true on",
+  ignore: !enabled || !supportsDirFd.has(openRootSync),
+  fn: async () => {
+    await withTempDir(async (dir) => {
+      Deno.mkdirSync(`${dir}/sub`);
+      Deno.writeTextFileSync(`${dir}/sub/f.txt`, "four");
+      using root = openRootSync(dir);
+      const sync = [...root.readDirSync("sub", { stat: true })];
+      const size = (e: Deno.DirEntry) => (e as DirEntryWithInfo).info.size;
+      assertEquals(sync.map((e) => [e.name, size(e)]), [["f.txt", 4]]);
+      const listed = [];
+      for await (const e of root.readDir("sub", { stat: true })) listed.push(e);
+      assertEquals(listed.map((e) => [e.name, size(e)]), [["f.txt", 4]]);
+      const walked = [...root.walkSync(".", { stat: true })];
+      const files = walked.filter((e) => e.isFile);
+      assertEquals(files.map((e) => [e.path, e.info?.size]), [
+        ["sub/f.txt", 4],
+      ]);
+      assert(walked.every((e) => e.info !== undefined));
+      const walkedAsync = [];
+      for await (const e of root.walk("sub", { stat: true })) {
+        walkedAsync.push([e.path, e.info?.isDirectory]);
+      }
+      assertEquals(walkedAsync, [["sub", true], ["sub/f.txt", false]]);
+      // Without stat: no info.
+      for (const e of root.walkSync()) assertFalse("info" in e);
     });
   },
 });
