@@ -11,8 +11,11 @@
  * Commands: `caps` (the capability sets and the active backend), `stat
  * [--no-follow] [--json] PATH…`, `bench [N]` (stat throughput against
  * `Deno.lstatSync`), `tour` (the module at work in a temporary directory),
- * `walk [--follow] [--max-depth N] [--json] ROOT` (a tree listed through
- * descriptors, like `find -P`).
+ * `walk [--follow] [--max-depth N] [--long] [--json] ROOT` (a tree listed
+ * through descriptors, like `find -P`; `--long` adds each entry's type and
+ * mode, size and mtime, like `find -ls`, and `--json` its `info`, both read
+ * with the listing (`stat: true`); a progress line on stderr for long walks
+ * when stderr is a terminal).
  *
  * @example Print the capability sets
  * ```ts
@@ -280,8 +283,104 @@ function tour(_f: Flags, _args: string[], out: Out): number {
   return 0;
 }
 
+/** The `ls -l` mode string of `info`: type, then permissions. */
+export function modeString(info: Deno.FileInfo): string {
+  const type = info.isDirectory
+    ? "d"
+    : info.isSymlink
+    ? "l"
+    : info.isFile
+    ? "-"
+    : info.isFifo
+    ? "p"
+    : info.isSocket
+    ? "s"
+    : info.isBlockDevice
+    ? "b"
+    : info.isCharDevice
+    ? "c"
+    : "?";
+  const m = info.mode;
+  if (m === null) return `${type}?????????`;
+  const rwx = (shift: number, special: number, on: string, off: string) => {
+    const bits = (m >> shift) & 7;
+    const x = (bits & 1) !== 0;
+    const exec = (m & special) !== 0 ? (x ? on : off) : x ? "x" : "-";
+    return `${bits & 4 ? "r" : "-"}${bits & 2 ? "w" : "-"}${exec}`;
+  };
+  return type + rwx(6, 0o4000, "s", "S") + rwx(3, 0o2000, "s", "S") +
+    rwx(0, 0o1000, "t", "T");
+}
+
+/** One `walk --long` line: mode, size, mtime (UTC) and path, like `find -ls`. */
+export function longLine(
+  path: string,
+  info: Deno.FileInfo,
+  target?: string,
+): string {
+  const mtime = info.mtime === null
+    ? "-".padEnd(20)
+    : info.mtime.toISOString().replace(/\.\d+Z$/, "Z");
+  const arrow = target === undefined ? "" : ` -> ${target}`;
+  return `${modeString(info)} ${
+    String(info.size).padStart(10)
+  } ${mtime} ${path}${arrow}`;
+}
+
+/**
+ * A progress line for long walks: nothing for the first `delayMs`, then, at
+ * most every `everyMs`, the count and the current path on one line,
+ * rewritten in place (`\r`), and erased by {@linkcode Progress.done}.
+ */
+export class Progress {
+  #write: (text: string) => void;
+  #now: () => number;
+  #start: number;
+  #next: number;
+  #everyMs: number;
+  #shown = false;
+  constructor(
+    write: (text: string) => void,
+    now: () => number = () => performance.now(),
+    delayMs = 500,
+    everyMs = 100,
+  ) {
+    this.#write = write;
+    this.#now = now;
+    this.#start = now();
+    this.#next = this.#start + delayMs;
+    this.#everyMs = everyMs;
+  }
+  /** Notes the `count`th entry, at `path`. */
+  tick(count: number, path: string): void {
+    if ((count & 63) !== 0) return; // the clock is read every 64 entries
+    const t = this.#now();
+    if (t < this.#next) return;
+    this.#next = t + this.#everyMs;
+    const cols = 78;
+    const head = `${count} entries, ${
+      ((t - this.#start) / 1000).toFixed(1)
+    } s: `;
+    const room = cols - head.length;
+    const p = path.length > room ? `…${path.slice(-(room - 1))}` : path;
+    this.#write(`\r\x1b[K${head}${p}`);
+    this.#shown = true;
+  }
+  /** Erases the line, if one was shown. */
+  done(): void {
+    if (this.#shown) this.#write("\r\x1b[K");
+    this.#shown = false;
+  }
+}
+
+/** JSON of a FileInfo: its fields, dates as ISO strings. */
+function infoFields(info: FileInfo): Record<string, unknown> {
+  return Object.fromEntries(FILE_INFO_KEYS.map((k) => [k, info[k]]));
+}
+
 function walkCmd(flags: Flags, [root]: string[], out: Out): number {
   const follow = flags.follow === true, json = flags.json === true;
+  const long = flags.long === true;
   let maxDepth = Infinity;
   if (flags["max-depth"] !== undefined) {
     maxDepth = Number(flags["max-depth"]);
@@ -289,24 +388,47 @@ function walkCmd(flags: Flags, [root]: string[], out: Out): number {
       return usageError("walk", "--max-depth needs a non-negative integer");
     }
   }
+  const stat = long || json;
+  const enc = new TextEncoder();
+  const progress = Deno.stderr.isTerminal()
+    ? new Progress((t) => Deno.stderr.writeSync(enc.encode(t)))
+    : null;
+  let n = 0;
   try {
-    for (const e of walkSync(root, { followSymlinks: follow, maxDepth })) {
-      out(
-        json
-          ? JSON.stringify({
+    for (
+      const e of walkSync(root, { followSymlinks: follow, maxDepth, stat })
+    ) {
+      progress?.tick(++n, e.path);
+      if (json) {
+        out(JSON.stringify(
+          {
             path: e.path,
             name: e.name,
             isFile: e.isFile,
             isDirectory: e.isDirectory,
             isSymlink: e.isSymlink,
-          })
-          : e.path,
-      );
+            info: infoFields(e.info!),
+          },
+          (_k, v) => typeof v === "bigint" ? v.toString() : v,
+        ));
+      } else if (long) {
+        let target: string | undefined;
+        if (e.isSymlink) {
+          try {
+            target = readLinkSync(e.name, { dirFd: e.dir });
+          } catch {
+            target = "?";
+          }
+        }
+        out(longLine(e.path, e.info!, target));
+      } else out(e.path);
     }
   } catch (e) {
+    progress?.done();
     console.error(`walk: ${(e as Error).message}`);
     return 1;
   }
+  progress?.done();
   return 0;
 }
 
@@ -338,9 +460,10 @@ export const commands: Readonly<Record<string, Command>> = {
     run: tour,
   },
   walk: {
-    usage: "walk [--follow] [--max-depth N] [--json] ROOT",
-    summary: "list a tree through descriptors (like find -P)",
-    boolean: ["follow", "json"],
+    usage: "walk [--follow] [--max-depth N] [--long] [--json] ROOT",
+    summary:
+      "list a tree through descriptors (like find -P; --long: mode, size, mtime like find -ls)",
+    boolean: ["follow", "json", "long"],
     string: ["max-depth"],
     args: [1, 1],
     run: walkCmd,
