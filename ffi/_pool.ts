@@ -318,7 +318,7 @@ const enc = new TextEncoder();
 export class CallPool {
   #lib: PoolLibrary;
   #size: number;
-  #workers: PoolWorker[] = [];
+  #workers: (PoolWorker | undefined)[] = [];
   #symIndex = new Map<string, number>();
   #nextArena = 0;
   /** Arenas not in use (see #takeArena). */
@@ -329,6 +329,14 @@ export class CallPool {
   #flushQueued = false;
   #inFlight = 0;
   #ranHere = 0;
+  #directRuns = 0;
+  /** A worker has reported ready (see #warm). */
+  #ready = false;
+  /** Workers to start on a later turn (see #startSoon), and its timer. */
+  #pendingStarts = new Set<number>();
+  #startTimer: number | undefined;
+  /** Schedules the pending starts again (set by #startSoon). */
+  #startPending: () => void = () => {};
   #local: LocalLibrary;
   /** Symbols come first in the index, then tasks. */
   #nsym: number;
@@ -395,7 +403,7 @@ export class CallPool {
 
   /** Number of workers started (for tests). */
   get workers(): number {
-    return this.#workers.length;
+    return this.#workers.filter((w) => w !== undefined).length;
   }
 
   /**
@@ -404,6 +412,14 @@ export class CallPool {
    */
   get ranHere(): number {
     return this.#ranHere;
+  }
+
+  /**
+   * Arenas run through direct bindings because their worker was still
+   * starting (for tests).
+   */
+  get directRuns(): number {
+    return this.#directRuns;
   }
 
   /** Calls in flight (for tests). */
@@ -443,7 +459,63 @@ export class CallPool {
       this.#free.push(a);
       return;
     }
-    this.#post(this.#worker(this.#curWorker), a);
+    const i = this.#curWorker;
+    // A cold pool (a fresh process's first batches): no worker is ready,
+    // and starting one blocks this thread for tens of milliseconds (Deno
+    // builds its isolate before `new Worker` returns). Requests that have a
+    // direct binding run through it now, on Deno's blocking threads, and the
+    // worker is started once the pool is quiet (nothing in flight on a
+    // later turn of the event loop), where its start delays no request.
+    if (!this.#broken && !this.#warm() && this.#allDirect(a)) {
+      this.#startSoon(i);
+      this.#runAllDirect(a);
+      return;
+    }
+    this.#post(this.#worker(i), a);
+  }
+
+  /** Whether a worker of this pool has started (and stays, until close). */
+  #warm(): boolean {
+    if (this.#ready) return true;
+    for (const w of this.#workers) {
+      if (w !== undefined && Atomics.load(w.ctl, 3) === 1) {
+        return this.#ready = true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Starts worker `i` on a later turn of the event loop when nothing is in
+   * flight then (else once the pool is next quiet), unless it exists by
+   * then. The timer never holds the process.
+   */
+  #startSoon(i: number): void {
+    if (this.#workers[i] !== undefined) return;
+    this.#pendingStarts.add(i);
+    if (this.#startTimer !== undefined) return;
+    const tick = () => {
+      this.#startTimer = undefined;
+      // Busy: try again when the requests in flight have completed.
+      if (this.#inFlight !== 0 || this.#cur !== null) return;
+      // All of them now: each start blocks this thread, better in one
+      // quiet moment than in the middle of later requests.
+      for (const i of this.#pendingStarts) {
+        if (this.#workers[i] === undefined) this.#worker(i);
+      }
+      this.#pendingStarts.clear();
+    };
+    this.#startPending = () => {
+      if (this.#startTimer === undefined && this.#pendingStarts.size !== 0) {
+        schedule();
+      }
+    };
+    const schedule = () => {
+      const id = setTimeout(tick, 0) as unknown as number;
+      Deno.unrefTimer(id);
+      this.#startTimer = id;
+    };
+    schedule();
   }
 
   #post(w: PoolWorker, a: Arena): void {
@@ -451,6 +523,7 @@ export class CallPool {
       queueMicrotask(() => this.#done(w, a));
       return;
     }
+
     if (!w.sent.has(a.id)) {
       // Before the arena's id can reach the worker through its ring.
       try {
@@ -794,6 +867,48 @@ export class CallPool {
     }, retry);
   }
 
+  /** Whether every request of `a` has a direct binding. */
+  #allDirect(a: Arena): boolean {
+    for (let r = 0; r < a.n; r++) {
+      const i = a.f64[HEADER_BYTES / 8 + r * REQ_F64];
+      if ((this.#directFns[i] ?? null) === null) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Runs every request of `a` through its direct binding, together. A call
+   * that fails (or could not be made) is left "not run", so that completing
+   * the arena runs it once more on this thread, as the sync twin would, for
+   * its own errno (the direct symbols have no side effect when they fail).
+   */
+  #runAllDirect(a: Arena): void {
+    this.#directRuns++;
+    let pending = a.n;
+    const finish = () => {
+      if (--pending === 0) this.#done(null, a);
+    };
+    for (let r = 0; r < a.n; r++) {
+      const b = HEADER_BYTES / 8 + r * REQ_F64;
+      const fn = this.#directFns[a.f64[b]]!;
+      let p: Promise<number | bigint>;
+      try {
+        p = fn(...this.#args(a, b));
+      } catch {
+        finish();
+        continue;
+      }
+      p.then((ret) => {
+        const v = Number(ret);
+        if (v >= 0) {
+          a.f64[b + 3] = v;
+          a.f64[b + 4] = 0;
+        }
+        finish();
+      }, finish);
+    }
+  }
+
   #args(a: Arena, b: number): unknown[] {
     const nargs = a.f64[b + 2], kinds = a.f64[b + 1];
     const args: unknown[] = [];
@@ -816,7 +931,10 @@ export class CallPool {
       this.#complete(a);
       a.reset();
       this.#free.push(a);
-      if (this.#inFlight === 0) this.#armIdle();
+      if (this.#inFlight === 0) {
+        this.#armIdle();
+        this.#startPending();
+      }
     }
   }
 
@@ -889,8 +1007,12 @@ export class CallPool {
   close(): void {
     if (this.#idle !== undefined) clearTimeout(this.#idle);
     this.#idle = undefined;
-    for (const w of this.#workers) w.stop();
+    if (this.#startTimer !== undefined) clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
+    this.#pendingStarts.clear();
+    for (const w of this.#workers) w?.stop();
     this.#workers = [];
+    this.#ready = false;
     this.#free = [];
   }
 }

@@ -477,3 +477,85 @@ Deno.test({
     assertEquals((await stat(here)).isDirectory, true);
   },
 });
+
+Deno.test({
+  name:
+    "a cold pool runs a batch through direct bindings, exact errno, and starts its workers once quiet",
+  ignore: !linux,
+  fn: async () => {
+    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    const nb = Deno.dlopen(LIBC, {
+      statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
+    });
+    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+    let direct = 0;
+    const pool = new CallPool(
+      {
+        path: LIBC,
+        symbols: LINUX_SYMBOLS,
+        errno: { kind: "pointer", sym: "__errno_location" },
+      },
+      {
+        symbols: lib.symbols,
+        errno: () => errno.getInt32(0),
+        direct: {
+          statx: (...a: never[]) => {
+            direct++;
+            return (nb.symbols.statx as (...a: never[]) => Promise<number>)(
+              ...a,
+            );
+          },
+        },
+      },
+      2,
+    );
+    // statx of "/" succeeds; of a missing name fails with ENOENT (2), and
+    // of a name under a file with ENOTDIR (20): exact, though direct calls
+    // lose errno (a failed one is run again for it).
+    const st = (p: string) => {
+      pool.begin("statx", 64 + 256);
+      pool.int(-100);
+      pool.str(p);
+      pool.int(0);
+      pool.int(0xfff);
+      pool.out(256);
+      return pool.end((r) => r.ret === 0 ? 0 : r.errno);
+    };
+    const paths = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) =>
+          i % 3 === 0 ? "/" : i % 3 === 1 ? "/no/such/name" : "/etc/hostname/x",
+      );
+    const want = (n: number) => paths(n).map((_, i) => [0, 2, 20][i % 3]);
+    try {
+      assertEquals(await Promise.all(paths(300).map(st)), want(300));
+      assertEquals(direct, 300, "every request of the cold batch went direct");
+      assertEquals(pool.workers, 0, "no worker started in the middle of it");
+      assert(pool.directRuns >= 2, "in chunks");
+      // Quiet now: the workers start on a later turn (bounded wait; a
+      // loaded machine runs timers late).
+      for (let i = 0; i < 600 && pool.workers < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assertEquals(pool.workers, 2, "started once the pool was quiet");
+      // Once a worker is ready, batches go to the workers.
+      for (let i = 0; i < 600; i++) {
+        const before = direct;
+        assertEquals(await Promise.all(paths(300).map(st)), want(300));
+        if (direct === before) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const runs = pool.directRuns;
+      const before = direct;
+      assertEquals(await Promise.all(paths(300).map(st)), want(300));
+      assertEquals(direct, before, "a warm pool's batch never goes direct");
+      assertEquals(pool.directRuns, runs);
+      assertEquals(pool.inFlight, 0);
+    } finally {
+      pool.close();
+      lib.close();
+      nb.close();
+    }
+  },
+});
