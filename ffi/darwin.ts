@@ -566,6 +566,88 @@ export function darwinReadChunk(
   return records;
 }
 
+/** Bytes of records one {@linkcode darwinReadChunkStat} request reads at most. */
+export const STAT_CHUNK_SIZE = 8192;
+/** Its stat slots: a record is at least 24 bytes. */
+export const STAT_CHUNK_SLOTS = Math.floor((STAT_CHUNK_SIZE - 16) / 24);
+
+/**
+ * Where the parts of a {@linkcode darwinReadChunkStat} output lie: the
+ * {@linkcode READ_CHUNK} of `size` bytes, one i32 errno per slot, the
+ * {@linkcode STAT64} buffers, and one scratch buffer.
+ */
+export function statChunkLayout(
+  size: number,
+  slots: number,
+): { errs: number; stats: number; bytes: number } {
+  const stats = (size + 4 * slots + 7) & ~7;
+  return { errs: size, stats, bytes: stats + (slots + 1) * STAT64.size };
+}
+
+/**
+ * The pool task behind the async `readDirChunkStat`: the next chunk, read
+ * by {@linkcode darwinReadChunk} into the first `size` bytes of `out`, then
+ * every entry of it (not `.` or `..`, in the order the records are decoded)
+ * described by `fstatat(fd, name, AT_SYMLINK_NOFOLLOW)` into slot `k`
+ * ({@linkcode statChunkLayout}), its errno (0: described) beside it; with
+ * `follow`, an entry listed as a symlink (`DT_LNK`) is described once more
+ * following it, kept when that succeeds. Returns what `darwinReadChunk`
+ * returns. Self-contained (it travels as source): the layout numbers are
+ * literals, named in comments.
+ */
+export function darwinReadChunkStat(
+  s: DarwinTaskSymbols & { darwinReadChunk: typeof darwinReadChunk },
+  fd: number,
+  dirp: number,
+  out: Uint8Array,
+  size: number,
+  slots: number,
+  follow: number,
+): number {
+  const r = s.darwinReadChunk(s, fd, dirp, out, size);
+  if (r <= 0) return r;
+  const v = new DataView(out.buffer, out.byteOffset);
+  const used = v.getUint32(12, true); // READ_CHUNK.used
+  const statAt = (size + 4 * slots + 7) & ~7;
+  const errno = new Int32Array(
+    Deno.UnsafePointerView.getArrayBuffer(s.__error()!, 4),
+  );
+  // STAT64.size: 144.
+  const scratch = out.subarray(
+    statAt + slots * 144,
+    statAt + (slots + 1) * 144,
+  );
+  let k = 0;
+  // READ_CHUNK.header 16; DIRENT64: reclen u16 @16, namlen u16 @18, type
+  // u8 @20, name @21 (NUL-terminated).
+  for (let at = 16; at + 21 <= used && k < slots;) {
+    const reclen = out[at + 16] | (out[at + 17] << 8);
+    if (reclen === 0) break;
+    const namlen = out[at + 18] | (out[at + 19] << 8);
+    const type = out[at + 20];
+    const name = out.subarray(at + 21, at + reclen);
+    at += reclen;
+    if (
+      name[0] === 0x2e &&
+      (namlen === 1 || (namlen === 2 && name[1] === 0x2e))
+    ) continue;
+    const st = out.subarray(statAt + k * 144, statAt + (k + 1) * 144);
+    let e = 0;
+    for (;;) {
+      errno[0] = 0;
+      // AT_SYMLINK_NOFOLLOW: 0x20.
+      e = s.fstatat(fd, name, st, 0x20) === 0 ? 0 : errno[0];
+      if (e !== 4) break; // EINTR
+    }
+    if (e === 0 && follow !== 0 && type === 10) { // DT_LNK
+      if (s.fstatat(fd, name, scratch, 0) === 0) st.set(scratch);
+    }
+    v.setInt32(size + 4 * k, e, true);
+    k++;
+  }
+  return r;
+}
+
 /**
  * Decodes the records of a {@linkcode darwinReadChunk} output (the bytes
  * after the header, which must not be shared memory: TextDecoder refuses
@@ -748,7 +830,9 @@ export function darwinBackend(
     ...poolLib,
     tasks: {
       ...poolLib.tasks,
-      ...(readDirChunk === undefined ? {} : { darwinReadChunk }),
+      ...(readDirChunk === undefined
+        ? {}
+        : { darwinReadChunk, darwinReadChunkStat }),
       ...fileTasks("__error"),
       ...ROOT_TASKS,
     },
@@ -798,6 +882,41 @@ export function darwinBackend(
           r.u8.slice(r.out + READ_CHUNK.header, r.out + used),
           out,
         );
+        return r.ret;
+      });
+    };
+  }
+  if (readDirChunk !== undefined && async !== undefined) {
+    // The async `readDirChunkStat`: one task reads the chunk and describes
+    // its entries on a worker; records and stat buffers decoded here.
+    const size = STAT_CHUNK_SIZE, slots = STAT_CHUNK_SLOTS;
+    const at = statChunkLayout(size, slots);
+    async.readDirChunkStat = (fd, out, follow) => {
+      const pool = async.pool();
+      pool.begin("darwinReadChunkStat", at.bytes + 8);
+      pool.int(fd);
+      pool.int(dirs.get(fd) ?? 0);
+      pool.out(at.bytes);
+      pool.int(size);
+      pool.int(slots);
+      pool.int(follow ? 1 : 0);
+      return pool.end((r) => {
+        out.count = 0;
+        const v = new DataView(r.u8.buffer, r.u8.byteOffset + r.out, at.bytes);
+        keepDir(dirs, fd, v);
+        if (r.ret <= 0) return r.ret < 0 ? -r.errno : 0;
+        const used = v.getUint32(READ_CHUNK.used, true);
+        decodeDarwinRecords(
+          r.u8.slice(r.out + READ_CHUNK.header, r.out + used),
+          out,
+        );
+        const infos = out.infos ??= [];
+        for (let k = 0; k < out.count; k++) {
+          const e = k < slots ? v.getInt32(at.errs + 4 * k, true) : 5;
+          infos[k] = e !== 0
+            ? -e
+            : decodeDarwinStat(r.u32, r.i32, (r.out + at.stats + k * 144) >> 2);
+        }
         return r.ret;
       });
     };

@@ -23,6 +23,7 @@ import {
   type DarwinLibrary,
   darwinPoolLibrary,
   darwinReadChunk,
+  darwinReadChunkStat,
   darwinStat,
   darwinSymbols,
   decodeDarwinDirent,
@@ -35,6 +36,9 @@ import {
   openDarwin,
   READ_CHUNK,
   STAT64,
+  STAT_CHUNK_SIZE,
+  STAT_CHUNK_SLOTS,
+  statChunkLayout as darwinStatChunkLayout,
   UTIME,
 } from "../ffi/darwin.ts";
 import { ERRNO_NAMES as LINUX_ERRNO_NAMES, LIBC } from "../ffi/linux.ts";
@@ -1623,4 +1627,98 @@ Deno.test("macOS Root: the pool ships the root task; requests carry macOS facts"
   v.setBigUint64(96, 42n, true); // st_size
   const info = b.decodeStat!(raw);
   assertEquals([info.isSymlink, info.size, info.mode], [true, 42, 0o120755]);
+});
+
+Deno.test({
+  ...needsFfi,
+  name:
+    "darwin: darwinReadChunkStat reads a chunk and describes each entry, errno per entry",
+  fn() {
+    // The task rebuilt from its source text, as a worker rebuilds it.
+    const task = new Function(
+      "return (" + darwinReadChunkStat.toString() + ");",
+    )() as typeof darwinReadChunkStat;
+    const recs = [
+      direntFixture(2n, DT.DIR, "."),
+      direntFixture(1n, DT.DIR, ".."),
+      direntFixture(10n, DT.REG, "file"),
+      direntFixture(11n, DT.LNK, "link"),
+      direntFixture(12n, DT.REG, "gone"),
+      direntFixture(13n, DT.LNK, "dangling"),
+    ];
+    const f = fakeDirLib(recs);
+    const cell = new Int32Array(
+      Deno.UnsafePointerView.getArrayBuffer(f.s.__error()!, 4),
+    );
+    const calls: string[] = [];
+    const nameOf = (p: Uint8Array) =>
+      new TextDecoder().decode(p.subarray(0, p.indexOf(0)));
+    const fstatat = (
+      _fd: number,
+      p: Uint8Array,
+      st: Uint8Array,
+      flag: number,
+    ) => {
+      const name = nameOf(p);
+      calls.push(`${name}:${flag}`);
+      if (name === "gone" || (name === "dangling" && flag === 0)) {
+        cell[0] = 2; // ENOENT
+        return -1;
+      }
+      st.fill(0);
+      st[0] = name.charCodeAt(0) + (flag === 0 ? 100 : 0);
+      return 0;
+    };
+    const env = {
+      ...f.s,
+      fstatat,
+      darwinReadChunk: readChunkTask,
+    } as unknown as Parameters<typeof darwinReadChunkStat>[0];
+    const size = 4096, slots = Math.floor((size - 16) / 24);
+    const at = darwinStatChunkLayout(size, slots);
+    const out = new Uint8Array(at.bytes);
+    const r = task(env, 7, 0, out, size, slots, 1);
+    assertEquals(r, 6, "records read, . and .. included");
+    // Not . or ..; a listed symlink once more, following it (flag 0).
+    assertEquals(calls, [
+      "file:32",
+      "link:32",
+      "link:0",
+      "gone:32",
+      "dangling:32",
+      "dangling:0",
+    ]);
+    const v = new DataView(out.buffer);
+    const errs = [0, 1, 2, 3].map((k) => v.getInt32(at.errs + 4 * k, true));
+    assertEquals(errs, [0, 0, 2, 0]);
+    const first = [0, 1, 3].map((k) => out[at.stats + k * 144]);
+    // file: its lstat; link: its target's; dangling: its own lstat.
+    assertEquals(first, [
+      "f".charCodeAt(0),
+      "l".charCodeAt(0) + 100,
+      "d".charCodeAt(0),
+    ]);
+    // Without follow: lstat only.
+    calls.length = 0;
+    const g = fakeDirLib(recs);
+    const env2 = { ...env, ...g.s, fstatat, darwinReadChunk: readChunkTask };
+    task(env2 as typeof env, 7, 0, out, size, slots, 0);
+    assertEquals(calls, ["file:32", "link:32", "gone:32", "dangling:32"]);
+    // The backend's sizes: a chunk's records always fit its slots.
+    assert(STAT_CHUNK_SLOTS * 24 >= STAT_CHUNK_SIZE - 16 - 23);
+    assert(
+      darwinStatChunkLayout(STAT_CHUNK_SIZE, STAT_CHUNK_SLOTS).bytes < 1 << 17,
+    );
+  },
+});
+
+Deno.test("darwin: the pool ships darwinReadChunkStat; the backend has the async form", () => {
+  const lib = darwinPoolLibrary("aarch64");
+  const b = darwinBackend(recordingLib().s, () => 0, lib);
+  assertEquals(typeof b.async?.readDirChunkStat, "function");
+  assertEquals(
+    typeof b.readDirChunkStat,
+    "undefined",
+    "filled in by the loader",
+  );
 });
