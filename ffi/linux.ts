@@ -924,38 +924,38 @@ export function linuxBackend(
       });
     };
   }
+  const DS = STAT_CHUNK_BYTES, SLOTS = STAT_CHUNK_SLOTS;
+  /** Decodes a chunk the tasks left at `o` (`ret` bytes of records). */
+  const decodeChunk = (
+    r: Pick<Reply, "u8" | "u32" | "i32">,
+    o: number,
+    ret: number,
+    at: ReturnType<typeof statChunkLayout>,
+    ssize: number,
+    statx: boolean,
+    out: DirChunk,
+  ) => {
+    out.end = r.i32[o >> 2] === 1;
+    const recs = o + at.records;
+    parseDirents(r.u8.slice(recs, recs + ret), ret, DIRENT64, out);
+    if (ssize === 0) return;
+    const infos = out.infos ??= [];
+    const errs = (o + at.errs) >> 2;
+    for (let k = 0; k < out.count; k++) {
+      const e = r.i32[errs + k];
+      const w = (o + at.stats + k * ssize) >> 2;
+      infos[k] = e !== 0
+        ? -e
+        : statx
+        ? decodeStatx(r.u32, r.i32, w)
+        : decodeStat(layout, r.u32, r.i32, w);
+    }
+  };
   if (getdents64 !== null && async !== undefined) {
     // The async `readDirChunkStat`: one worker task per chunk reads the
     // records and stats every entry into the arena (linuxReadDirStat); the
     // names are parsed and the stat buffers decoded here, with the decoder
     // of the stat primitive in use.
-    const DS = STAT_CHUNK_BYTES, SLOTS = STAT_CHUNK_SLOTS;
-    /** Decodes a chunk the tasks left at `o` (`ret` bytes of records). */
-    const decodeChunk = (
-      r: Reply,
-      o: number,
-      ret: number,
-      at: ReturnType<typeof statChunkLayout>,
-      ssize: number,
-      statx: boolean,
-      out: DirChunk,
-    ) => {
-      out.end = r.i32[o >> 2] === 1;
-      const recs = o + at.records;
-      parseDirents(r.u8.slice(recs, recs + ret), ret, DIRENT64, out);
-      if (ssize === 0) return;
-      const infos = out.infos ??= [];
-      const errs = (o + at.errs) >> 2;
-      for (let k = 0; k < out.count; k++) {
-        const e = r.i32[errs + k];
-        const w = (o + at.stats + k * ssize) >> 2;
-        infos[k] = e !== 0
-          ? -e
-          : statx
-          ? decodeStatx(r.u32, r.i32, w)
-          : decodeStat(layout, r.u32, r.i32, w);
-      }
-    };
     async.enterDirAt = (parent, name, follow, out, withStat, followEntries) => {
       const statx = active.via === "statx";
       const ssize = statx ? STATX_SIZE : layout.size;
