@@ -109,6 +109,8 @@ export { statvfs, statvfsSync } from "./statvfs.ts";
 export { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
 export { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
 export {
+  openInRoot,
+  openInRootSync,
   openRoot,
   type OpenRootOptions,
   openRootSync,
@@ -116,9 +118,11 @@ export {
   Root,
   type RootFollowOptions,
   type RootMkdirOptions,
+  type RootOpenOptions,
   type RootRemoveOptions,
   type RootSymlinkOptions,
   type RootWalkOptions,
+  type RootWriteFileOptions,
   type SymlinkPolicy,
 } from "./root.ts";
 export { addAuditHook, type AuditHook } from "./audit.ts";

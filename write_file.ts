@@ -3,6 +3,7 @@ import {
   type FdLike,
   type PathLike,
   toDirFd,
+  toFollow,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -34,6 +35,13 @@ export interface WriteFileOptions extends Deno.WriteFileOptions {
    * Cannot be combined with `append`. Defaults to `false`.
    */
   atomic?: boolean;
+  /**
+   * When `false`, refuse a symlink as the last component (`O_NOFOLLOW`:
+   * `FilesystemLoop`; with `atomic`, an existing link is replaced, never
+   * written through), as `open` does. Beyond Deno's options. Defaults to
+   * `true`.
+   */
+  followSymlinks?: boolean;
 }
 
 interface Req {
@@ -71,6 +79,7 @@ function check(
   const rawAppend = o.append, rawCreate = o.create;
   const rawCreateNew = o.createNew, rawMode = o.mode;
   const signal = o.signal, rawAtomic = o.atomic;
+  const follow = toFollow(o.followSymlinks, fn);
   const p = toPath(path, fn);
   const dirFd = toDirFd(given, fn);
   const append = bool(rawAppend, "append", fn, false);
@@ -103,11 +112,12 @@ function check(
   if (atomic && (f === undefined || !canReplace(b, createNew))) {
     throw notSupported(fn, "atomic");
   }
+  if (!follow && f === undefined) throw notSupported(fn, "followSymlinks");
   let flags = 0;
   if (f !== undefined) {
     // Deno: { write, create, createNew, append, truncate: !append }.
     const c = f.constants;
-    flags = c.O_WRONLY | c.O_CLOEXEC;
+    flags = c.O_WRONLY | c.O_CLOEXEC | (follow ? 0 : c.O_NOFOLLOW);
     if (append) flags |= c.O_APPEND;
     if (createNew) flags |= c.O_CREAT | c.O_EXCL;
     else {
