@@ -34,6 +34,7 @@ import { acquire, Dir, dirToken, release } from "./dir.ts";
 import { withDirFd } from "./_dispatch.ts";
 import { type DirEntry, readDir, readDirSync } from "./read_dir.ts";
 import type { File } from "./file.ts";
+import { readFile, readFileSync } from "./read_file.ts";
 import {
   openLeaf,
   openLeafSync,
@@ -818,8 +819,14 @@ export class Root extends Dir {
    * @throws {PathEscapesError} When the name leads outside the root.
    */
   readFileSync(name: string): Uint8Array<ArrayBuffer> {
-    using f = this.openSync(name);
-    return readAllSync(f);
+    const n = rootName(name, "Root.readFile");
+    return this.#at(
+      "readFile",
+      n,
+      FOLLOW,
+      (_b, r) => readFileSync(r.leaf, { dirFd: r.dir, followSymlinks: false }),
+      "openDirAt",
+    );
   }
 
   /**
@@ -1364,8 +1371,13 @@ export class Root extends Dir {
    * @returns A promise of the file's bytes.
    */
   async readFile(name: string): Promise<Uint8Array<ArrayBuffer>> {
-    await using f = await this.open(name);
-    return await readAll(f);
+    const n = rootName(name, "Root.readFile");
+    return await this.#inParent(
+      "readFile",
+      n,
+      FOLLOW,
+      (_b, dir, leaf) => readFile(leaf, { dirFd: dir, followSymlinks: false }),
+    );
   }
 
   /**
@@ -1670,40 +1682,6 @@ function rootWriteOptions(
     );
   }
   return copy;
-}
-
-/** A whole file from the current position, through a `File`. */
-function readAllSync(f: File): Uint8Array<ArrayBuffer> {
-  let buf = new Uint8Array(Math.max(f.statSync().size + 1, 1024));
-  let n = 0;
-  for (;;) {
-    if (n === buf.length) {
-      const next = new Uint8Array(buf.length * 2);
-      next.set(buf);
-      buf = next;
-    }
-    const r = f.readSync(buf.subarray(n));
-    if (r === null) break;
-    n += r;
-  }
-  return buf.slice(0, n);
-}
-
-/** {@linkcode readAllSync}, each read off the main thread. */
-async function readAll(f: File): Promise<Uint8Array<ArrayBuffer>> {
-  let buf = new Uint8Array(Math.max((await f.stat()).size + 1, 1024));
-  let n = 0;
-  for (;;) {
-    if (n === buf.length) {
-      const next = new Uint8Array(buf.length * 2);
-      next.set(buf);
-      buf = next;
-    }
-    const r = await f.read(buf.subarray(n));
-    if (r === null) break;
-    n += r;
-  }
-  return buf.slice(0, n);
 }
 
 /** A name given to a Root: a string, checked like a path. */
