@@ -769,7 +769,7 @@ Deno.test({
       }).spawn();
       using root = openRootSync(R);
       const rounds = Deno.build.arch === "aarch64" ? 40 : 400;
-      let escapes = 0, done = 0;
+      let escapes = 0, done = 0, leaked = 0;
       const hasSwapped = () => {
         try {
           Deno.statSync(swapped);
@@ -794,6 +794,19 @@ Deno.test({
           () => root.stat("d/x/a/new"),
           () => root.remove("d/x/a/new", { recursive: true }),
           () => Array.fromAsync(root.walk("d")),
+          // Files through the swapped directory: read, write (plain and
+          // atomic), create: outside, "keep" must be neither read nor
+          // changed, and nothing may appear.
+          () => {
+            const t = new TextDecoder().decode(root.readFileSync("d/x/keep"));
+            if (t === "out/keep") leaked++;
+          },
+          async () => {
+            if (await root.readTextFile("d/x/keep") === "out/keep") leaked++;
+          },
+          () => root.writeFileSync("d/x/keep", new Uint8Array([1])),
+          () => root.writeTextFile("d/x/w", "w", { atomic: true }),
+          () => root.create("d/x/c").then((f) => f.close()),
         );
         for (const attempt of attempts) {
           try {
@@ -817,7 +830,8 @@ Deno.test({
         `  ${swaps} swaps; ${done} calls succeeded, ${escapes} refused as escapes`,
       );
       assert(swaps > 0, new TextDecoder().decode(out.stderr));
-      // Nothing outside was created, removed or changed.
+      // Nothing outside was read, created, removed or changed.
+      assertEquals(leaked, 0, "reads that returned the outside file");
       assertEquals(snapshot(`${T}/out`), before);
     });
   },
