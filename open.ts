@@ -3,6 +3,7 @@ import {
   type FdLike,
   type PathLike,
   toDirFd,
+  toMode,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -136,20 +137,7 @@ export function openFlags(
   const rawMode = o.mode;
   const extra = o.flags;
   const nofollow = bool(o.followSymlinks, "followSymlinks", fn) === false;
-  let mode = 0o666;
-  if (rawMode !== undefined) {
-    if (
-      typeof rawMode !== "number" || !Number.isInteger(rawMode) ||
-      rawMode < 0 || rawMode > 0o7777
-    ) {
-      throw new TypeError(
-        `${fn}: mode must be an integer from 0 to 0o7777, not ${
-          String(rawMode)
-        }`,
-      );
-    }
-    mode = rawMode & 0o777;
-  }
+  const mode = rawMode === undefined ? 0o666 : toMode(rawMode, fn) & 0o777;
   let more = 0;
   if (extra !== undefined) {
     if (

@@ -4,6 +4,7 @@ import {
   type PathLike,
   toDirFd,
   toFollow,
+  toMode,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -89,20 +90,7 @@ function check(
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`${fn}: signal must be an AbortSignal`);
   }
-  let mode = 0o666;
-  if (rawMode !== undefined) {
-    if (
-      typeof rawMode !== "number" || !Number.isInteger(rawMode) ||
-      rawMode < 0 || rawMode > 0o7777
-    ) {
-      throw new TypeError(
-        `${fn}: mode must be an integer from 0 to 0o7777, not ${
-          String(rawMode)
-        }`,
-      );
-    }
-    mode = rawMode & 0o777;
-  }
+  const mode = rawMode === undefined ? 0o666 : toMode(rawMode, fn) & 0o777;
   if (atomic && append) {
     throw new TypeError(`${fn}: atomic cannot be combined with append`);
   }
