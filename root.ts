@@ -632,7 +632,7 @@ export class Root extends Dir {
       "Root.symlink",
       "targetIsDirectory",
     );
-    if (hooks.length !== 0) audit("os.symlink", [t, name, this.fd]);
+    if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
     this.#at(
       "symlink",
       name,
@@ -1220,7 +1220,7 @@ export class Root extends Dir {
     const t = toPath(target, "Root.symlink", "target");
     toBool(o.targetIsDirectory, "Root.symlink", "targetIsDirectory");
     const n = rootName(name, "Root.symlink");
-    if (hooks.length !== 0) audit("os.symlink", [t, name, this.fd]);
+    if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
     await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
       name2: t,
     }, "symlinkAt");
