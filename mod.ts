@@ -121,6 +121,8 @@ export {
   walkSync,
 } from "./walk.ts";
 export {
+  openInRoot,
+  openInRootSync,
   openRoot,
   type OpenRootOptions,
   openRootSync,
@@ -128,9 +130,11 @@ export {
   Root,
   type RootFollowOptions,
   type RootMkdirOptions,
+  type RootOpenOptions,
   type RootRemoveOptions,
   type RootSymlinkOptions,
   type RootWalkOptions,
+  type RootWriteFileOptions,
   type SymlinkPolicy,
 } from "./root.ts";
 export { addAuditHook, type AuditHook } from "./audit.ts";

@@ -3,6 +3,7 @@ import {
   type FdLike,
   type PathLike,
   toDirFd,
+  toMode,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -136,20 +137,7 @@ export function openFlags(
   const rawMode = o.mode;
   const extra = o.flags;
   const nofollow = bool(o.followSymlinks, "followSymlinks", fn) === false;
-  let mode = 0o666;
-  if (rawMode !== undefined) {
-    if (
-      typeof rawMode !== "number" || !Number.isInteger(rawMode) ||
-      rawMode < 0 || rawMode > 0o7777
-    ) {
-      throw new TypeError(
-        `${fn}: mode must be an integer from 0 to 0o7777, not ${
-          String(rawMode)
-        }`,
-      );
-    }
-    mode = rawMode & 0o777;
-  }
+  const mode = rawMode === undefined ? 0o666 : toMode(rawMode, fn) & 0o777;
   let more = 0;
   if (extra !== undefined) {
     if (
@@ -218,12 +206,36 @@ export function openFlags(
 /** What `open(path)` without options means: Deno's default, `{ read: true }`. */
 const NO_OPTIONS: Partial<OpenOptions> = Object.freeze({ read: true });
 
+/**
+ * Internal: the options, each read exactly once, as a plain object (what is
+ * then validated, audited and used, however often it is read).
+ */
+export function openOptionsOnce(
+  options: OpenOptions | undefined,
+  fn: string,
+): Partial<OpenOptions> {
+  if (options === undefined) return NO_OPTIONS;
+  const o = toOptions(options, fn);
+  return {
+    read: o.read,
+    write: o.write,
+    append: o.append,
+    truncate: o.truncate,
+    create: o.create,
+    createNew: o.createNew,
+    mode: o.mode,
+    dirFd: o.dirFd,
+    followSymlinks: o.followSymlinks,
+    flags: o.flags,
+  };
+}
+
 function check(
   path: PathLike,
   options: OpenOptions | undefined,
   fn: string,
 ): OpenRequest {
-  const o = options === undefined ? NO_OPTIONS : toOptions(options, fn);
+  const o = openOptionsOnce(options, fn);
   const p = toPath(path, fn);
   const given = o.dirFd;
   const dirFd = toDirFd(given, fn);
@@ -330,6 +342,55 @@ export async function open(
   );
   if (fd < 0) throw systemError(b, fd, "open", p);
   return newFile(fd, p);
+}
+
+/**
+ * Internal (for `Root`): opens `leaf` in the open directory `dirfd`, never
+ * following a symlink there (`O_NOFOLLOW`), with `o` as checked by
+ * {@linkcode openOptionsOnce}; the File's path is `path`. The audit event is
+ * raised by the caller. Returns the File or `-errno`.
+ */
+export function openLeafSync(
+  dirfd: number,
+  leaf: string,
+  o: Partial<OpenOptions>,
+  path: string,
+  fn: string,
+): File | number {
+  const { f, flags, mode } = leafRequest(o, path, fn);
+  const fd = f.openAt(dirfd, leaf, flags, mode);
+  return fd < 0 ? fd : newFile(fd, path);
+}
+
+/** The async twin of {@linkcode openLeafSync} (the open off the loop). */
+export async function openLeaf(
+  dirfd: number,
+  leaf: string,
+  o: Partial<OpenOptions>,
+  path: string,
+  fn: string,
+): Promise<File | number> {
+  const { b, f, flags, mode } = leafRequest(o, path, fn);
+  const a = b.fileAsync;
+  const fd = await (a?.openAt(dirfd, leaf, flags, mode) ??
+    f.openAt(dirfd, leaf, flags, mode));
+  return fd < 0 ? fd : newFile(fd, path);
+}
+
+function leafRequest(o: Partial<OpenOptions>, path: string, fn: string) {
+  const b = backend();
+  const f = b?.file;
+  if (b === null || f === undefined) throw notSupported(fn, "File");
+  if (o.flags !== undefined && !f.rawFlags) throw notSupported(fn, "flags");
+  const { flags, mode } = openFlags(
+    { ...o, followSymlinks: false },
+    f.constants,
+    path,
+    fn,
+  );
+  const all = flags | f.constants.O_CLOEXEC;
+  if (hooks.length !== 0) audit("open", [path, null, all]);
+  return { b, f, flags: all, mode };
 }
 
 /** Options for {@linkcode create} and {@linkcode createSync}. */

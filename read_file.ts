@@ -3,6 +3,7 @@ import {
   type FdLike,
   type PathLike,
   toDirFd,
+  toFollow,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -20,6 +21,12 @@ export interface ReadFileOptions {
    * current directory. Ignored for absolute paths.
    */
   dirFd?: FdLike;
+  /**
+   * When `false`, refuse a symlink as the last component (`O_NOFOLLOW`:
+   * `FilesystemLoop`), as `open` does; links earlier in the path are
+   * followed. Beyond Deno's options. Defaults to `true`.
+   */
+  followSymlinks?: boolean;
   /** Abort the read (async forms only); the promise rejects with `signal.reason`. */
   signal?: AbortSignal;
 }
@@ -49,6 +56,7 @@ function check(
   const p = toPath(path, fn);
   const given = o.dirFd;
   const signal = o.signal;
+  const follow = toFollow(o.followSymlinks, fn);
   const dirFd = toDirFd(given, fn);
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`${fn}: signal must be an AbortSignal`);
@@ -56,9 +64,11 @@ function check(
   const b = backend();
   const f = b?.file;
   if (dirFd !== undefined && !CAPS.dirFd) throw notSupported(fn, "dirFd");
+  if (!follow && f === undefined) throw notSupported(fn, "followSymlinks");
   const flags = f === undefined
     ? 0
-    : f.constants.O_RDONLY | f.constants.O_CLOEXEC;
+    : f.constants.O_RDONLY | f.constants.O_CLOEXEC |
+      (follow ? 0 : f.constants.O_NOFOLLOW);
   if (hooks.length !== 0) audit("open", [path, null, flags]);
   return { b, f, p, given, dirFd, signal, flags };
 }
@@ -118,15 +128,9 @@ export function readFileSync(
   path: PathLike,
   options?: Omit<ReadFileOptions, "signal">,
 ): Uint8Array<ArrayBuffer> {
-  const { b, f, p, dirFd } = check(path, options, "readFile");
+  const { b, f, p, dirFd, flags } = check(path, options, "readFile");
   if (b === null || f === undefined) return Deno.readFileSync(p);
-  const fd = f.openAt(
-    dirFd ?? b.AT_FDCWD,
-    p,
-    f.constants.O_RDONLY |
-      f.constants.O_CLOEXEC,
-    0,
-  );
+  const fd = f.openAt(dirFd ?? b.AT_FDCWD, p, flags, 0);
   if (fd < 0) throw systemError(b, fd, "readfile", p);
   const r = readAll(f, fd);
   b.close(fd);

@@ -8,6 +8,7 @@ import {
   toBool,
   toDirFdArg,
   toId,
+  toLength,
   toMode,
   toOptions,
   toPath,
@@ -37,7 +38,20 @@ import {
   type ReadDirOptions,
   readDirSync,
 } from "./read_dir.ts";
+import type { File } from "./file.ts";
+import { readFile, readFileSync } from "./read_file.ts";
+import {
+  openLeaf,
+  openLeafSync,
+  type OpenOptions,
+  openOptionsOnce,
+} from "./open.ts";
 import { auditTimes } from "./utime.ts";
+import {
+  writeFile,
+  type WriteFileOptions,
+  writeFileSync,
+} from "./write_file.ts";
 import { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
 import {
   ROOT_OP,
@@ -623,7 +637,7 @@ export class Root extends Dir {
       "Root.symlink",
       "targetIsDirectory",
     );
-    if (hooks.length !== 0) audit("os.symlink", [t, name, this.fd]);
+    if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
     this.#at(
       "symlink",
       name,
@@ -755,6 +769,148 @@ export class Root extends Dir {
       (b, r) => b.utimeAt(r.dir, r.leaf, times, false),
       "utimeAt",
     );
+  }
+
+  /**
+   * Opens a file beneath the root, like {@linkcode openSync} (Deno's
+   * options, plus `followSymlinks` and `flags`; not `dirFd`). A final
+   * symlink is followed inside the root, except with `createNew` (an
+   * existing link, dangling or not, is `AlreadyExists`: CVE-2025-0913) or
+   * `followSymlinks: false`; the open itself never follows one
+   * (`O_NOFOLLOW`), so a link swapped in meanwhile is refused
+   * (`FilesystemLoop`), not followed out.
+   *
+   * @param name A name relative to the root.
+   * @param options `Deno.OpenOptions`, `followSymlinks`, `flags`.
+   * @returns The open {@linkcode File}; its `path` is the root's path
+   * joined with `name`.
+   * @throws {PathEscapesError} When the name leads outside the root.
+   */
+  openSync(name: string, options?: RootOpenOptions): File {
+    const o = rootOpenOptions(options, "Root.open");
+    const n = rootName(name, "Root.open");
+    const how = o.createNew === true || o.followSymlinks === false
+      ? NOFOLLOW
+      : FOLLOW;
+    const path = joinName(this.path, n);
+    return this.#at(
+      "open",
+      n,
+      how,
+      (_b, r) => openLeafSync(r.dir, r.leaf, o, path, "Root.open"),
+      "openDirAt",
+    );
+  }
+
+  /**
+   * Creates (or truncates) a file beneath the root for reading and writing,
+   * like {@linkcode createSync}: {@linkcode Root.openSync} with
+   * `{ read, write, create, truncate }`.
+   *
+   * @param name A name relative to the root.
+   * @returns The open {@linkcode File}.
+   * @throws {PathEscapesError} When the name leads outside the root.
+   */
+  createSync(name: string): File {
+    return this.openSync(name, CREATE);
+  }
+
+  /**
+   * Reads a whole file beneath the root (a final symlink followed inside,
+   * the open never following one).
+   *
+   * @param name A name relative to the root.
+   * @returns The file's bytes.
+   * @throws {PathEscapesError} When the name leads outside the root.
+   */
+  readFileSync(name: string): Uint8Array<ArrayBuffer> {
+    const n = rootName(name, "Root.readFile");
+    return this.#at(
+      "readFile",
+      n,
+      FOLLOW,
+      (_b, r) => readFileSync(r.leaf, { dirFd: r.dir, followSymlinks: false }),
+      "openDirAt",
+    );
+  }
+
+  /**
+   * Reads a whole file beneath the root as UTF-8 text.
+   *
+   * @param name A name relative to the root.
+   * @returns The text.
+   * @throws {PathEscapesError} When the name leads outside the root.
+   */
+  readTextFileSync(name: string): string {
+    return utf8.decode(this.readFileSync(name));
+  }
+
+  /**
+   * Writes a whole file beneath the root, like {@linkcode writeFileSync}
+   * (Deno's options and `atomic`; not `dirFd`). A final symlink is followed
+   * inside the root (not with `createNew`), and the write itself never
+   * follows one: with `atomic`, a temporary file beside the target is
+   * renamed over it.
+   *
+   * @param name A name relative to the root.
+   * @param data The bytes.
+   * @param options `append`, `create`, `createNew`, `mode`, `atomic`.
+   * @throws {PathEscapesError} When the name leads outside the root.
+   */
+  writeFileSync(
+    name: string,
+    data: Uint8Array,
+    options?: RootWriteFileOptions,
+  ): void {
+    const o = rootWriteOptions(options, "Root.writeFile");
+    const n = rootName(name, "Root.writeFile");
+    this.#at(
+      "writeFile",
+      n,
+      o.createNew === true ? NOFOLLOW : FOLLOW,
+      (_b, r) =>
+        writeFileSync(r.leaf, data, {
+          ...o,
+          dirFd: r.dir,
+          followSymlinks: false,
+        }),
+      "openDirAt",
+    );
+  }
+
+  /**
+   * Writes a whole file beneath the root as UTF-8 text; see
+   * {@linkcode Root.writeFileSync}.
+   *
+   * @param name A name relative to the root.
+   * @param text The text.
+   * @param options `append`, `create`, `createNew`, `mode`, `atomic`.
+   * @throws {PathEscapesError} When the name leads outside the root.
+   */
+  writeTextFileSync(
+    name: string,
+    text: string,
+    options?: RootWriteFileOptions,
+  ): void {
+    if (typeof text !== "string") {
+      throw new TypeError("Root.writeTextFile: data must be a string");
+    }
+    this.writeFileSync(name, utf8e.encode(text), options);
+  }
+
+  /**
+   * Truncates (or extends with zeros) a file beneath the root to `length`
+   * bytes (default 0), through a descriptor opened without following a
+   * final link.
+   *
+   * @param name A name relative to the root.
+   * @param length The new length.
+   * @throws {PathEscapesError} When the name leads outside the root.
+   */
+  truncateSync(name: string, length = 0): void {
+    const len = toLength(length, "Root.truncate");
+    using f = this.openSync(name, { write: true });
+    f.truncateSync(Number(len));
   }
 
   /**
@@ -1075,7 +1231,7 @@ export class Root extends Dir {
     const t = toPath(target, "Root.symlink", "target");
     toBool(o.targetIsDirectory, "Root.symlink", "targetIsDirectory");
     const n = rootName(name, "Root.symlink");
-    if (hooks.length !== 0) audit("os.symlink", [t, name, this.fd]);
+    if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
     await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
       name2: t,
     }, "symlinkAt");
@@ -1185,6 +1341,139 @@ export class Root extends Dir {
     await this.#call("utime", n, ROOT_OP.UTIME, follow ? FOLLOW : NOFOLLOW, {
       times: [as, an, ms, mn],
     }, "utimeAt");
+  }
+
+  /**
+   * The async twin of {@linkcode Root.openSync}: the name resolved in one
+   * request, the open off the main thread.
+   *
+   * @param name A name relative to the root.
+   * @param options `Deno.OpenOptions`, `followSymlinks`, `flags`.
+   * @returns A promise of the open {@linkcode File}.
+   */
+  async open(name: string, options?: RootOpenOptions): Promise<File> {
+    const o = rootOpenOptions(options, "Root.open");
+    const n = rootName(name, "Root.open");
+    const how = o.createNew === true || o.followSymlinks === false
+      ? NOFOLLOW
+      : FOLLOW;
+    const path = joinName(this.path, n);
+    return await this.#inParent("open", n, how, async (b, dir, leaf) => {
+      const f = await openLeaf(dir, leaf, o, path, "Root.open");
+      if (typeof f === "number") throw this.#error(b, f, "openDirAt", n);
+      return f;
+    });
+  }
+
+  /**
+   * The async twin of {@linkcode Root.createSync}.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of the open {@linkcode File}.
+   */
+  create(name: string): Promise<File> {
+    return this.open(name, CREATE);
+  }
+
+  /**
+   * The async twin of {@linkcode Root.readFileSync}.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of the file's bytes.
+   */
+  async readFile(name: string): Promise<Uint8Array<ArrayBuffer>> {
+    const n = rootName(name, "Root.readFile");
+    return await this.#inParent(
+      "readFile",
+      n,
+      FOLLOW,
+      (_b, dir, leaf) => readFile(leaf, { dirFd: dir, followSymlinks: false }),
+    );
+  }
+
+  /**
+   * The async twin of {@linkcode Root.readTextFileSync}.
+   *
+   * @param name A name relative to the root.
+   * @returns A promise of the text.
+   */
+  async readTextFile(name: string): Promise<string> {
+    return utf8.decode(await this.readFile(name));
+  }
+
+  /**
+   * The async twin of {@linkcode Root.writeFileSync}.
+   *
+   * @param name A name relative to the root.
+   * @param data The bytes.
+   * @param options `append`, `create`, `createNew`, `mode`, `atomic`.
+   * @returns A promise that resolves once written.
+   */
+  async writeFile(
+    name: string,
+    data: Uint8Array,
+    options?: RootWriteFileOptions,
+  ): Promise<void> {
+    const o = rootWriteOptions(options, "Root.writeFile");
+    const n = rootName(name, "Root.writeFile");
+    await this.#inParent(
+      "writeFile",
+      n,
+      o.createNew === true ? NOFOLLOW : FOLLOW,
+      (_b, dir, leaf) =>
+        writeFile(leaf, data, { ...o, dirFd: dir, followSymlinks: false }),
+    );
+  }
+
+  /**
+   * The async twin of {@linkcode Root.writeTextFileSync}.
+   *
+   * @param name A name relative to the root.
+   * @param text The text.
+   * @param options `append`, `create`, `createNew`, `mode`, `atomic`.
+   * @returns A promise that resolves once written.
+   */
+  async writeTextFile(
+    name: string,
+    text: string,
+    options?: RootWriteFileOptions,
+  ): Promise<void> {
+    if (typeof text !== "string") {
+      throw new TypeError("Root.writeTextFile: data must be a string");
+    }
+    await this.writeFile(name, utf8e.encode(text), options);
+  }
+
+  /**
+   * The async twin of {@linkcode Root.truncateSync}.
+   *
+   * @param name A name relative to the root.
+   * @param length The new length (default 0).
+   * @returns A promise that resolves once truncated.
+   */
+  async truncate(name: string, length = 0): Promise<void> {
+    const len = toLength(length, "Root.truncate");
+    await using f = await this.open(name, { write: true });
+    await f.truncate(Number(len));
+  }
+
+  /**
+   * Resolves `n` to its parent directory in one request (a descriptor of
+   * its own, closed when `op` settles) and runs `op` there.
+   */
+  async #inParent<T>(
+    fn: string,
+    n: string,
+    how: number,
+    op: (b: RootBackend, dir: number, leaf: string) => Promise<T>,
+  ): Promise<T> {
+    const r = await this.#call(fn, n, ROOT_OP.PARENT, how, {}, "openDirAt");
+    const b = need(fn);
+    try {
+      return await op(b, r.ret, cString(r.out));
+    } finally {
+      b.close(r.ret);
+    }
   }
 
   /**
@@ -1364,6 +1653,59 @@ async function removeAllAsync(
 /** The syscall name errors of primitive `k` report. */
 function sc(b: Backend, k: PrimitiveName): string {
   return k === "statAt" ? b.statVia : b.syscall[k];
+}
+
+/** Options of {@linkcode Root.openSync}: `open`'s, without `dirFd`. */
+export type RootOpenOptions = Omit<OpenOptions, "dirFd">;
+
+/** Options of {@linkcode Root.writeFileSync}: without `dirFd`. */
+export type RootWriteFileOptions = Omit<
+  WriteFileOptions,
+  "dirFd" | "followSymlinks"
+>;
+
+const CREATE: RootOpenOptions = Object.freeze({
+  read: true,
+  write: true,
+  create: true,
+  truncate: true,
+});
+
+const utf8 = new TextDecoder();
+const utf8e = new TextEncoder();
+
+/** `open`'s options for a Root, each read once; `dirFd` refused. */
+function rootOpenOptions(
+  options: RootOpenOptions | undefined,
+  fn: string,
+): Partial<OpenOptions> {
+  const o = openOptionsOnce(options as OpenOptions | undefined, fn);
+  if (o.dirFd !== undefined) {
+    throw new TypeError(`${fn}: dirFd is not an option of a Root's calls`);
+  }
+  return o;
+}
+
+/** `writeFile`'s options for a Root, each read once; `dirFd` refused. */
+function rootWriteOptions(
+  options: RootWriteFileOptions | undefined,
+  fn: string,
+): WriteFileOptions {
+  const o = toOptions(options, fn) as WriteFileOptions;
+  const copy: WriteFileOptions = {
+    append: o.append,
+    create: o.create,
+    createNew: o.createNew,
+    mode: o.mode,
+    atomic: o.atomic,
+    signal: o.signal,
+  };
+  if (o.dirFd !== undefined || o.followSymlinks !== undefined) {
+    throw new TypeError(
+      `${fn}: dirFd and followSymlinks are not options of a Root's calls`,
+    );
+  }
+  return copy;
 }
 
 /** A name given to a Root: a string, checked like a path. */
@@ -1646,6 +1988,67 @@ export async function openRoot(
   return opened(b, fd, p, symlinks, noXdev);
 }
 
+/**
+ * Opens `name` beneath the directory `dir`, refusing any escape: Go's
+ * `os.OpenInRoot`, a Root opened for one call. See {@linkcode Root.openSync}.
+ *
+ * @param dir The directory the name must stay beneath.
+ * @param name A name relative to it.
+ * @param options `Deno.OpenOptions`, `followSymlinks`, `flags`.
+ * @returns The open {@linkcode File}.
+ * @throws {PathEscapesError} When the name leads outside `dir`.
+ *
+ * @example Open a user-supplied name safely
+ * ```ts
+ * import { openInRootSync, PathEscapesError } from "@dirfd/dirfd";
+ * import { assertEquals, assertThrows } from "@std/assert";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/ok.txt`, "ok");
+ * using f = openInRootSync(dir, "ok.txt");
+ * assertEquals(f.statSync().size, 2);
+ * assertThrows(() => openInRootSync(dir, "../../etc/passwd"), PathEscapesError);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function openInRootSync(
+  dir: PathLike,
+  name: string,
+  options?: RootOpenOptions,
+): File {
+  using root = openRootSync(dir);
+  return root.openSync(name, options);
+}
+
+/**
+ * The async twin of {@linkcode openInRootSync}.
+ *
+ * @param dir The directory the name must stay beneath.
+ * @param name A name relative to it.
+ * @param options `Deno.OpenOptions`, `followSymlinks`, `flags`.
+ * @returns A promise of the open {@linkcode File}.
+ *
+ * @example Read a file beneath a directory
+ * ```ts
+ * import { openInRoot } from "@dirfd/dirfd";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/a.txt`, "abc");
+ * await using f = await openInRoot(dir, "a.txt");
+ * assertEquals((await f.stat()).size, 3);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export async function openInRoot(
+  dir: PathLike,
+  name: string,
+  options?: RootOpenOptions,
+): Promise<File> {
+  await using root = await openRoot(dir);
+  return await root.open(name, options);
+}
+
 function toPolicy(value: unknown): SymlinkPolicy {
   if (value === undefined) return "beneath";
   if (value === "beneath" || value === "inRoot" || value === "none") {
@@ -1658,7 +2061,12 @@ function toPolicy(value: unknown): SymlinkPolicy {
   );
 }
 
-const CAPS = declareCapabilities([openRoot, openRootSync], {
+const CAPS = declareCapabilities([
+  openRoot,
+  openRootSync,
+  openInRoot,
+  openInRootSync,
+], {
   // Where the backend has the root task (Linux and macOS).
   dirFd: isRootBackend,
 });

@@ -3,6 +3,8 @@ import {
   type FdLike,
   type PathLike,
   toDirFd,
+  toFollow,
+  toMode,
   toOptions,
   toPath,
 } from "./_args.ts";
@@ -34,6 +36,13 @@ export interface WriteFileOptions extends Deno.WriteFileOptions {
    * Cannot be combined with `append`. Defaults to `false`.
    */
   atomic?: boolean;
+  /**
+   * When `false`, refuse a symlink as the last component (`O_NOFOLLOW`:
+   * `FilesystemLoop`; with `atomic`, an existing link is replaced, never
+   * written through), as `open` does. Beyond Deno's options. Defaults to
+   * `true`.
+   */
+  followSymlinks?: boolean;
 }
 
 interface Req {
@@ -71,6 +80,7 @@ function check(
   const rawAppend = o.append, rawCreate = o.create;
   const rawCreateNew = o.createNew, rawMode = o.mode;
   const signal = o.signal, rawAtomic = o.atomic;
+  const follow = toFollow(o.followSymlinks, fn);
   const p = toPath(path, fn);
   const dirFd = toDirFd(given, fn);
   const append = bool(rawAppend, "append", fn, false);
@@ -80,20 +90,7 @@ function check(
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`${fn}: signal must be an AbortSignal`);
   }
-  let mode = 0o666;
-  if (rawMode !== undefined) {
-    if (
-      typeof rawMode !== "number" || !Number.isInteger(rawMode) ||
-      rawMode < 0 || rawMode > 0o7777
-    ) {
-      throw new TypeError(
-        `${fn}: mode must be an integer from 0 to 0o7777, not ${
-          String(rawMode)
-        }`,
-      );
-    }
-    mode = rawMode & 0o777;
-  }
+  const mode = rawMode === undefined ? 0o666 : toMode(rawMode, fn) & 0o777;
   if (atomic && append) {
     throw new TypeError(`${fn}: atomic cannot be combined with append`);
   }
@@ -103,11 +100,12 @@ function check(
   if (atomic && (f === undefined || !canReplace(b, createNew))) {
     throw notSupported(fn, "atomic");
   }
+  if (!follow && f === undefined) throw notSupported(fn, "followSymlinks");
   let flags = 0;
   if (f !== undefined) {
     // Deno: { write, create, createNew, append, truncate: !append }.
     const c = f.constants;
-    flags = c.O_WRONLY | c.O_CLOEXEC;
+    flags = c.O_WRONLY | c.O_CLOEXEC | (follow ? 0 : c.O_NOFOLLOW);
     if (append) flags |= c.O_APPEND;
     if (createNew) flags |= c.O_CREAT | c.O_EXCL;
     else {

@@ -61,3 +61,16 @@ Deno.bench("await root.stat(name)", {
 }, async () => {
   await root.stat("a/b/f");
 });
+
+Deno.writeFileSync(`${base}/a/b/k1`, new Uint8Array(1024));
+Deno.bench("Deno.readFileSync(abs), 1 KiB", {
+  group: "root.readFileSync, 3 components, 1 KiB",
+  baseline: true,
+}, () => {
+  Deno.readFileSync(`${base}/a/b/k1`);
+});
+Deno.bench("root.readFileSync(name), 1 KiB", {
+  group: "root.readFileSync, 3 components, 1 KiB",
+}, () => {
+  root.readFileSync("a/b/k1");
+});

@@ -92,8 +92,8 @@ export interface OptionalPrimitives {
   /** `fchmod`; 0 or `-errno`. */
   fchmod(fd: number, mode: number): number;
   /**
-   * Linux `openat2`: opens the directory `path` for lookups only (`O_PATH`)
-   * with the kernel resolving it beneath `dirfd` — a Root's one-syscall
+   * Linux `openat2`: opens the directory `path` (`O_RDONLY|O_DIRECTORY`, as
+   * `openDirAt` does) with the kernel resolving it beneath `dirfd` — a Root's one-syscall
    * path. `symlinks` as a Root's option (`RESOLVE_BENEATH`, `RESOLVE_IN_ROOT`
    * or `RESOLVE_NO_SYMLINKS`, always with `RESOLVE_NO_MAGICLINKS`), `noXdev`
    * adds `RESOLVE_NO_XDEV`. The descriptor, or `-errno`: `EXDEV` for an

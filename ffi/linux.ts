@@ -792,7 +792,7 @@ export function linuxBackend(
       symlinks: "beneath" | "inRoot" | "none",
       noXdev: boolean,
     ): number => {
-      how[0] = BigInt(O_PATH | c.O_DIRECTORY | c.O_CLOEXEC);
+      how[0] = BigInt(c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC);
       how[1] = 0n;
       how[2] = BigInt(
         RESOLVE.NO_MAGICLINKS |

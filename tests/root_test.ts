@@ -12,6 +12,8 @@ import {
   fail,
 } from "@std/assert";
 import {
+  openInRoot,
+  openInRootSync,
   openRoot,
   openRootSync,
   PathEscapesError,
@@ -767,7 +769,7 @@ Deno.test({
       }).spawn();
       using root = openRootSync(R);
       const rounds = Deno.build.arch === "aarch64" ? 40 : 400;
-      let escapes = 0, done = 0;
+      let escapes = 0, done = 0, leaked = 0;
       const hasSwapped = () => {
         try {
           Deno.statSync(swapped);
@@ -792,6 +794,19 @@ Deno.test({
           () => root.stat("d/x/a/new"),
           () => root.remove("d/x/a/new", { recursive: true }),
           () => Array.fromAsync(root.walk("d")),
+          // Files through the swapped directory: read, write (plain and
+          // atomic), create: outside, "keep" must be neither read nor
+          // changed, and nothing may appear.
+          () => {
+            const t = new TextDecoder().decode(root.readFileSync("d/x/keep"));
+            if (t === "out/keep") leaked++;
+          },
+          async () => {
+            if (await root.readTextFile("d/x/keep") === "out/keep") leaked++;
+          },
+          () => root.writeFileSync("d/x/keep", new Uint8Array([1])),
+          () => root.writeTextFile("d/x/w", "w", { atomic: true }),
+          () => root.create("d/x/c").then((f) => f.close()),
         );
         for (const attempt of attempts) {
           try {
@@ -815,7 +830,8 @@ Deno.test({
         `  ${swaps} swaps; ${done} calls succeeded, ${escapes} refused as escapes`,
       );
       assert(swaps > 0, new TextDecoder().decode(out.stderr));
-      // Nothing outside was created, removed or changed.
+      // Nothing outside was read, created, removed or changed.
+      assertEquals(leaked, 0, "reads that returned the outside file");
       assertEquals(snapshot(`${T}/out`), before);
     });
   },
@@ -967,6 +983,111 @@ Deno.test({
       );
       root.removeSync("a", once({ recursive: true }));
       await root.remove("b", once({ recursive: false }));
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "Root files: open, create, readFile, writeFile (atomic), truncate — Go's create rows",
+  ignore,
+  async fn() {
+    for (const A of [false, true]) {
+      await withTempDir(async (T) => {
+        const R = `${T}/R`;
+        build(R, ["a/b/c/", "t", "dir/", "l=>dir/"], R);
+        Deno.writeTextFileSync(`${R}/t`, "t!");
+        Deno.symlinkSync("t", `${R}/link`);
+        Deno.symlinkSync("../secret", `${R}/out`);
+        Deno.symlinkSync("newt", `${R}/in`);
+        Deno.writeTextFileSync(`${T}/secret`, "secret");
+        const before = snapshot(`${T}/secret`);
+        await using root = await openRoot(R);
+        // 1. writeFile creates; 2. open with create inside a directory.
+        await call(root, A, "writeFile", "w", new TextEncoder().encode("w"));
+        assertEquals(Deno.readTextFileSync(`${R}/w`), "w");
+        {
+          await using f = await call(root, A, "open", "a/b/c/t", {
+            write: true,
+            create: true,
+          });
+          assertEquals(f.path, `${R}/a/b/c/t`);
+        }
+        assert(Deno.statSync(`${R}/a/b/c/t`).isFile);
+        // 3. a link to a file inside is followed.
+        assertEquals(await call(root, A, "readTextFile", "link"), "t!");
+        // 19. writing through a dangling link out: an escape, nothing made.
+        await assertRejects(
+          async () =>
+            await call(root, A, "writeFile", "out", new Uint8Array([1])),
+          PathEscapesError,
+        );
+        // 20. through a dangling link inside: the target is created.
+        await call(root, A, "writeTextFile", "in", "new");
+        assertEquals(Deno.readTextFileSync(`${R}/newt`), "new");
+        // 21. createNew on a link (dangling or not): AlreadyExists.
+        for (const l of ["out", "in", "link"]) {
+          await assertRejects(
+            async () =>
+              await call(root, A, "open", l, { write: true, createNew: true }),
+            Deno.errors.AlreadyExists,
+          );
+        }
+        // 22. trailing slashes.
+        await assertRejects(
+          async () => await call(root, A, "open", "t/"),
+          Deno.errors.NotADirectory,
+        );
+        {
+          await using d = await call(root, A, "open", "l/");
+          assert((await d.stat()).isDirectory);
+        }
+        await assertRejects(
+          async () => await call(root, A, "open", "out/"),
+          PathEscapesError,
+        );
+        // followSymlinks: false refuses a final link.
+        await assertRejects(
+          async () =>
+            await call(root, A, "open", "link", { followSymlinks: false }),
+          Deno.errors.FilesystemLoop,
+        );
+        // atomic replaces; truncate; create truncates.
+        await call(root, A, "writeTextFile", "a/b/at", "one", { atomic: true });
+        await call(root, A, "writeTextFile", "a/b/at", "two!", {
+          atomic: true,
+        });
+        assertEquals(Deno.readTextFileSync(`${R}/a/b/at`), "two!");
+        await call(root, A, "truncate", "a/b/at", 2);
+        assertEquals(Deno.readTextFileSync(`${R}/a/b/at`), "tw");
+        {
+          await using c = await call(root, A, "create", "a/b/at");
+          assertEquals((await c.stat()).size, 0);
+        }
+        assertThrows(
+          () => root.openSync("t", { dirFd: 3 } as never),
+          TypeError,
+        );
+        await assertRejects(
+          async () => await call(root, A, "readFile", "../secret"),
+          PathEscapesError,
+        );
+        assertEquals(snapshot(`${T}/secret`), before);
+        assertEquals(Deno.readTextFileSync(`${T}/secret`), "secret");
+      });
+    }
+    // openInRoot: a Root for one call.
+    await withTempDir(async (T) => {
+      Deno.writeTextFileSync(`${T}/f`, "f");
+      using f = openInRootSync(T, "f");
+      assertEquals(f.readSync(new Uint8Array(4)), 1);
+      await using g = await openInRoot(T, "./f");
+      assertEquals((await g.stat()).size, 1);
+      assertThrows(() => openInRootSync(T, "../x"), PathEscapesError);
+      await assertRejects(
+        () => openInRoot(T, "/etc/hostname"),
+        PathEscapesError,
+      );
     });
   },
 });
