@@ -843,7 +843,7 @@ Deno.test({
         // the walk has listed it), then opens the other tree, which gets its
         // number.
         const onEntry = (e: WalkEntry) => {
-          seen.push(e.path);
+          seen.push(slash(e.path));
           if (!e.dir.closed) {
             const n = e.dir.fd;
             e.dir.close();
