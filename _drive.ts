@@ -32,8 +32,62 @@ export class Call {
   }
 }
 
+/**
+ * A call started ahead of its use ({@linkcode ahead}): the driver answers
+ * with a {@linkcode Pending} at once, and the result later, to a
+ * {@linkcode Join} of it.
+ */
+export class Ahead {
+  readonly call: Call;
+  constructor(c: Call) {
+    this.call = c;
+  }
+}
+
+/** A request for the result of a call started {@linkcode Ahead}. */
+export class Join {
+  readonly handle: Pending;
+  constructor(h: Pending) {
+    this.handle = h;
+  }
+}
+
+/**
+ * A call started ahead: its result once settled (sync: at once), or the
+ * promise of it. {@linkcode settle} runs a function on the result however
+ * it ends (for a core that must release what the call returns when it was
+ * never joined).
+ */
+export interface Pending {
+  done: boolean;
+  value?: unknown;
+  promise?: Promise<unknown>;
+}
+
+/** Runs `f` on the result of `h` once it has one (never on a failure). */
+export function settle(h: Pending, f: (v: unknown) => void): void {
+  if (h.done) f(h.value);
+  else h.promise!.then(f, () => {});
+}
+
 /** A core yielding items of type `T` (see the module doc). */
-export type Core<T> = Generator<T | Call, undefined, unknown>;
+export type Core<T> = Generator<T | Call | Ahead | Join, undefined, unknown>;
+
+/** Starts `b[op](...args)` now; its result comes from `yield* join(h)`. */
+export function* ahead<K extends AsyncPrimitive>(
+  op: K,
+  ...args: Parameters<Primitive<K>>
+): Generator<Ahead, Pending, unknown> {
+  return (yield new Ahead(new Call(op, args))) as Pending;
+}
+
+/** The result of a call started with {@linkcode ahead}. */
+export function* join<K extends AsyncPrimitive>(
+  _op: K,
+  h: Pending,
+): Generator<Join, ReturnType<Primitive<K>>, unknown> {
+  return (yield new Join(h)) as ReturnType<Primitive<K>>;
+}
 
 /**
  * Requests `b[op](...args)` from the driver: `yield* call(...)` evaluates to
@@ -77,8 +131,14 @@ export class SyncDriver<T> implements IterableIterator<T>, Disposable {
   next(): IteratorResult<T, undefined> {
     const core = this.#core;
     let r = core.next();
-    while (r.done !== true && r.value instanceof Call) {
-      r = core.next(perform(this.#b, r.value));
+    while (r.done !== true) {
+      const v = r.value;
+      if (v instanceof Call) r = core.next(perform(this.#b, v));
+      else if (v instanceof Ahead) {
+        const h: Pending = { done: true, value: perform(this.#b, v.call) };
+        r = core.next(h);
+      } else if (v instanceof Join) r = core.next(v.handle.value);
+      else break;
     }
     return r as IteratorResult<T, undefined>;
   }
@@ -107,12 +167,34 @@ export async function* driveAsync<T>(
   core: Core<T>,
 ): AsyncGenerator<T, undefined> {
   const forms = b.async as Record<string, AnyFn>;
+  const started: Pending[] = [];
   try {
     let r = core.next();
     while (r.done !== true) {
       const v = r.value;
       if (v instanceof Call) {
         r = core.next(await forms[v.op](...v.args));
+      } else if (v instanceof Ahead) {
+        const h: Pending = { done: false };
+        const p = forms[v.call.op](...v.call.args) as Promise<unknown>;
+        h.promise = p.then((x) => {
+          h.value = x;
+          h.done = true;
+          return x;
+        });
+        // Never an unhandled rejection: a join awaits it and sees it.
+        h.promise.catch(() => {});
+        started.push(h);
+        if (started.length > 64) {
+          // Only those still in flight matter (see the finally).
+          const live = started.filter((x) => !x.done);
+          started.length = 0;
+          started.push(...live);
+        }
+        r = core.next(h);
+      } else if (v instanceof Join) {
+        const h = v.handle;
+        r = core.next(h.done ? h.value : await h.promise);
       } else {
         yield v;
         r = core.next();
@@ -120,5 +202,8 @@ export async function* driveAsync<T>(
     }
   } finally {
     core.return(undefined);
+    // What the core's clean-up attached to calls still in flight (closing
+    // what they open) has run by the time the iteration is over.
+    for (const h of started) if (!h.done) await h.promise!.catch(() => {});
   }
 }

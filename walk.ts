@@ -15,14 +15,25 @@ import { backend, hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import {
+  type Ahead,
+  ahead,
   type Call,
   call,
   type Core,
   driveAsync,
+  type Join,
+  join,
+  type Pending,
+  settle,
   SyncDriver,
 } from "./_drive.ts";
 import { acquire, type Dir, type Handle, newDir, release } from "./dir.ts";
-import { type Backend, type DirChunk, KIND } from "./ffi/_types.ts";
+import {
+  type Backend,
+  type DirChunk,
+  type Entered,
+  KIND,
+} from "./ffi/_types.ts";
 import type { FileInfo, StatResult } from "./_file_info.ts";
 import { badName, kindAt, kindOf, vanished, walkEntry } from "./_listing.ts";
 
@@ -131,6 +142,20 @@ export interface WalkEntryWithInfo extends WalkEntry {
   info: FileInfo;
 }
 
+/**
+ * A subdirectory being entered ahead: entry `i` of its parent's chunk, the
+ * call, the Level its first chunk is read into, and, once it is open, its
+ * descriptor as a Dir (closed by the garbage collector should the walk be
+ * dropped unfinished).
+ */
+interface Ahead_ {
+  i: number;
+  name: string;
+  h: Pending;
+  out: Level;
+  dir: Dir | null;
+}
+
 /** One open directory of the walk, and its listing (reused per depth). */
 class Level implements DirChunk {
   count = 0;
@@ -143,6 +168,15 @@ class Level implements DirChunk {
    * it (`null` otherwise, or once it is taken).
    */
   first: number | null = null;
+  /**
+   * The next subdirectory of this directory's chunk, being entered ahead
+   * (while the walk is below the one before it), into `out`; `null` if none.
+   */
+  ahead: Ahead_ | null = null;
+  /** The Dir an entering ahead made for this level's descriptor, if any. */
+  made: Dir | null = null;
+  /** A Level for the next entering ahead to write into. */
+  spare: Level | null = null;
   i = 0;
   dir: Dir | null = null;
   fd = -1;
@@ -243,20 +277,36 @@ function* openChild(
   path: string,
   follow: boolean,
   w: Walk,
-): Generator<Call, number, unknown> {
-  const parent = levels[top].fd;
+): Generator<Call | Join, number, unknown> {
+  const P = levels[top];
+  const parent = P.fd;
   if (hooks.length === 0 && hasPrimitive(b, "enterDirAt")) {
-    // One call (one pool request on Linux): stat, open, check, first chunk.
-    const L = level(levels, top + 1);
-    const r = yield* call(
-      "enterDirAt",
-      parent,
-      name,
-      follow,
-      L,
-      w.stat,
-      w.follow,
-    );
+    // One call (one pool request on Linux): stat, open, check, first chunk,
+    // perhaps started ahead (see enterAhead).
+    const a = P.ahead;
+    let L: Level;
+    let r: Entered;
+    if (a !== null && a.i === P.i - 1 && a.name === name && !follow) {
+      P.ahead = null;
+      r = yield* join("enterDirAt", a.h);
+      // The chunk was read into a.out: it becomes the next level.
+      const old = levels[top + 1] ?? null;
+      levels[top + 1] = L = a.out;
+      P.spare = old;
+      L.made = a.dir;
+    } else {
+      dropAhead(P);
+      L = level(levels, top + 1);
+      r = yield* call(
+        "enterDirAt",
+        parent,
+        name,
+        follow,
+        L,
+        w.stat,
+        w.follow,
+      );
+    }
     const fd = r.fd;
     if (r.failed !== "") {
       if (r.failed === "skip" || vanished(b, fd)) return -1;
@@ -314,6 +364,66 @@ function* openChild(
 }
 
 /**
+ * Forgets the entering ahead of `L`, if any, closing what it opened
+ * whenever it completes.
+ */
+function dropAhead(L: Level): void {
+  const a = L.ahead;
+  if (a === null) return;
+  L.ahead = null;
+  // Its Level may still be written by the call in flight: not reused.
+  if (L.spare === a.out) L.spare = null;
+  settle(a.h, () => a.dir?.close());
+}
+
+/**
+ * Starts entering the next subdirectory listed after the current entry of
+ * `P` (the directory at depth `top`), so that the pool reads and describes
+ * it while the walk is below the entry before it: one directory ahead,
+ * never more, and only what the walk will enter (a directory, not skipped,
+ * within `maxDepth`, no audit hook). Symlinks are never entered ahead.
+ */
+function* enterAhead(
+  b: Backend,
+  P: Level,
+  top: number,
+  w: Walk,
+  filtered: boolean,
+): Generator<Ahead, void, unknown> {
+  if (P.ahead !== null || hooks.length !== 0) return;
+  if (!hasPrimitive(b, "enterDirAt") || top + 1 >= w.maxDepth) return;
+  for (let j = P.i; j < P.count; j++) {
+    const info = w.stat ? P.infos[j] : undefined;
+    // (A listed symlink is entered, if at all, through its target.)
+    const dir = w.stat
+      ? typeof info !== "number" && info!.isDirectory &&
+        P.kinds[j] !== KIND.SYMLINK
+      : P.kinds[j] === KIND.DIR;
+    if (!dir) continue;
+    const name = P.names[j];
+    if (filtered && skipped(P.prefix + name, w)) continue;
+    const out = P.spare ?? new Level();
+    P.spare = out;
+    const h = yield* ahead(
+      "enterDirAt",
+      P.fd,
+      name,
+      false,
+      out,
+      w.stat,
+      w.follow,
+    );
+    const A: Ahead_ = { i: j, name, h, out, dir: null };
+    P.ahead = A;
+    settle(h, (r) => {
+      const e = r as Entered;
+      if (e.failed === "") A.dir = newDir(e.fd, P.prefix + name);
+    });
+    return;
+  }
+}
+
+/**
  * Makes `L` the open directory `fd` (its dev and ino already recorded, and
  * its first chunk, if {@linkcode Level.first} says it was read).
  */
@@ -321,7 +431,8 @@ function enter(L: Level, fd: number, path: string, prefix: string): void {
   // Pinned by the walk while it lists it: a caller that closes `entry.dir`
   // closes its handle, not the descriptor the walk still reads (whose
   // number could otherwise name another directory by the next chunk).
-  L.dir = newDir(fd, path);
+  L.dir = L.made ?? newDir(fd, path);
+  L.made = null;
   L.dir[acquire]("walk");
   L.fd = fd;
   L.path = path;
@@ -406,6 +517,7 @@ function* walkCore(
       if (L.i >= L.count) {
         // The first chunk may have been read when the directory was
         // entered: its end or its error is this read's result.
+        dropAhead(L);
         const first = L.first;
         L.first = null;
         const r = first !== null && first <= 0
@@ -495,11 +607,13 @@ function* walkCore(
         w,
       );
       if (child < 0) continue;
+      yield* enterAhead(b, L, top, w, filtered);
       top++;
       enter(levels[top], child, path, path + SEPARATOR);
     }
   } finally {
     for (; top >= 0; top--) {
+      dropAhead(levels[top]);
       const dir = levels[top].dir;
       levels[top].dir = null;
       if (dir !== null) leave(dir);

@@ -547,3 +547,57 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "walk enters the next subdirectory ahead: once each, and nothing left open after a break",
+  ignore: !enabled || WINDOWS,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      for (let d = 0; d < 6; d++) {
+        Deno.mkdirSync(`${root}/d${d}`);
+        Deno.writeTextFileSync(`${root}/d${d}/f`, "");
+      }
+      const a = backend()!.async as unknown as Record<
+        string,
+        (...x: unknown[]) => Promise<unknown>
+      >;
+      const enter = a.enterDirAt;
+      const names: string[] = [];
+      a.enterDirAt = (...x) => {
+        names.push(x[1] as string);
+        return enter(...x);
+      };
+      try {
+        for (const stat of [false, true]) {
+          names.length = 0;
+          const all = await collect(root, { stat });
+          assertEquals(all.length, 1 + 6 * 2);
+          // Each subdirectory entered exactly once (ahead or not).
+          assertEquals(names.sort(), ["d0", "d1", "d2", "d3", "d4", "d5"]);
+          // The same entries, in the same order, as the sync walk.
+          assertEquals(
+            all.map((e) => e.path),
+            [...walkSync(root, { stat })].map((e) => e.path),
+          );
+          // Break inside the first subdirectory: the one entered ahead
+          // (in flight or open) is closed by the time the loop is left.
+          const before = openFdsIn(root);
+          for await (const e of walk(root, { stat })) {
+            if (e.path.endsWith("/f")) break;
+          }
+          assertEquals(openFdsIn(root), before);
+          // And after an error thrown by the loop's body.
+          await assertRejects(async () => {
+            for await (const e of walk(root, { stat })) {
+              if (e.path.endsWith("/f")) throw new Error("stop");
+            }
+          });
+          assertEquals(openFdsIn(root), before);
+        }
+      } finally {
+        a.enterDirAt = enter;
+      }
+    });
+  },
+});
