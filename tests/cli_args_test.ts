@@ -3,10 +3,12 @@
 // every command, bad usage is exit 2 with the command's usage on stderr.
 import { assertEquals, assertMatch } from "@std/assert";
 import { commands, main } from "../cli.ts";
-import { ROOT, runDeno } from "./_helpers.ts";
+import { fromFileUrl } from "@std/path";
+import { runDeno } from "./_helpers.ts";
 import { openRootSync, supportsDirFd } from "../mod.ts";
 
-const cli = `${ROOT}cli.ts`;
+// File paths of this platform (a URL's pathname is no path on Windows).
+const cli = fromFileUrl(new URL("../cli.ts", import.meta.url));
 // The project's import map (@std/*), also when the cwd lies outside it.
 const perms = [
   "--allow-ffi",
@@ -14,7 +16,7 @@ const perms = [
   "--allow-write",
   "--allow-env",
   "--config",
-  `${ROOT}deno.json`,
+  fromFileUrl(new URL("../deno.json", import.meta.url)),
 ];
 
 Deno.test("cli: every command has --help (stdout, exit 0)", async () => {
