@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import { assertEquals, assertMatch } from "@std/assert";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { posixOnly, ROOT, runDeno, withTempDir } from "./_helpers.ts";
 
 const cli = `${ROOT}cli.ts`;
@@ -85,6 +85,20 @@ Deno.test(
       /readLinkSync\("entry", \{ dirFd \}\) = "src\/main.ts"/,
     );
     assertMatch(r.stdout, /still finds the file: size 16/);
+    // A Root resolves inside and refuses three escapes.
+    assertMatch(
+      r.stdout,
+      /realPathSync\("src\/\.\.\/src\/\.\/main\.ts"\) = "src\/main\.ts"/,
+    );
+    for (const name of ["../../etc/passwd", "src/up/etc/passwd", "/etc"]) {
+      assert(
+        r.stdout.includes(
+          `root.statSync(${JSON.stringify(name)}) -> PathEscapes`,
+        ),
+        name,
+      );
+    }
+    assertEquals(r.stdout.includes("NOT refused"), false);
     assertMatch(r.stdout, /× Deno/);
     const bad = await runDeno(["run", ...perms, cli, "frobnicate"]);
     assertEquals(bad.code, 2);
