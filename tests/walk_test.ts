@@ -844,7 +844,7 @@ Deno.test({
         // the walk has listed it), then opens the other tree, which gets its
         // number.
         const onEntry = (e: WalkEntry) => {
-          seen.push(slash(e.path));
+          seen.push(e.path);
           if (!e.dir.closed) {
             const n = e.dir.fd;
             e.dir.close();
