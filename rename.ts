@@ -1,32 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import {
-  type FdLike,
-  fdOfArg,
-  type PathLike,
-  stillOpen,
-  toDirFdArg,
-  toOptions,
-  toPath,
-} from "./_args.ts";
-import { audit, hooks } from "./_audit.ts";
-import { backend, hasPrimitive } from "./_backend.ts";
+import type { PathLike } from "./_args.ts";
+import { hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
-import { notSupported, systemError } from "./_errors.ts";
-import { withDirFds } from "./_dispatch.ts";
+import * as core from "./_rename.ts";
+
+const KIND: core.RenameKind = { fn: "rename", primitive: "renameAt" };
 
 /** Options for {@linkcode rename} and {@linkcode renameSync}. */
-export interface RenameOptions {
-  /**
-   * Resolve a relative `src` against this open directory instead of the
-   * current directory. Ignored for an absolute `src`.
-   */
-  srcDirFd?: FdLike;
-  /**
-   * Resolve a relative `dst` against this open directory instead of the
-   * current directory. Ignored for an absolute `dst`.
-   */
-  dstDirFd?: FdLike;
-}
+export type RenameOptions = core.TwoDirOptions;
 
 /**
  * Renames (moves) `src` to `dst`, like Python's `os.rename` (`renameat`).
@@ -72,46 +53,7 @@ export function renameSync(
   dst: PathLike,
   options?: RenameOptions,
 ): void {
-  const { s, d, srcDirFd, dstDirFd } = check(src, dst, options);
-  const b = backend();
-  if (!hasPrimitive(b, "renameAt")) return Deno.renameSync(s, d);
-  const r = b.renameAt(srcDirFd ?? b.AT_FDCWD, s, dstDirFd ?? b.AT_FDCWD, d);
-  if (r < 0) throw systemError(b, r, b.syscall.renameAt, s, d);
-}
-
-/** Argument and capability checks, then the audit event. */
-function check(
-  src: PathLike,
-  dst: PathLike,
-  options: RenameOptions | undefined,
-) {
-  // Each option read once, into the values audited, checked and used.
-  const o = toOptions(options, "rename");
-  const { srcDirFd: srcOpt, dstDirFd: dstOpt } = o;
-  const s = toPath(src, "rename", "src");
-  const d = toPath(dst, "rename", "dst");
-  const srcGiven = toDirFdArg(srcOpt, "rename", "srcDirFd");
-  const dstGiven = toDirFdArg(dstOpt, "rename", "dstDirFd");
-  const srcDirFd = fdOfArg(srcGiven, "rename");
-  const dstDirFd = fdOfArg(dstGiven, "rename");
-  if ((srcDirFd !== undefined || dstDirFd !== undefined) && !CAPS.dirFd) {
-    throw notSupported(
-      "rename",
-      srcDirFd !== undefined ? "srcDirFd" : "dstDirFd",
-    );
-  }
-  if (hooks.length !== 0) {
-    audit("os.rename", [src, dst, srcDirFd ?? -1, dstDirFd ?? -1]);
-    stillOpen("rename", srcGiven, dstGiven);
-  }
-  return {
-    s,
-    d,
-    srcDirFd,
-    dstDirFd,
-    srcGiven,
-    dstGiven,
-  };
+  core.renameSync(KIND, CAPS, src, dst, options);
 }
 
 /**
@@ -145,17 +87,7 @@ export async function rename(
   dst: PathLike,
   options?: RenameOptions,
 ): Promise<void> {
-  const { s, d, srcGiven, dstGiven } = check(src, dst, options);
-  const b = backend();
-  if (!hasPrimitive(b, "renameAt")) return await Deno.rename(s, d);
-  const r = await withDirFds(
-    srcGiven,
-    dstGiven,
-    "rename",
-    b.AT_FDCWD,
-    (sd, dd) => b.async.renameAt(sd, s, dd, d),
-  );
-  if (r < 0) throw systemError(b, r, b.syscall.renameAt, s, d);
+  await core.rename(KIND, CAPS, src, dst, options);
 }
 
 const CAPS = declareCapabilities([rename, renameSync], {

@@ -1,32 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import {
-  type FdLike,
-  fdOfArg,
-  type PathLike,
-  stillOpen,
-  toDirFdArg,
-  toOptions,
-  toPath,
-} from "./_args.ts";
-import { audit, hooks } from "./_audit.ts";
-import { backend, hasPrimitive } from "./_backend.ts";
+import type { PathLike } from "./_args.ts";
+import { hasPrimitive } from "./_backend.ts";
 import { declareCapabilities } from "./_caps.ts";
-import { notSupported, systemError } from "./_errors.ts";
-import { withDirFds } from "./_dispatch.ts";
+import * as core from "./_rename.ts";
+
+const KIND: core.RenameKind = { fn: "replace", primitive: "replaceAt" };
 
 /** Options for {@linkcode replace} and {@linkcode replaceSync}. */
-export interface ReplaceOptions {
-  /**
-   * Resolve a relative `src` against this open directory instead of the
-   * current directory. Ignored for an absolute `src`.
-   */
-  srcDirFd?: FdLike;
-  /**
-   * Resolve a relative `dst` against this open directory instead of the
-   * current directory. Ignored for an absolute `dst`.
-   */
-  dstDirFd?: FdLike;
-}
+export type ReplaceOptions = core.TwoDirOptions;
 
 /**
  * Renames `src` to `dst`, replacing `dst` if it exists, like Python's
@@ -74,38 +55,7 @@ export function replaceSync(
   dst: PathLike,
   options?: ReplaceOptions,
 ): void {
-  const { s, d, srcDirFd, dstDirFd } = check(src, dst, options);
-  const b = backend();
-  if (!hasPrimitive(b, "replaceAt")) return Deno.renameSync(s, d);
-  const r = b.replaceAt(srcDirFd ?? b.AT_FDCWD, s, dstDirFd ?? b.AT_FDCWD, d);
-  if (r < 0) throw systemError(b, r, b.syscall.replaceAt, s, d);
-}
-
-/** Argument and capability checks, then the audit event. */
-function check(
-  src: PathLike,
-  dst: PathLike,
-  options: ReplaceOptions | undefined,
-) {
-  // Each option read once, into the values audited, checked and used.
-  const { srcDirFd: srcOpt, dstDirFd: dstOpt } = toOptions(options, "replace");
-  const s = toPath(src, "replace", "src");
-  const d = toPath(dst, "replace", "dst");
-  const srcGiven = toDirFdArg(srcOpt, "replace", "srcDirFd");
-  const dstGiven = toDirFdArg(dstOpt, "replace", "dstDirFd");
-  const srcDirFd = fdOfArg(srcGiven, "replace");
-  const dstDirFd = fdOfArg(dstGiven, "replace");
-  if ((srcDirFd !== undefined || dstDirFd !== undefined) && !CAPS.dirFd) {
-    throw notSupported(
-      "replace",
-      srcDirFd !== undefined ? "srcDirFd" : "dstDirFd",
-    );
-  }
-  if (hooks.length !== 0) {
-    audit("os.rename", [src, dst, srcDirFd ?? -1, dstDirFd ?? -1]);
-    stillOpen("replace", srcGiven, dstGiven);
-  }
-  return { s, d, srcDirFd, dstDirFd, srcGiven, dstGiven };
+  core.renameSync(KIND, CAPS, src, dst, options);
 }
 
 /**
@@ -139,17 +89,7 @@ export async function replace(
   dst: PathLike,
   options?: ReplaceOptions,
 ): Promise<void> {
-  const { s, d, srcGiven, dstGiven } = check(src, dst, options);
-  const b = backend();
-  if (!hasPrimitive(b, "replaceAt")) return await Deno.rename(s, d);
-  const r = await withDirFds(
-    srcGiven,
-    dstGiven,
-    "replace",
-    b.AT_FDCWD,
-    (sd, dd) => b.async.replaceAt(sd, s, dd, d),
-  );
-  if (r < 0) throw systemError(b, r, b.syscall.replaceAt, s, d);
+  await core.rename(KIND, CAPS, src, dst, options);
 }
 
 const CAPS = declareCapabilities([replace, replaceSync], {
