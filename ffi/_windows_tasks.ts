@@ -589,19 +589,21 @@ export function winFchmod(
 }
 
 /**
- * chmod of `name` (see {@linkcode winNtOpen}; the link itself unless
- * `follow`) through {@linkcode winFchmod}.
+ * Opens `name` (see {@linkcode winNtOpen}; the link itself unless `follow`)
+ * to read and write its attributes, runs `use` on the handle, and closes it:
+ * what chmod and utime by name share. Called by other tasks (`use` is a
+ * function of theirs), never as a request of its own.
  *
- * @returns 0, or `-error`.
+ * @returns What `use` returns, or `-error` from the open.
  */
-export function winChmodAt(
+export function winWithAttributes(
   s: any,
   root: number,
   name: Uint8Array | Uint16Array,
   nameBytes: number,
   follow: number,
-  mode: number,
   scratch: Uint8Array,
+  use: (h: number) => number,
 ): number {
   // FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE; FILE_OPEN;
   // FILE_OPEN_FOR_BACKUP_INTENT | FILE_SYNCHRONOUS_IO_NONALERT, plus
@@ -617,9 +619,35 @@ export function winChmodAt(
     scratch,
   );
   if (h < 0) return h;
-  const r = s.winFchmod(s, h, mode, scratch);
+  const r = use(h);
   s.CloseHandle(BigInt(h));
   return r;
+}
+
+/**
+ * chmod of `name` (see {@linkcode winNtOpen}; the link itself unless
+ * `follow`) through {@linkcode winFchmod}.
+ *
+ * @returns 0, or `-error`.
+ */
+export function winChmodAt(
+  s: any,
+  root: number,
+  name: Uint8Array | Uint16Array,
+  nameBytes: number,
+  follow: number,
+  mode: number,
+  scratch: Uint8Array,
+): number {
+  return s.winWithAttributes(
+    s,
+    root,
+    name,
+    nameBytes,
+    follow,
+    scratch,
+    (h: number) => s.winFchmod(s, h, mode, scratch),
+  );
 }
 
 /**
@@ -676,23 +704,15 @@ export function winUtimeAt(
   times: Uint8Array,
   scratch: Uint8Array,
 ): number {
-  // FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE; FILE_OPEN;
-  // FILE_OPEN_FOR_BACKUP_INTENT | FILE_SYNCHRONOUS_IO_NONALERT, plus
-  // FILE_OPEN_REPARSE_POINT when not following.
-  const h = s.winNtOpen(
+  return s.winWithAttributes(
     s,
     root,
     name,
     nameBytes,
-    0x80 | 0x100 | 0x100000,
-    1,
-    0x4000 | 0x20 | (follow ? 0 : 0x200000),
+    follow,
     scratch,
+    (h: number) => s.winFutimes(s, h, times, scratch),
   );
-  if (h < 0) return h;
-  const r = s.winFutimes(s, h, times, scratch);
-  s.CloseHandle(BigInt(h));
-  return r;
 }
 
 /**
@@ -809,6 +829,7 @@ export const WINDOWS_TASKS: Record<string, PoolTask> = {
   winRenameAt,
   winLinkAt,
   winFchmod,
+  winWithAttributes,
   winChmodAt,
   winFutimes,
   winUtimeAt,

@@ -49,6 +49,7 @@ const NT_TASK_NAMES = [
   "winRenameAt",
   "winLinkAt",
   "winFchmod",
+  "winWithAttributes",
   "winChmodAt",
   "winFutimes",
   "winUtimeAt",
