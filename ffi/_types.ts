@@ -427,7 +427,12 @@ export interface AsyncFilePrimitives {
     flags: number,
     cap: number,
   ): Promise<{ fd: number; data: Uint8Array; waits?: boolean } | number>;
-  /** Opens, writes all of `data`, `fchmod`s when `chmod`, closes: 0 or `-errno`. */
+  /**
+   * Opens, writes all of `data`, `fchmod`s when `chmod`, closes: 0 or
+   * `-errno`; or, for a descriptor that may wait without end (not seekable:
+   * a pipe, FIFO, socket or terminal), its number plus one, open and
+   * unwritten, for writeWait.
+   */
   writeSmall(
     dirfd: number,
     path: string,
