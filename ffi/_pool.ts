@@ -101,6 +101,48 @@ export interface LocalLibrary {
    * whose result and errno are the ones reported.
    */
   direct?: Record<string, (...args: never[]) => Promise<number | bigint>>;
+  /**
+   * Opens a kernel submission ring for batches of one symbol's calls (Linux
+   * io_uring's `statx`, see `_uring.ts`), or gives `null` where there is
+   * none. Opened on the first request the ring can run; while it is open and
+   * idle, requests for its symbol go to it rather than to the workers.
+   */
+  ring?: () => Promise<BatchRing | null>;
+}
+
+/**
+ * A kernel submission ring as the pool uses it ({@linkcode LocalLibrary.ring}):
+ * calls of {@linkcode BatchRing.sym}, with that symbol's five arguments
+ * (dirfd, path, flags, mask, buffer; buffers as addresses), queued by
+ * `push`, then run together.
+ */
+export interface BatchRing {
+  /** The symbol whose calls it runs. */
+  readonly sym: string;
+  /** It failed or was closed (it takes no more calls). */
+  readonly failed: boolean;
+  /** Calls it can take before the next run (0 while a run is in flight). */
+  room(): number;
+  /** Queues one call, identified by `tag` in its completion. */
+  push(
+    dirfd: number,
+    path: number,
+    flags: number,
+    mask: number,
+    buf: number,
+    tag: number,
+  ): void;
+  /**
+   * Runs every queued call, reporting each as `done(tag, res)` (`res`: the
+   * call's result, or `-errno`); resolves with the tags of the calls it
+   * could not take (which never ran). Never rejects.
+   */
+  run(
+    done: (tag: number, res: number) => void,
+    tags: number[],
+  ): Promise<number[]>;
+  /** Releases it (once the run in flight, if any, has ended). */
+  close(): void;
 }
 
 const ARENA_BYTES = 1 << 20;
@@ -215,6 +257,8 @@ class Arena {
   readonly rejecters: ((e: unknown) => void)[] = [];
   readonly decoders: Decoder<unknown>[] = [];
   readonly outs: number[] = [];
+  /** The address of the arena's memory, once a ring needed it. */
+  base = -1;
   /**
    * A shared arena (`id` ≥ 0) goes to the workers; a private one (`id` -1,
    * any size, see {@linkcode CallPool.begin}) holds one request that does
@@ -361,6 +405,22 @@ export class CallPool {
   #failed: unknown = null;
   /** Symbol and task names by index, for error messages. */
   #names: string[];
+  /**
+   * The submission ring (see {@linkcode LocalLibrary.ring}): its state (0
+   * not opened yet, 1 opening, 2 open, 3 none), the symbol index it runs,
+   * the arenas sealed while it opened (with their worker index), and the
+   * arenas of the run being gathered, with the tags of their calls.
+   */
+  #ring: BatchRing | null = null;
+  #ringState = 0;
+  #ringSym = -1;
+  #ringWait: [Arena, number][] = [];
+  #ringWaitCalls = 0;
+  #ringBatch: Arena[] = [];
+  #ringTags: number[] = [];
+  #ringRuns = 0;
+  /** Bumped by close(): a ring opened for an earlier generation is dropped. */
+  #gen = 0;
 
   /**
    * @param lib The library each worker opens.
@@ -399,6 +459,133 @@ export class CallPool {
       ...Object.keys(lib.tasks ?? {}),
     ];
     this.#names.forEach((k, i) => this.#symIndex.set(k, i));
+    if (local.ring === undefined) this.#ringState = 3;
+  }
+
+  /** Batches run through the submission ring (for tests). */
+  get ringRuns(): number {
+    return this.#ringRuns;
+  }
+
+  /**
+   * Takes arena `a` into the ring's next run when the ring can run all of
+   * its requests (opening the ring on first use); false sends it the other
+   * way.
+   */
+  #ringTake(a: Arena, i: number): boolean {
+    if (this.#ringState === 3 || this.#broken) return false;
+    if (this.#ringSym < 0) {
+      this.#ringSym = this.#symIndex.get("statx") ?? -1;
+    }
+    for (let r = 0; r < a.n; r++) {
+      const b = HEADER_BYTES / 8 + r * REQ_F64;
+      // The ring's symbol, with its five arguments: path and buffer.
+      if (
+        a.f64[b] !== this.#ringSym || a.f64[b + 2] !== 5 ||
+        a.f64[b + 1] !== 0b10010
+      ) return false;
+    }
+    if (this.#ringState === 0) this.#openRing();
+    if (this.#ringState === 1) {
+      if (this.#ringWaitCalls + a.n > MAX_REQ) return false;
+      this.#ringWait.push([a, i]);
+      this.#ringWaitCalls += a.n;
+      return true;
+    }
+    const ring = this.#ring;
+    if (ring === null || ring.room() < a.n) return false;
+    this.#ringPush(ring, a);
+    return true;
+  }
+
+  #openRing(): void {
+    this.#ringState = 1;
+    const gen = this.#gen;
+    const settled = (ring: BatchRing | null) => {
+      if (gen !== this.#gen) {
+        // The pool was closed meanwhile: this ring is not its to keep.
+        ring?.close();
+      } else {
+        this.#ring = ring !== null && ring.sym === "statx" ? ring : null;
+        this.#ringState = this.#ring === null ? 3 : 2;
+      }
+      const wait = this.#ringWait;
+      this.#ringWait = [];
+      this.#ringWaitCalls = 0;
+      for (const [a, i] of wait) {
+        if (!this.#ringTake(a, i)) this.#dispatchAway(a, i);
+      }
+    };
+    let p: Promise<BatchRing | null>;
+    try {
+      p = this.#local.ring!();
+    } catch {
+      p = Promise.resolve(null);
+    }
+    p.then(settled, () => settled(null));
+  }
+
+  /** {@linkcode #dispatch} without the ring. */
+  #dispatchAway(a: Arena, i: number): void {
+    const state = this.#ringState;
+    this.#ringState = 3;
+    try {
+      this.#dispatch(a, i);
+    } finally {
+      this.#ringState = state;
+    }
+  }
+
+  /** Writes the requests of `a` into the ring, and queues the run. */
+  #ringPush(ring: BatchRing, a: Arena): void {
+    if (a.base < 0) {
+      a.base = Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(a.u8)));
+    }
+    const k = this.#ringBatch.length;
+    this.#ringBatch.push(a);
+    const f64 = a.f64;
+    for (let r = 0; r < a.n; r++) {
+      const b = HEADER_BYTES / 8 + r * REQ_F64 + 5;
+      const tag = k * MAX_REQ + r;
+      ring.push(
+        f64[b],
+        a.base + f64[b + 1],
+        f64[b + 2],
+        f64[b + 3],
+        a.base + f64[b + 4],
+        tag,
+      );
+      this.#ringTags.push(tag);
+    }
+    if (k === 0) queueMicrotask(() => this.#ringRun(ring));
+  }
+
+  /** Runs the gathered arenas through the ring (one hand-off). */
+  #ringRun(ring: BatchRing): void {
+    const batch = this.#ringBatch, tags = this.#ringTags;
+    this.#ringBatch = [];
+    this.#ringTags = [];
+    this.#ringRuns++;
+    const done = (tag: number, res: number) => {
+      const a = batch[Math.floor(tag / MAX_REQ)];
+      if (a === undefined) return;
+      const b = HEADER_BYTES / 8 + (tag % MAX_REQ) * REQ_F64;
+      a.f64[b + 3] = res < 0 ? -1 : res;
+      a.f64[b + 4] = res < 0 ? -res : 0;
+    };
+    const finish = (back: number[]) => {
+      if (ring.failed && this.#ring === ring) {
+        this.#ring = null;
+        this.#ringState = 3;
+      }
+      // Calls the ring never took run on a worker, with their whole arena.
+      const redo = new Set(back.map((t) => Math.floor(t / MAX_REQ)));
+      for (let k = 0; k < batch.length; k++) {
+        if (redo.has(k)) this.#dispatchAway(batch[k], 0);
+        else this.#done(null, batch[k]);
+      }
+    };
+    ring.run(done, tags).then(finish, () => finish(tags));
   }
 
   /** Number of workers started (for tests). */
@@ -459,7 +646,17 @@ export class CallPool {
       this.#free.push(a);
       return;
     }
-    const i = this.#curWorker;
+    this.#dispatch(a, this.#curWorker);
+  }
+
+  /** Sends a sealed arena on its way: to the ring, direct, or worker `i`. */
+  #dispatch(a: Arena, i: number): void {
+    if (this.#ringTake(a, i)) {
+      // The workers still start at the pool's first quiet moment (below),
+      // ready for what the ring cannot run.
+      if (!this.#warm()) this.#startSoon(i);
+      return;
+    }
     // A cold pool (a fresh process's first batches): no worker is ready,
     // and starting one blocks this thread for tens of milliseconds (Deno
     // builds its isolate before `new Worker` returns). Requests that have a
@@ -846,6 +1043,8 @@ export class CallPool {
     // Only now, for a failure's exact errno, is a worker needed.
     const retry = () => {
       a.f64[b + 3] = NaN;
+      // The ring reports the exact errno without a worker.
+      if (this.#ringTake(a, 0)) return;
       try {
         this.#post(this.#worker(0), a);
       } catch {
@@ -1012,6 +1211,11 @@ export class CallPool {
     this.#pendingStarts.clear();
     for (const w of this.#workers) w?.stop();
     this.#workers = [];
+    this.#gen++;
+    this.#ring?.close();
+    this.#ring = null;
+    // A ring that failed, or none, stays off; an open one opens again.
+    if (this.#ringState !== 3) this.#ringState = 0;
     this.#ready = false;
     this.#free = [];
   }

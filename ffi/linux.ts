@@ -36,6 +36,7 @@ import {
   strBytes,
 } from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
+import { StatxRing } from "./_uring.ts";
 import type { Description } from "./_posix_at.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import {
@@ -687,6 +688,8 @@ export interface LinuxOptions {
   readonly pool?: PoolLibrary | null;
   /** `nonblocking` bindings for lone side-effect-free pool requests. */
   readonly direct?: LocalLibrary["direct"];
+  /** Opens the io_uring that runs batches of `statx` (see `_uring.ts`). */
+  readonly ring?: LocalLibrary["ring"];
 }
 
 /**
@@ -890,7 +893,7 @@ export function linuxBackend(
     pool: o.pool
       ? {
         lib: o.pool,
-        local: { symbols: s, errno, direct: o.direct },
+        local: { symbols: s, errno, direct: o.direct, ring: o.ring },
         stat: statRequests,
       }
       : null,
@@ -1096,6 +1099,7 @@ export function openLinux(): PosixParts | null {
   const b = linuxBackend(lib.symbols, errno, {
     pool: LINUX_POOL,
     direct: openDirect(),
+    ring: () => StatxRing.open(),
   });
   if (b === null) lib.close();
   return b;
