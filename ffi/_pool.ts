@@ -972,6 +972,9 @@ export class CallPool {
       a.rejecters[req] = reject;
     });
     this.#inFlight++;
+    // The ring opens in the background from the first request on (its
+    // set-up calls are `nonblocking`), ready by the first batch's end.
+    if (this.#ringState === 0) this.#openRing();
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.#flush());

@@ -174,25 +174,6 @@ export class StatxRing {
       }
       const pv = new DataView(params.buffer);
       const u = (o: number) => pv.getUint32(o, true);
-      // The kernel's statx must be an io_uring operation (Linux 5.6).
-      const probe = new Uint8Array(16 + 256 * 8);
-      const pr = Number(
-        await s.syscall(
-          NR_IO_URING_REGISTER,
-          BigInt(fd),
-          IORING_REGISTER_PROBE,
-          addr(probe),
-          256n,
-          0n,
-          0n,
-        ),
-      );
-      if (
-        pr < 0 || probe[0] < IORING_OP_STATX ||
-        (probe[16 + IORING_OP_STATX * 8 + 2] & IO_URING_OP_SUPPORTED) === 0
-      ) {
-        throw new Error("no IORING_OP_STATX");
-      }
       const sqBytes = u(64) + u(0) * 4;
       const cqBytes = u(100) + u(4) * CQE_SIZE;
       const single = (u(20) & IORING_FEAT_SINGLE_MMAP) !== 0;
@@ -206,19 +187,38 @@ export class StatxRing {
           off,
         );
         const v = p === null ? 0n : Deno.UnsafePointer.value(p);
-        if (p === null || v === 0n || v >= 1n << 63n) {
-          throw new Error("mmap failed");
-        }
+        if (p === null || v === 0n || v >= 1n << 63n) return null;
         maps.push([p, bytes]);
         return Deno.UnsafePointerView.getArrayBuffer(p, bytes);
       };
-      const ring = await map(
-        single ? Math.max(sqBytes, cqBytes) : sqBytes,
-        IORING_OFF_SQ_RING,
-      );
-      const cq = single ? ring : await map(cqBytes, IORING_OFF_CQ_RING);
-      const sqes = await map(u(0) * SQE_SIZE, IORING_OFF_SQES);
-      return new StatxRing(s, fd, pv, ring, cq, sqes, maps);
+      // The kernel's statx must be an io_uring operation (Linux 5.6). The
+      // probe and the mappings go out together (one hand-off, not four).
+      const probe = new Uint8Array(16 + 256 * 8);
+      const [pr, ring, cq, sqes] = await Promise.all([
+        s.syscall(
+          NR_IO_URING_REGISTER,
+          BigInt(fd),
+          IORING_REGISTER_PROBE,
+          addr(probe),
+          256n,
+          0n,
+          0n,
+        ).then(Number, () => -1),
+        map(
+          single ? Math.max(sqBytes, cqBytes) : sqBytes,
+          IORING_OFF_SQ_RING,
+        ).catch(() => null),
+        single ? null : map(cqBytes, IORING_OFF_CQ_RING).catch(() => null),
+        map(u(0) * SQE_SIZE, IORING_OFF_SQES).catch(() => null),
+      ]);
+      if (
+        pr < 0 || probe[0] < IORING_OP_STATX ||
+        (probe[16 + IORING_OP_STATX * 8 + 2] & IO_URING_OP_SUPPORTED) === 0 ||
+        ring === null || sqes === null || (!single && cq === null)
+      ) {
+        throw new Error("no usable ring");
+      }
+      return new StatxRing(s, fd, pv, ring, cq ?? ring, sqes, maps);
     } catch {
       for (const [p, n] of maps) s.munmap(p, BigInt(n));
       if (fd >= 0) s.close(fd);
