@@ -114,14 +114,14 @@ export interface LocalLibrary {
  * A kernel submission ring as the pool uses it ({@linkcode LocalLibrary.ring}):
  * calls of {@linkcode BatchRing.sym}, with that symbol's five arguments
  * (dirfd, path, flags, mask, buffer; buffers as addresses), queued by
- * `push`, then run together.
+ * `push` and sent on by `submit`, which never waits.
  */
 export interface BatchRing {
   /** The symbol whose calls it runs. */
   readonly sym: string;
   /** It failed or was closed (it takes no more calls). */
   readonly failed: boolean;
-  /** Calls it can take before the next run (0 while a run is in flight). */
+  /** Calls it can take now (0 once it failed). */
   room(): number;
   /** Queues one call, identified by `tag` in its completion. */
   push(
@@ -133,15 +133,15 @@ export interface BatchRing {
     tag: number,
   ): void;
   /**
-   * Runs every queued call, reporting each as `done(tag, res)` (`res`: the
-   * call's result, or `-errno`); resolves with the tags of the calls it
-   * could not take (which never ran). Never rejects.
+   * Sends the queued calls on; each completion comes later as `done(tag,
+   * res)` (`res`: the call's result, or `-errno`), and a call it could not
+   * take (it failed) as `back(tag)`, never run.
    */
-  run(
+  submit(
     done: (tag: number, res: number) => void,
-    tags: number[],
-  ): Promise<number[]>;
-  /** Releases it (once the run in flight, if any, has ended). */
+    back: (tag: number) => void,
+  ): void;
+  /** Releases it (once the calls in flight have completed). */
   close(): void;
 }
 
@@ -259,6 +259,10 @@ class Arena {
   readonly outs: number[] = [];
   /** The address of the arena's memory, once a ring needed it. */
   base = -1;
+  /** Calls of the arena the ring has not reported yet. */
+  ringLeft = 0;
+  /** The ring gave calls of the arena back (it failed). */
+  ringBack = false;
   /**
    * A shared arena (`id` ≥ 0) goes to the workers; a private one (`id` -1,
    * any size, see {@linkcode CallPool.begin}) holds one request that does
@@ -419,6 +423,8 @@ export class CallPool {
   #ringBatch: Arena[] = [];
   #ringTags: number[] = [];
   #ringRuns = 0;
+  /** Arenas by id while the ring has their calls. */
+  #ringArenas: Arena[] = [];
   /** Bumped by close(): a ring opened for an earlier generation is dropped. */
   #gen = 0;
 
@@ -462,7 +468,7 @@ export class CallPool {
     if (local.ring === undefined) this.#ringState = 3;
   }
 
-  /** Batches run through the submission ring (for tests). */
+  /** Arenas sent to the submission ring (for tests). */
   get ringRuns(): number {
     return this.#ringRuns;
   }
@@ -536,56 +542,57 @@ export class CallPool {
     }
   }
 
-  /** Writes the requests of `a` into the ring, and queues the run. */
+  /** Writes the requests of `a` into the ring, and sends them. */
   #ringPush(ring: BatchRing, a: Arena): void {
     if (a.base < 0) {
       a.base = Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(a.u8)));
     }
-    const k = this.#ringBatch.length;
-    this.#ringBatch.push(a);
+    this.#ringArenas[a.id] = a;
+    a.ringLeft = a.n;
+    a.ringBack = false;
     const f64 = a.f64;
     for (let r = 0; r < a.n; r++) {
       const b = HEADER_BYTES / 8 + r * REQ_F64 + 5;
-      const tag = k * MAX_REQ + r;
       ring.push(
         f64[b],
         a.base + f64[b + 1],
         f64[b + 2],
         f64[b + 3],
         a.base + f64[b + 4],
-        tag,
+        a.id * MAX_REQ + r,
       );
-      this.#ringTags.push(tag);
     }
-    if (k === 0) queueMicrotask(() => this.#ringRun(ring));
+    this.#ringRuns++;
+    ring.submit(this.#ringDone, this.#ringBack);
   }
 
-  /** Runs the gathered arenas through the ring (one hand-off). */
-  #ringRun(ring: BatchRing): void {
-    const batch = this.#ringBatch, tags = this.#ringTags;
-    this.#ringBatch = [];
-    this.#ringTags = [];
-    this.#ringRuns++;
-    const done = (tag: number, res: number) => {
-      const a = batch[Math.floor(tag / MAX_REQ)];
-      if (a === undefined) return;
-      const b = HEADER_BYTES / 8 + (tag % MAX_REQ) * REQ_F64;
-      a.f64[b + 3] = res < 0 ? -1 : res;
-      a.f64[b + 4] = res < 0 ? -res : 0;
-    };
-    const finish = (back: number[]) => {
-      if (ring.failed && this.#ring === ring) {
-        this.#ring = null;
-        this.#ringState = 3;
-      }
-      // Calls the ring never took run on a worker, with their whole arena.
-      const redo = new Set(back.map((t) => Math.floor(t / MAX_REQ)));
-      for (let k = 0; k < batch.length; k++) {
-        if (redo.has(k)) this.#dispatchAway(batch[k], 0);
-        else this.#done(null, batch[k]);
-      }
-    };
-    ring.run(done, tags).then(finish, () => finish(tags));
+  /** A call the ring completed: its result, and its arena once complete. */
+  #ringDone = (tag: number, res: number): void => {
+    const a = this.#ringArenas[Math.floor(tag / MAX_REQ)];
+    if (a === undefined || a.ringLeft <= 0) return;
+    const b = HEADER_BYTES / 8 + (tag % MAX_REQ) * REQ_F64;
+    a.f64[b + 3] = res < 0 ? -1 : res;
+    a.f64[b + 4] = res < 0 ? -res : 0;
+    if (--a.ringLeft === 0) this.#ringFinish(a);
+  };
+
+  /** A call the ring could not take (it failed): its arena runs elsewhere. */
+  #ringBack = (tag: number): void => {
+    const a = this.#ringArenas[Math.floor(tag / MAX_REQ)];
+    if (a === undefined || a.ringLeft <= 0) return;
+    a.ringBack = true;
+    if (--a.ringLeft === 0) this.#ringFinish(a);
+  };
+
+  #ringFinish(a: Arena): void {
+    if (this.#ring !== null && this.#ring.failed) {
+      this.#ring = null;
+      this.#ringState = 3;
+    }
+    if (!a.ringBack) return this.#done(null, a);
+    // Its calls run again on a worker, the whole arena (statx has no side
+    // effect, so the ones that ran may run twice).
+    this.#dispatchAway(a, 0);
   }
 
   /** Number of workers started (for tests). */

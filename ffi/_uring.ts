@@ -1,13 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
 /**
- * Linux io_uring for batches of `statx` calls: the whole batch is written as
- * submission queue entries (plain memory writes into the ring the kernel
- * shares with us) and goes to the kernel in one `io_uring_enter`, made as a
- * `nonblocking` FFI call, which waits on one of Deno's blocking threads until
- * every call of the batch has completed. The kernel runs the `statx` calls on
- * its own io-wq threads and reports each one's result, `-errno` on failure,
- * in its completion entry, so no worker thread is involved and every call
- * keeps its exact error code.
+ * Linux io_uring for batches of `statx` calls: each call is written as a
+ * submission queue entry (plain memory writes into the ring the kernel
+ * shares with us), and the batch goes to the kernel through `io_uring_enter`
+ * made as a `nonblocking` FFI call, which waits on one of Deno's blocking
+ * threads until the calls have completed. The kernel runs the `statx` calls
+ * on its own io-wq threads and reports each one's result, `-errno` on
+ * failure, in its completion entry, so no worker thread is involved and
+ * every call keeps its exact error code.
  *
  * Sources: `include/uapi/linux/io_uring.h` (struct io_uring_params, the
  * offsets structs, struct io_uring_sqe and io_uring_cqe, the opcodes and
@@ -15,9 +15,10 @@
  * `io_uring/statx.c` (which SQE fields `IORING_OP_STATX` reads: `fd`, `addr`
  * the path, `len` the mask, `statx_flags`, `addr2` the buffer).
  *
- * Used on x86_64 only: the ring's memory is read on this thread only after
- * the `io_uring_enter` that waited for the completions has returned, which
- * on x86 (TSO) orders the kernel's writes before ours without fences. The
+ * Used on x86_64 only: completions are read on this thread only after the
+ * `io_uring_enter` that waited for them has returned, and the ring's head
+ * and tail indices are aligned 32-bit words read with `Atomics.load`, which
+ * on x86 (TSO) sees the kernel's writes in order without fences. The
  * ring is set up through `nonblocking` calls too (`io_uring_setup`, `mmap`,
  * and the opcode probe), so an async operation never makes a syscall on the
  * event loop's thread. A kernel or sandbox without io_uring (ENOSYS, EPERM
@@ -74,10 +75,9 @@ type UringLib = Deno.StaticForeignLibraryInterface<typeof URING_SYMBOLS>;
 export type RingDone = (tag: number, res: number) => void;
 
 /**
- * A ring that runs `statx` calls in batches: {@linkcode push} queues calls
- * (memory writes only), {@linkcode run} submits them all and resolves once
- * each has completed. One batch at a time: while a run is in flight
- * ({@linkcode busy}), the caller sends its calls elsewhere.
+ * A ring that runs `statx` calls: {@linkcode push} queues calls (memory
+ * writes only), {@linkcode submit} sends them to the kernel and reports
+ * each completion as it is collected.
  */
 export class StatxRing {
   /** The symbol whose calls this ring runs, with that symbol's arguments. */
@@ -99,15 +99,25 @@ export class StatxRing {
   readonly #cqTail: number;
   readonly #cqMask: number;
   readonly #cqes: number;
-  /** Calls pushed since the last run. */
-  #queued = 0;
-  /** The tail as pushed (the kernel sees it when a run starts). */
+  /** The tail as pushed (the kernel sees it from the next submission). */
   #tail: number;
-  #busy = false;
+  /** Calls pushed, and completions collected, since the ring was opened. */
+  #pushed = 0;
+  #reaped = 0;
+  /** Tags of the calls pushed and not yet taken by the kernel, in order. */
+  #unsentTags: number[] = [];
+  #sqTaken: number;
+  /** An `io_uring_enter` that waits for completions is in flight. */
+  #waiting = false;
+  /** Submit-only `io_uring_enter` calls in flight. */
+  #submitting = 0;
+  #misses = 0;
   #dead = false;
   #closing = false;
-  /** Batches run (for tests). */
-  runs = 0;
+  #done: RingDone = () => {};
+  #back: (tag: number) => void = () => {};
+  /** Waits made (for tests). */
+  waits = 0;
 
   private constructor(
     s: UringLib,
@@ -137,7 +147,10 @@ export class StatxRing {
     this.#cqMask = this.#cq32[u(88) >> 2];
     this.#cqes = u(100) >> 2;
     this.#tail = this.#r32[this.#sqTail];
+    this.#sqTaken = this.#r32[this.#sqHead];
+    this.#cqEntries = u(4);
   }
+  readonly #cqEntries: number;
 
   /**
    * Sets up a ring of `entries` submission slots through `nonblocking`
@@ -232,22 +245,20 @@ export class StatxRing {
     return this.#dead || this.#closing;
   }
 
-  /** A run is in flight. */
-  get busy(): boolean {
-    return this.#busy;
-  }
-
-  /** Calls that can still be pushed before the next run (0 once failed). */
+  /** Calls that can be pushed now (0 once failed or closed). */
   room(): number {
-    return this.#busy || this.#dead || this.#closing
-      ? 0
-      : this.#entries - this.#queued;
+    if (this.#dead || this.#closing) return 0;
+    const unsent = (this.#tail - Atomics.load(this.#r32, this.#sqHead)) >>> 0;
+    return Math.min(
+      this.#entries - unsent,
+      this.#cqEntries - (this.#pushed - this.#reaped),
+    );
   }
 
   /**
    * Queues `statx(dirfd, path, flags, mask, buf)`, the path and buffer given
-   * as addresses (which must stay valid until the run resolves). Only when
-   * {@linkcode room} is not 0.
+   * as addresses (which must stay valid until the call's completion has been
+   * reported). Only when {@linkcode room} is not 0.
    */
   push(
     dirfd: number,
@@ -271,108 +282,155 @@ export class StatxRing {
     s32[w + 8] = tag >>> 0; // user_data (low half)
     this.#r32[this.#sqArray + idx] = idx;
     this.#tail = (this.#tail + 1) >>> 0;
-    this.#queued++;
+    this.#pushed++;
+    this.#unsentTags.push(tag);
   }
 
   /**
-   * Submits every queued call and waits (on a blocking thread) until each
-   * has completed, reporting each through `done`. Resolves with the tags of
-   * calls that the kernel never took (only when the ring failed: the caller
-   * runs those elsewhere); every call it took has completed by then. Never
-   * rejects.
+   * Sends the calls pushed so far to the kernel, as one `nonblocking`
+   * `io_uring_enter`; it returns at once, and each call's completion is
+   * reported later as `done(tag, res)` (`res`: 0, or `-errno`). Calls the
+   * ring can no longer take (it failed) are reported as `back(tag)`, never
+   * run. Nothing here waits on this thread.
+   *
+   * One enter at a time waits for completions, for every call the kernel
+   * had been given when it started; no completion is collected while it
+   * waits (so the number it waits for is always reached). Calls pushed in
+   * the meantime go in by submit-only enters, so the kernel starts on a
+   * batch's first calls while the rest are still being written.
    */
-  async run(done: RingDone, tags: number[]): Promise<number[]> {
-    const n = this.#queued;
-    this.#queued = 0;
-    if (n === 0) return [];
-    this.#busy = true;
-    this.runs++;
-    const r32 = this.#r32;
-    const head0 = Atomics.load(r32, this.#sqHead);
-    Atomics.store(r32, this.#sqTail, this.#tail);
-    let left = n;
-    let misses = 0;
+  submit(done: RingDone, back: (tag: number) => void): void {
+    this.#done = done;
+    this.#back = back;
+    if (this.#dead) return this.#fail();
+    Atomics.store(this.#r32, this.#sqTail, this.#tail);
+    if (!this.#waiting) return this.#wait();
+    const unsent = (this.#tail - Atomics.load(this.#r32, this.#sqHead)) >>> 0;
+    if (unsent === 0) return;
+    this.#submitting++;
+    this.#enter(unsent, 0, 0n).then(() => {
+      this.#submitting--;
+      this.#settle();
+    });
+  }
+
+  /** io_uring_enter as a `nonblocking` call: its result, -1 on failure. */
+  #enter(toSubmit: number, min: number, flags: bigint): Promise<number> {
     try {
-      while (left > 0) {
-        const unsent = (this.#tail - Atomics.load(r32, this.#sqHead)) >>> 0;
-        let ret = -1;
-        if (!this.#dead) {
-          try {
-            ret = Number(
-              await this.#s.syscall(
-                NR_IO_URING_ENTER,
-                BigInt(this.#fd),
-                BigInt(unsent),
-                BigInt(left),
-                IORING_ENTER_GETEVENTS,
-                0n,
-                0n,
-              ),
-            );
-          } catch {
-            ret = -1;
-          }
-        }
-        const got = this.#reap(done);
-        left -= got;
-        if (ret >= 0 || got !== 0) {
-          misses = 0;
-          continue;
-        }
-        // Failed with nothing done: interrupted (EINTR), or the ring's
-        // descriptor is gone (closed by someone else). Taken calls still
-        // complete in the kernel, so wait for them by polling; calls it
-        // never took are taken back and handed to the caller.
-        if (!this.#dead && ++misses < 8) continue;
-        this.#dead = true;
-        const taken = (Atomics.load(r32, this.#sqHead) - head0) >>> 0;
-        if (taken < n && tags.length === n) {
-          Atomics.store(r32, this.#sqTail, (head0 + taken) >>> 0);
-          this.#tail = (head0 + taken) >>> 0;
-          const back = tags.slice(taken);
-          left -= back.length;
-          if (left === 0) return back;
-          await this.#drain(done, left);
-          return back;
-        }
-        await this.#drain(done, left);
-        return [];
-      }
-      return [];
-    } finally {
-      this.#busy = false;
-      if (this.#closing) this.#release();
+      return this.#s.syscall(
+        NR_IO_URING_ENTER,
+        BigInt(this.#fd),
+        BigInt(toSubmit),
+        BigInt(min),
+        flags,
+        0n,
+        0n,
+      ).then(Number, () => -1);
+    } catch {
+      return Promise.resolve(-1);
     }
   }
 
-  /** Polls for the completions of `left` calls the kernel took. */
-  async #drain(done: RingDone, left: number): Promise<void> {
-    while (left > 0) {
-      await new Promise((r) => setTimeout(r, 1));
-      left -= this.#reap(done);
-    }
+  /** Starts the enter that submits what is unsent and waits for it all. */
+  #wait(): void {
+    const head = Atomics.load(this.#r32, this.#sqHead);
+    const unsent = (this.#tail - head) >>> 0;
+    const min = this.#pushed - this.#reaped;
+    if (min === 0) return;
+    this.#waiting = true;
+    this.waits++;
+    this.#enter(unsent, min, IORING_ENTER_GETEVENTS).then((ret) => {
+      this.#waiting = false;
+      const got = this.#reap();
+      if (ret >= 0 || got !== 0) this.#misses = 0;
+      // Failed with nothing done, again and again: interrupted, or the
+      // descriptor is gone (closed by someone else).
+      else if (++this.#misses >= 8) this.#dead = true;
+      if (this.#dead) return this.#fail();
+      if (this.#pushed !== this.#reaped) this.#wait();
+      else this.#settle();
+    });
   }
 
   /** Reports every completion posted so far; returns how many. */
-  #reap(done: RingDone): number {
+  #reap(): number {
     const cq = this.#cq32;
     let head = cq[this.#cqHead];
     const tail = Atomics.load(cq, this.#cqTail);
     let n = 0;
+    this.#forgetTaken();
     while (head !== tail) {
       const c = this.#cqes + (head & this.#cqMask) * (CQE_SIZE / 4);
-      done(cq[c], this.#cqI32[c + 2]);
+      const tag = cq[c], res = this.#cqI32[c + 2];
       head = (head + 1) >>> 0;
       n++;
+      try {
+        this.#done(tag, res);
+      } catch {
+        // The caller's own failure: the ring goes on.
+      }
     }
     Atomics.store(cq, this.#cqHead, head);
+    this.#reaped += n;
     return n;
   }
 
-  /** Releases the ring (at once, or when the run in flight has ended). */
+  /** Drops the tags of the calls the kernel has taken. */
+  #forgetTaken(): void {
+    const head = Atomics.load(this.#r32, this.#sqHead);
+    const taken = (head - this.#sqTaken) >>> 0;
+    if (taken !== 0) {
+      this.#unsentTags.splice(0, taken);
+      this.#sqTaken = head;
+    }
+  }
+
+  /**
+   * The ring failed: once no enter is in flight, calls never taken go back,
+   * and the completions of those taken are collected by polling.
+   */
+  #fail(): void {
+    this.#dead = true;
+    if (this.#waiting || this.#submitting !== 0) return;
+    this.#forgetTaken();
+    const back = this.#unsentTags;
+    this.#unsentTags = [];
+    this.#tail = this.#sqTaken;
+    Atomics.store(this.#r32, this.#sqTail, this.#tail);
+    this.#pushed -= back.length;
+    for (const t of back) {
+      try {
+        this.#back(t);
+      } catch {
+        // As in #reap.
+      }
+    }
+    this.#drain();
+  }
+
+  /** Polls for the completions of calls the failed ring had taken. */
+  #drain(): void {
+    if (this.#pushed === this.#reaped) return this.#settle();
+    this.#waiting = true;
+    setTimeout(() => {
+      this.#waiting = false;
+      this.#reap();
+      this.#drain();
+    }, 1);
+  }
+
+  /** Releases a closed ring once nothing of it is in flight. */
+  #settle(): void {
+    if (
+      this.#closing && !this.#waiting && this.#submitting === 0 &&
+      this.#pushed === this.#reaped
+    ) this.#release();
+  }
+
+  /** Releases the ring (once what is in flight has completed). */
   close(): void {
     this.#closing = true;
-    if (!this.#busy) this.#release();
+    this.#settle();
   }
 
   #release(): void {

@@ -211,16 +211,21 @@ Deno.test({
       // A ring that takes nothing (its descriptor closed under it): every
       // call comes back untaken and runs on a worker.
       let runs = 0;
+      const pushed: number[] = [];
       const failing: BatchRing = {
         sym: "statx",
         get failed() {
           return runs > 0;
         },
         room: () => runs > 0 ? 0 : 1024,
-        push() {},
-        run(_done, tags) {
+        push(_fd, _path, _flags, _mask, _buf, tag) {
+          pushed.push(tag);
+        },
+        submit(_done, back) {
           runs++;
-          return Promise.resolve(tags);
+          // Later, as a ring reports: never during submit() itself.
+          const tags = pushed.splice(0);
+          setTimeout(() => tags.forEach(back), 1);
         },
         close() {},
       };
