@@ -374,6 +374,10 @@ export class CallPool {
   /** The arena being filled, and its worker's index. */
   #cur: Arena | null = null;
   #curWorker = 0;
+  /** The arena being filled holds one request begun `alone`. */
+  #curAlone = false;
+  /** See #wantMore. */
+  #contended = 0;
   #flushQueued = false;
   #inFlight = 0;
   #ranHere = 0;
@@ -648,6 +652,7 @@ export class CallPool {
   #seal(): void {
     const a = this.#cur;
     this.#cur = null;
+    this.#curAlone = false;
     if (a === null) return;
     if (a.n === 0) {
       this.#free.push(a);
@@ -759,8 +764,13 @@ export class CallPool {
    * thread, exactly as the sync twin runs it (so an over-long path fails
    * with the kernel's own `ENAMETOOLONG`). Writing past the room asked for
    * moves the request to such a buffer too, never past an arena's end.
+   *
+   * `alone` marks a request that is a whole unit of work (a task that
+   * enters and describes a directory): it gets an arena of its own, sent to
+   * the least busy worker, so that such requests run in parallel rather
+   * than one after the other in a shared arena.
    */
-  begin(sym: string, dataBytes = 0): void {
+  begin(sym: string, dataBytes = 0, alone = false): void {
     if (this.#tgt !== null) this.#abandon();
     this.#failed = null;
     if (!(DATA_START + dataBytes <= ARENA_BYTES)) {
@@ -768,7 +778,17 @@ export class CallPool {
       return;
     }
     let a = this.#cur;
-    if (
+    if (a !== null && a.n > 0 && (alone || this.#curAlone)) {
+      // A request that is a whole unit of work goes in an arena of its own.
+      this.#sealedThisTick = true;
+      this.#seal();
+      a = null;
+    }
+    if (alone) {
+      this.#curAlone = true;
+      this.#curWorker = this.#leastBusy();
+      this.#wantMore();
+    } else if (
       a !== null &&
       (a.n >= MAX_REQ || a.top + dataBytes > ARENA_BYTES ||
         (a.n >= CHUNK && this.#size > 1))
@@ -792,6 +812,48 @@ export class CallPool {
     this.#nargs = 0;
     this.#kinds = 0;
     this.#out = -1;
+  }
+
+  /**
+   * The ready worker with the fewest arenas in flight (0 when none is
+   * ready: the usual start applies).
+   */
+  #leastBusy(): number {
+    let best = 0, least = Infinity;
+    for (let i = 0; i < this.#size; i++) {
+      const w = this.#workers[i];
+      if (w === undefined || Atomics.load(w.ctl, 3) !== 1) continue;
+      if (w.busy < least) {
+        least = w.busy;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Requests begun `alone` keep finding every ready worker busy while a
+   * worker of the pool has not started: it starts on the next turn of the
+   * event loop even with requests in flight (its start blocks this thread
+   * for tens of milliseconds, once; the work that keeps coming then runs on
+   * both). Counted, so that a short burst (a small walk) starts nothing.
+   */
+  #wantMore(): void {
+    const w = this.#workers[this.#curWorker];
+    if (w === undefined || w.busy === 0) return;
+    if (++this.#contended < 8) return;
+    for (let i = 0; i < this.#size; i++) {
+      if (this.#workers[i] !== undefined) continue;
+      this.#contended = 0;
+      const id = setTimeout(() => {
+        if (this.#workers[i] === undefined && this.#gen === gen) {
+          this.#worker(i);
+        }
+      }, 0) as unknown as number;
+      const gen = this.#gen;
+      Deno.unrefTimer(id);
+      return;
+    }
   }
 
   /** begin() for a request too large for a shared arena. */

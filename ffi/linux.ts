@@ -967,7 +967,7 @@ export function linuxBackend(
       const bytes = 16 + 2 * ssize + at.bytes;
       const modeAt = statx ? 28 : layout.mode * 4;
       const pool = async.pool();
-      pool.begin("linuxEnterDir", strBytes(name) + bytes + 8);
+      pool.begin("linuxEnterDir", strBytes(name) + bytes + 8, true);
       pool.int(parent);
       pool.str(name);
       pool.out(bytes);
@@ -1020,7 +1020,7 @@ export function linuxBackend(
       const ssize = statx ? STATX_SIZE : layout.size;
       const at = statChunkLayout(DS, SLOTS, ssize);
       const pool = async.pool();
-      pool.begin("linuxReadDirStat", at.bytes + 8);
+      pool.begin("linuxReadDirStat", at.bytes + 8, true);
       pool.int(fd);
       pool.out(at.bytes);
       pool.int(DS);
