@@ -197,6 +197,11 @@ interface Walk {
   match: RegExp[] | undefined;
   skip: RegExp[] | undefined;
   stat: boolean;
+  /**
+   * Subdirectories entered ahead at once per directory: {@linkcode AHEAD}
+   * for the async walk, 0 for the sync one (where nothing runs meanwhile).
+   */
+  ahead: number;
 }
 
 function regExps(v: unknown, arg: string): RegExp[] | undefined {
@@ -231,6 +236,7 @@ function toWalk(o: Partial<WalkOptions>): Walk {
     match: regExps(o.match, "match"),
     skip: regExps(o.skip, "skip"),
     stat: toBool(o.stat, "walk", "stat", false),
+    ahead: 0,
   };
 }
 
@@ -400,7 +406,7 @@ function* enterAhead(
   w: Walk,
   filtered: boolean,
 ): Generator<Ahead, void, unknown> {
-  if (P.aheads.length >= AHEAD || hooks.length !== 0) return;
+  if (P.aheads.length >= w.ahead || hooks.length !== 0) return;
   if (!hasPrimitive(b, "enterDirAt") || top + 1 >= w.maxDepth) return;
   const n = P.aheads.length;
   for (let j = n === 0 ? P.i : P.aheads[n - 1].i + 1; j < P.count; j++) {
@@ -429,7 +435,7 @@ function* enterAhead(
       const e = r as Entered;
       if (e.failed === "") A.dir = newDir(e.fd, P.prefix + name);
     });
-    if (P.aheads.length >= AHEAD) return;
+    if (P.aheads.length >= w.ahead) return;
   }
 }
 
@@ -838,6 +844,7 @@ export async function* walk(
   options?: WalkOptions,
 ): AsyncGenerator<WalkEntry, undefined> {
   const { b, root: p, dirFd, given, w } = start(root, options);
+  w.ahead = AHEAD;
   // A Dir given as dirFd stays pinned (open, its number not reused) for the
   // whole walk; the walk's own directories are its own.
   given?.[acquire]("walk");
