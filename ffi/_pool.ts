@@ -427,6 +427,9 @@ export class CallPool {
   #ringBatch: Arena[] = [];
   #ringTags: number[] = [];
   #ringRuns = 0;
+  /** Calls pushed in this tick (#ringTick) and not submitted yet. */
+  #ringTick = false;
+  #ringUnsent = 0;
   /** Arenas by id while the ring has their calls. */
   #ringArenas: Arena[] = [];
   /** Bumped by close(): a ring opened for an earlier generation is dropped. */
@@ -567,7 +570,24 @@ export class CallPool {
       );
     }
     this.#ringRuns++;
-    ring.submit(this.#ringDone, this.#ringBack);
+    // Calls go to the kernel as soon as a tick has made 256 (the first
+    // 64 at once, to start it), and the rest at the tick's end: the kernel
+    // runs a batch's first calls while the rest are still being written,
+    // and each submission (a `nonblocking` call) costs this thread more than
+    // the kernel takes to run 64 calls.
+    this.#ringUnsent += a.n;
+    if (!this.#ringTick || this.#ringUnsent >= 256) {
+      this.#ringUnsent = 0;
+      ring.submit(this.#ringDone, this.#ringBack);
+    }
+    if (this.#ringTick) return;
+    this.#ringTick = true;
+    queueMicrotask(() => {
+      this.#ringTick = false;
+      if (this.#ringUnsent === 0) return;
+      this.#ringUnsent = 0;
+      ring.submit(this.#ringDone, this.#ringBack);
+    });
   }
 
   /** A call the ring completed: its result, and its arena once complete. */

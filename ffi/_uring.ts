@@ -333,6 +333,9 @@ export class StatxRing {
 
   /** Starts the enter that submits what is unsent and waits for it all. */
   #wait(): void {
+    // Publish what was pushed since the last submission, which this enter
+    // submits too.
+    Atomics.store(this.#r32, this.#sqTail, this.#tail);
     const head = Atomics.load(this.#r32, this.#sqHead);
     const unsent = (this.#tail - head) >>> 0;
     const min = this.#pushed - this.#reaped;
