@@ -25,7 +25,13 @@
  *
  * Why this design (measured, see README): one thread hand-off per batch
  * rather than per call; exact errno (a `nonblocking` FFI call's errno is
- * lost); and it covers every syscall, unlike io_uring's op list.
+ * lost); and it covers every syscall, unlike io_uring's op list. Where the
+ * library offers a kernel submission ring ({@linkcode LocalLibrary.ring}:
+ * Linux io_uring on x86_64), requests for its one symbol (`statx`) go there
+ * instead: no worker has to start or wake for a batch of stats, and each
+ * call still gets its own errno. Requests that are whole units of work
+ * (`begin(…, alone)`: a directory entered and described) get arenas of
+ * their own, spread over the workers.
  *
  * @module
  */
