@@ -87,7 +87,6 @@ export class StatxRing {
   readonly #maps: [Deno.PointerObject, number][];
   readonly #r32: Uint32Array;
   readonly #sqe32: Uint32Array;
-  readonly #sqe64: BigUint64Array;
   readonly #cq32: Uint32Array;
   readonly #cqI32: Int32Array;
   readonly #sqHead: number;
@@ -135,7 +134,6 @@ export class StatxRing {
     this.#cq32 = new Uint32Array(cq);
     this.#cqI32 = new Int32Array(cq);
     this.#sqe32 = new Uint32Array(sqes);
-    this.#sqe64 = new BigUint64Array(sqes);
     const u = (o: number) => params.getUint32(o, true);
     this.#entries = u(0);
     this.#sqHead = u(40) >> 2;
@@ -270,13 +268,16 @@ export class StatxRing {
   ): void {
     const idx = this.#tail & this.#sqMask;
     const w = idx * (SQE_SIZE / 4);
-    const q = idx * (SQE_SIZE / 8);
-    const s32 = this.#sqe32, s64 = this.#sqe64;
+    const s32 = this.#sqe32;
     s32.fill(0, w, w + SQE_SIZE / 4);
     s32[w] = IORING_OP_STATX; // opcode (u8), flags, ioprio: 0
     s32[w + 1] = dirfd >>> 0; // fd
-    s64[q + 1] = BigInt(buf); // addr2: struct statx *
-    s64[q + 2] = BigInt(path); // addr: const char *
+    // addr2 (struct statx *) and addr (const char *), as 32-bit halves
+    // (user-space addresses fit a double exactly; no BigInt per call).
+    s32[w + 2] = buf >>> 0;
+    s32[w + 3] = Math.floor(buf / 4294967296);
+    s32[w + 4] = path >>> 0;
+    s32[w + 5] = Math.floor(path / 4294967296);
     s32[w + 6] = mask >>> 0; // len: the mask
     s32[w + 7] = flags >>> 0; // statx_flags
     s32[w + 8] = tag >>> 0; // user_data (low half)
