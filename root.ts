@@ -20,6 +20,7 @@ import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import type { FileInfo } from "./_file_info.ts";
 import {
+  DEVICE,
   ESCAPE,
   resolve,
   type Resolved,
@@ -259,8 +260,14 @@ export class Root extends Dir {
     syscall: PrimitiveName | ((b: RootBackend) => PrimitiveName),
     mkdirMode = -1,
   ): T {
-    const n = rootName(name, `Root.${fn}`);
+    let n = rootName(name, `Root.${fn}`);
     const b = need(fn);
+    if (b.rootName !== undefined) {
+      // Windows: cleaned lexically, refused before any call.
+      const c = b.rootName(n, this.symlinks === "inRoot");
+      if (typeof c === "number") throw this.#error(b, c, "openDirAt", n);
+      n = c;
+    }
     const fd = this[acquire](`Root.${fn}`);
     const r = resolved();
     try {
@@ -317,7 +324,7 @@ export class Root extends Dir {
     r.dir = fd;
     r.leaf = n;
     if (how !== NOFOLLOW) {
-      const st = b.statAt(fd, n, false);
+      const st = this.#prims(b).statAt(fd, n, false);
       if (typeof st === "number") {
         if (st !== -errnos(b).ENOENT) return false;
       } else if (st.isSymlink) return false;
@@ -377,7 +384,7 @@ export class Root extends Dir {
     r.owned = true;
     r.leaf = whole ? "." : tail;
     if (how === FOLLOW && !whole) {
-      const st = b.statAt(dir, tail, false);
+      const st = this.#prims(b).statAt(dir, tail, false);
       if (typeof st !== "number" && st.isSymlink) {
         b.close(dir);
         r.owned = false;
@@ -422,6 +429,13 @@ export class Root extends Dir {
     if (e === ESCAPE) return new PathEscapesError(name, this.path);
     if (e === XDEV) {
       return new PathEscapesError(name, this.path, "crosses a mount point in");
+    }
+    if (e === DEVICE) {
+      return new PathEscapesError(
+        name,
+        this.path,
+        "names a Windows device, not a file in",
+      );
     }
     if (e === NOT_UTF8) {
       return new Deno.errors.InvalidData(
@@ -478,7 +492,7 @@ export class Root extends Dir {
    */
   readLinkSync(name: string): string {
     return this.#at("readLink", name, NOFOLLOW, (b, r) => {
-      const t = b.readLinkAt(r.dir, r.leaf);
+      const t = this.#prims(b).readLinkAt(r.dir, r.leaf);
       return t === NOT_UTF8 ? notUtf8(name) : t;
     }, "readLinkAt");
   }
@@ -580,7 +594,9 @@ export class Root extends Dir {
           "rename",
           dst,
           NOFOLLOW,
-          (_, d) => b.renameAt(src.dir, src.leaf, d.dir, d.leaf),
+          // Replacing `to`, as rename(2) (on Windows too).
+          (_, d) =>
+            (b.replaceAt ?? b.renameAt)(src.dir, src.leaf, d.dir, d.leaf),
           "renameAt",
         ),
       "renameAt",
@@ -642,7 +658,8 @@ export class Root extends Dir {
       "symlink",
       name,
       NOFOLLOW,
-      (b, r) => b.symlinkAt(t, r.dir, r.leaf, dirTarget),
+      // The name is resolved first: an escape is reported as one.
+      (b, r) => noSymlink(b) ?? b.symlinkAt(t, r.dir, r.leaf, dirTarget),
       "symlinkAt",
     );
   }
@@ -718,11 +735,12 @@ export class Root extends Dir {
       true,
     );
     if (hooks.length !== 0) audit("os.chown", [name, u, g, this.fd]);
+    noChown(need("chown"));
     this.#at(
       "chown",
       name,
       follow ? FOLLOW : NOFOLLOW,
-      (b, r) => b.chownAt(r.dir, r.leaf, u, g, false),
+      (b, r) => b.chownAt!(r.dir, r.leaf, u, g, false),
       "chownAt",
     );
   }
@@ -942,9 +960,10 @@ export class Root extends Dir {
    * @throws {PathEscapesError} When the name leads outside the root.
    */
   openRootSync(name: string): Root {
+    const n = rootName(name, "Root.openRoot");
     const fd = this.#at(
       "openRoot",
-      name,
+      n,
       FOLLOW,
       (b, r) => b.openDirAt(r.dir, r.leaf, false),
       "openDirAt",
@@ -952,7 +971,7 @@ export class Root extends Dir {
     return new Root(
       dirToken,
       fd,
-      joinName(this.path, name),
+      joinName(this.path, n),
       this.symlinks,
       this.#dev,
     );
@@ -1232,6 +1251,20 @@ export class Root extends Dir {
     toBool(o.targetIsDirectory, "Root.symlink", "targetIsDirectory");
     const n = rootName(name, "Root.symlink");
     if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
+    const b = need("symlink");
+    if (b.has.symlinkAtDirFd === false) {
+      // The name is resolved first: an escape is reported as one.
+      const r = await this.#call(
+        "symlink",
+        n,
+        ROOT_OP.PARENT,
+        NOFOLLOW,
+        {},
+        "symlinkAt",
+      );
+      b.close(r.ret);
+      noSymlink(b);
+    }
     await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
       name2: t,
     }, "symlinkAt");
@@ -1298,6 +1331,7 @@ export class Root extends Dir {
     );
     const n = rootName(name, "Root.chown");
     if (hooks.length !== 0) audit("os.chown", [name, u, g, this.fd]);
+    noChown(need("chown"));
     await this.#call("chown", n, ROOT_OP.CHOWN, follow ? FOLLOW : NOFOLLOW, {
       a1: u,
       a2: g,
@@ -1713,7 +1747,11 @@ function rootName(value: unknown, fn: string): string {
   if (typeof value !== "string") {
     throw new TypeError(`${fn}: name must be a string, not ${typeof value}`);
   }
-  return toPath(value, fn, "name");
+  const n = toPath(value, fn, "name");
+  // Windows: cleaned lexically (`\` and `/` alike, `..` in the text); a
+  // name refused here is refused again, with the Root's policy, by the call.
+  const c = backend()?.rootName?.(n, false);
+  return typeof c === "string" ? c : n;
 }
 
 /** `a/b//` → `a/b`; `/` and `""` stay as they are. */
@@ -1818,12 +1856,19 @@ function errnos(b: Backend): RootErrno {
     "ENOSYS",
   ];
   const e: Record<string, number> = {};
+  // The backend's own answer for the codes a root request carries (on
+  // Windows, several errors share a POSIX name), then the first code of
+  // each other name; a name the platform never reports gets a code none
+  // has.
+  const plat = b.rootPlatform?.errno ?? [];
+  for (let i = 0; i < plat.length; i++) e[want[i]] = plat[i];
   for (let n = 1; n < 4096 && Object.keys(e).length < want.length; n++) {
     const name = b.errnoName(n);
     if (name !== undefined && want.includes(name) && e[name] === undefined) {
       e[name] = n;
     }
   }
+  want.forEach((name, i) => e[name] ??= 0x4000_0000 + i);
   errnoCache = { b, e: e as unknown as RootErrno };
   return errnoCache.e;
 }
@@ -1832,6 +1877,7 @@ const primsCache = new WeakMap<RootBackend, ResolvePrimitives>();
 
 /** The resolver's view of a backend. */
 function prims(b: RootBackend): ResolvePrimitives {
+  if (b.rootResolve !== undefined) return b.rootResolve;
   let p = primsCache.get(b);
   if (p === undefined) {
     p = {
@@ -1847,13 +1893,32 @@ function prims(b: RootBackend): ResolvePrimitives {
   return p;
 }
 
-/** The primitives every Root method may use. */
+/**
+ * Throws NotSupported where the backend cannot make a symlink relative to a
+ * directory handle (Windows).
+ */
+function noSymlink(b: RootBackend): undefined {
+  if (b.has.symlinkAtDirFd === false) {
+    throw notSupported(
+      "Root.symlink",
+      "a symlink relative to a directory handle",
+    );
+  }
+}
+
+/** Throws NotSupported where the backend has no chown (Windows). */
+function noChown(b: RootBackend): void {
+  if (b.chownAt === undefined) {
+    throw notSupported("Root.chown", "chown (Windows has no owner ids)");
+  }
+}
+
+/** The primitives every Root method may use (and `chownAt`, where any). */
 const NEEDS = [
   "mkdirAt",
   "unlinkAt",
   "renameAt",
   "linkAt",
-  "chownAt",
   "utimeAt",
   "fchmod",
   "readDirChunk",
@@ -1862,7 +1927,8 @@ const NEEDS = [
 /** A backend with what a Root needs: {@linkcode NEEDS} and the root task. */
 type RootBackend =
   & With<typeof NEEDS[number]>
-  & Required<RootSupport>;
+  & Required<Omit<RootSupport, "rootResolve" | "rootName">>
+  & Pick<RootSupport, "rootResolve" | "rootName">;
 
 /** Whether `b` can serve a Root: the one check for probe and call. */
 function isRootBackend(b: Backend | null): b is RootBackend {
