@@ -76,7 +76,8 @@ export type { SymlinkPolicy };
 /**
  * Thrown when a name given to a {@linkcode Root} would lead outside it: an
  * absolute name, more `..` than components, a symlink whose target is
- * absolute or climbs out, or (with `noXdev`) a mount point. A
+ * absolute or climbs out, (with `noXdev`) a mount point, or on Windows a
+ * drive, UNC or device name (`NUL`, `COM1`, …). A
  * `Deno.errors.PermissionDenied`, so code that treats any denial alike keeps
  * working, but a class of its own, so a program can tell an escape from
  * other denials; the same class from every resolution path and platform.
@@ -190,6 +191,22 @@ const NOFOLLOW = 0, FOLLOW = 1, NAMES = 2;
  *   by `mkdir` and `symlink`.
  * - A trailing `/` requires a directory (a symlink to one is followed
  *   inside; anything else is `NotADirectory`).
+ *
+ * On Windows the same contract holds, with Windows' own name rules (Go's
+ * `os.Root` there): `/` and `\` both separate, and `..` is resolved
+ * lexically, in the text, before anything is opened (`a/../b` is `b` even
+ * when `a` is a link, a file or missing; a link's target is cleaned after
+ * the canonical names of the link's directory); a drive (`C:\x`, `C:x`), UNC
+ * (`\\server\x`), `\\?\` or rooted name, and a `:` anywhere, is an escape; a
+ * `?` is Windows' invalid-name error; a device name (`NUL`, `CON`, `PRN`,
+ * `AUX`, `COM1`–`COM9`, `LPT1`–`LPT9`, `CONIN$`, `CONOUT$`, also with an
+ * extension) is refused with {@linkcode PathEscapesError}. Components are
+ * opened with `NtCreateFile` relative to their parent's handle, the parent
+ * first in one call with `OBJ_DONT_REPARSE` (which fails at any reparse
+ * point), else one component at a time, each opened as itself
+ * (`FILE_OPEN_REPARSE_POINT`); symlinks and junctions are links (a
+ * junction's target is absolute: an escape unless `"inRoot"`). `chown` and
+ * `symlink` throw `NotSupported` there.
  *
  * A Root is also a {@linkcode Dir}: it works wherever a `Dir` is accepted
  * (as `dirFd`, or in place of a path). Those calls resolve names the plain
@@ -735,12 +752,12 @@ export class Root extends Dir {
       true,
     );
     if (hooks.length !== 0) audit("os.chown", [name, u, g, this.fd]);
-    noChown(need("chown"));
+    const chown = chownOf(need("chown"));
     this.#at(
       "chown",
       name,
       follow ? FOLLOW : NOFOLLOW,
-      (b, r) => b.chownAt!(r.dir, r.leaf, u, g, false),
+      (b, r) => chown.call(b, r.dir, r.leaf, u, g, false),
       "chownAt",
     );
   }
@@ -1331,7 +1348,7 @@ export class Root extends Dir {
     );
     const n = rootName(name, "Root.chown");
     if (hooks.length !== 0) audit("os.chown", [name, u, g, this.fd]);
-    noChown(need("chown"));
+    chownOf(need("chown"));
     await this.#call("chown", n, ROOT_OP.CHOWN, follow ? FOLLOW : NOFOLLOW, {
       a1: u,
       a2: g,
@@ -1906,11 +1923,12 @@ function noSymlink(b: RootBackend): undefined {
   }
 }
 
-/** Throws NotSupported where the backend has no chown (Windows). */
-function noChown(b: RootBackend): void {
+/** The backend's chown; NotSupported where it has none (Windows). */
+function chownOf(b: RootBackend): NonNullable<RootBackend["chownAt"]> {
   if (b.chownAt === undefined) {
     throw notSupported("Root.chown", "chown (Windows has no owner ids)");
   }
+  return b.chownAt;
 }
 
 /** The primitives every Root method may use (and `chownAt`, where any). */
