@@ -54,6 +54,7 @@ import {
   writeFileSync,
 } from "./write_file.ts";
 import { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
+import { SEPARATOR } from "@std/path";
 import {
   ROOT_OP,
   type RootReply,
@@ -1015,8 +1016,9 @@ export class Root extends Dir {
 
   /**
    * Walks the tree under `name` (default: the root itself), like
-   * {@linkcode walkSync}, with paths relative to the root. Symlinks are
-   * listed, never followed: the walk cannot be led out of the root.
+   * {@linkcode walkSync}, with paths relative to the root (`/`-separated
+   * on every platform, as realPath gives them). Symlinks are listed, never
+   * followed: the walk cannot be led out of the root.
    *
    * @param name A name relative to the root.
    * @param options The options of {@linkcode walkSync}, without
@@ -1641,10 +1643,15 @@ function readDirOptions(options: ReadDirOptions | undefined): ReadDirOptions {
   return { stat: o.stat };
 }
 
-/** A walk entry under `base` (a name relative to the root). */
+/**
+ * A walk entry under `base` (a name relative to the root), its path
+ * `/`-separated on every platform, as the Root's names (the walk joins with
+ * `\` on Windows).
+ */
 function rebase(base: string, e: WalkEntry): WalkEntry {
-  if (base === ".") return e;
-  return { ...e, path: e.path === "." ? base : `${base}/${e.path}` };
+  const path = SEPARATOR === "/" ? e.path : e.path.replaceAll(SEPARATOR, "/");
+  if (base === ".") return path === e.path ? e : { ...e, path };
+  return { ...e, path: path === "." ? base : `${base}/${path}` };
 }
 
 /** The NUL-terminated UTF-8 string at the start of `buf`. */

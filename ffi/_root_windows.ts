@@ -256,9 +256,10 @@ export function winRootPrims(
  * way fails the call instead of being followed.
  *
  * @returns The handle; `-5` (ERROR_ACCESS_DENIED, POSIX's EPERM: "walk
- * instead") at a reparse point (`STATUS_REPARSE_POINT_ENCOUNTERED`) or where
- * the flag is unknown (`STATUS_INVALID_PARAMETER`: then `state[0]` becomes 1
- * and later calls return -5 at once); else `-error`.
+ * instead") at a reparse point (`STATUS_REPARSE_POINT_ENCOUNTERED`), for a
+ * path not found, or where the flag is unknown (`STATUS_INVALID_PARAMETER`:
+ * then `state[0]` becomes 1 and later calls return -5 at once); else
+ * `-error`.
  */
 export function winOpenBeneath(
   s: any,
@@ -284,10 +285,11 @@ export function winOpenBeneath(
     scratch,
     0x40 | 0x1000,
   );
-  // ERROR_REPARSE_POINT_ENCOUNTERED (4395), ERROR_INVALID_PARAMETER (87).
+  // ERROR_REPARSE_POINT_ENCOUNTERED (4395), ERROR_INVALID_PARAMETER (87);
+  // ERROR_PATH_NOT_FOUND (3): a component missing or not a directory, which
+  // the walk tells apart (ENOENT or ENOTDIR, as on POSIX).
   if (h === -87) state[0] = 1;
-  if (h === -4395 || h === -87) return -5;
-  if (h === -3) return -2; // ERROR_PATH_NOT_FOUND as ERROR_FILE_NOT_FOUND
+  if (h === -4395 || h === -87 || h === -3) return -5;
   return h;
 }
 

@@ -462,11 +462,17 @@ for (const A of [false, true]) {
           )).map((e) => e.name).sort(),
           ["e", "f", "g", "h", "w"],
         );
+        Deno.writeTextFileSync(`${R}/d/e/deep`, "");
         assertEquals(
           (await Array.fromAsync<{ path: string }>(
             call(root, A, "walk", "d\\e\\.."),
           )).map((e) => e.path).sort(),
-          ["d", "d/e", "d/f", "d/g", "d/h", "d/w"],
+          ["d", "d/e", "d/e/deep", "d/f", "d/g", "d/h", "d/w"],
+        );
+        // From the root itself too: `/` on every platform, as realPath.
+        assert(
+          (await Array.fromAsync<{ path: string }>(call(root, A, "walk")))
+            .some((e) => e.path === "d/e/deep"),
         );
         {
           await using sub = await call(root, A, "openRoot", "d\\e\\");
@@ -596,6 +602,42 @@ Deno.test({
       await using root = await openRoot(T);
       await assertRejects(() => root.stat("C:\\x"), PathEscapesError);
       await assertRejects(() => root.readFile("..\\x"), PathEscapesError);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "Root on Windows: the fast path and the walk fail alike; noXdev on one volume",
+  ignore: !onWindows,
+  async fn() {
+    await withTempDir(async (T) => {
+      Deno.mkdirSync(`${T}/d/e`, { recursive: true });
+      Deno.writeTextFileSync(`${T}/f`, "f");
+      const outcome = (root: Root, n: string) => {
+        try {
+          return `size ${root.statSync(n).size}`;
+        } catch (e) {
+          return (e as Error).constructor.name;
+        }
+      };
+      const names = ["f/x", "f/x/y", "missing/x", "d/missing", "f/", "d/e/"];
+      using root = openRootSync(T);
+      const fast = names.map((n) => outcome(root, n));
+      assert(setPrimitive("openBeneath", false));
+      let walk: string[];
+      try {
+        walk = names.map((n) => outcome(root, n));
+      } finally {
+        setPrimitive("openBeneath", true);
+      }
+      assertEquals(fast, walk);
+      assertEquals(fast[3], "NotFound");
+      // A name within one volume never crosses: noXdev changes nothing.
+      await using strict = await openRoot(T, { noXdev: true });
+      assertEquals(strict.statSync("d/e").isDirectory, true);
+      assertEquals((await strict.stat("d\\e")).isDirectory, true);
+      assertEquals(await strict.readTextFile("d/../f"), "f");
     });
   },
 });
