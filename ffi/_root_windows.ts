@@ -506,7 +506,8 @@ export interface WinRootHooks {
  * {@linkcode winRootTask} request), `rootPlatform` (Windows error numbers;
  * chmod never follows), `decodeStat`, `rootResolve` (the resolver's
  * primitives on this thread), `rootName` and `openBeneath` (the
- * `OBJ_DONT_REPARSE` fast path).
+ * `OBJ_DONT_REPARSE` fast path, for directories only: with `flags` it
+ * answers ERROR_ACCESS_DENIED, POSIX's EPERM, so the walk runs).
  */
 export function attachWindowsRoot(b: BackendParts, hooks: WinRootHooks): void {
   const { env } = hooks;
@@ -533,7 +534,16 @@ export function attachWindowsRoot(b: BackendParts, hooks: WinRootHooks): void {
     decodeStat: hooks.decodeStat,
     rootResolve: winRootPrims(env, winRootScratch(), hooks.decodeStat),
     rootName: winRootName,
-    openBeneath(fd: number, parent: string) {
+    openBeneath(
+      fd: number,
+      parent: string,
+      _symlinks: string,
+      _noXdev: boolean,
+      flags?: number,
+    ) {
+      // Directories only: a whole-name open with flags (a file) is left to
+      // the walk (-5, "walk instead").
+      if (flags !== undefined) return -5;
       const p = parent === "." ? "" : parent.replaceAll("/", "\\");
       const n = p.length;
       if (name.buf.length < n + 1) name.buf = new Uint16Array(n * 2 + 1);

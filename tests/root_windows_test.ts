@@ -381,6 +381,11 @@ for (const A of [false, true]) {
           );
           assert(e.message.includes("device"), e.message);
           await throws(() => call(root, A, "stat", n), PathEscapesError, n);
+          await throws(
+            () => call(root, A, "readFile", n),
+            PathEscapesError,
+            n,
+          );
         }
         // `?` is no file name character: Windows' own error, no escape.
         const q = await throws(
