@@ -216,14 +216,15 @@ export function winRootPrims(
             null,
           ) === 0
         ) return -s.GetLastError();
-        const v = new DataView(out.buffer, out.byteOffset, 16384);
+        const v = new DataView(out.buffer, out.byteOffset, 16392);
         const n = v.getUint32(16384, true);
         // Substitute name: offset and length at 8 and 10, after a header
         // of 20 bytes (symlink: it has Flags) or 16 (mount point).
         const at = (v.getUint32(0, true) === 0xa000000c ? 20 : 16) +
           v.getUint16(8, true);
         const len = v.getUint16(10, true);
-        if (at + len > n || n > 16384) return -4392; // INVALID_REPARSE_DATA
+        // ERROR_INVALID_REPARSE_DATA
+        if (n < 16 || n > 16384 || at + len > n || len % 2 !== 0) return -4392;
         let t = "";
         for (let i = 0; i < len; i += 2) {
           t += String.fromCharCode(v.getUint16(at + i, true));

@@ -6,6 +6,7 @@
 // sync and async on trees without links (Wine has no reparse points), and
 // the NtCreateFile calls a resolution makes, recorded (OBJ_DONT_REPARSE and
 // FILE_OPEN_REPARSE_POINT, which Wine does not check).
+// deno-lint-ignore-file no-explicit-any
 import {
   assert,
   assertEquals,
@@ -24,7 +25,19 @@ import {
   resolved,
   type ResolvePrimitives,
 } from "../ffi/_resolve.ts";
-import { winRootClean, winRootName } from "../ffi/_root_windows.ts";
+import {
+  WIN_ROOT_TASKS,
+  winRootClean,
+  winRootName,
+  winRootScratch,
+} from "../ffi/_root_windows.ts";
+import {
+  ROOT_OP,
+  ROOT_OUT_BYTES,
+  rootRequestBytes,
+  writeRootRequest,
+} from "../ffi/_root_task.ts";
+import { encodeSymlinkReparse } from "../ffi/_windows_logic.ts";
 import type { TracedCall, WindowsBackend } from "../ffi/windows.ts";
 import { withTempDir } from "./_helpers.ts";
 
@@ -242,6 +255,248 @@ Deno.test("resolve (lexical mode): `..` in names and link targets is textual", (
   assertEquals(run("C:\\t"), ESCAPE);
   assertEquals(run("C:\\t", "inRoot"), ["t"]);
   assertEquals(run("NUL"), DEVICE);
+});
+
+// The Windows tasks rebuilt from their source text, as a pool worker
+// rebuilds them (so a reference outside a task would fail here), run over
+// stand-in calls: a tree of entries by path, handles by number.
+
+const rebuilt = (f: unknown) =>
+  new Function("return (" + String(f) + ");")() as (...a: any[]) => any;
+
+interface Entry {
+  attrs: number;
+  tag?: number;
+  reparse?: Uint8Array;
+}
+
+/** A mount point's REPARSE_DATA_BUFFER (16-byte header, then the names). */
+function mountPoint(substitute: string, print: string): Uint8Array {
+  const all = substitute + print;
+  const out = new Uint8Array(16 + all.length * 2);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, 0xa0000003, true);
+  v.setUint16(4, 8 + all.length * 2, true);
+  v.setUint16(8, 0, true);
+  v.setUint16(10, substitute.length * 2, true);
+  v.setUint16(12, substitute.length * 2, true);
+  v.setUint16(14, print.length * 2, true);
+  for (let i = 0; i < all.length; i++) {
+    v.setUint16(16 + 2 * i, all.charCodeAt(i), true);
+  }
+  return out;
+}
+
+function standInCalls(tree: Record<string, Entry>) {
+  const handles = new Map<number, string>([[1, ""]]);
+  let next = 100;
+  const closed: number[] = [];
+  const text = (name: Uint16Array, bytes: number) =>
+    String.fromCharCode(...name.subarray(0, bytes / 2));
+  const path = (d: number, n: string) => {
+    const base = handles.get(d)!;
+    return n === "" ? base : base === "" ? n : `${base}/${n}`;
+  };
+  const fill = (e: Entry, st: Uint8Array) => {
+    const v = new DataView(st.buffer, st.byteOffset);
+    v.setUint32(32, e.attrs, true);
+    v.setUint32(124, e.tag ?? 0, true);
+  };
+  let lastError = 0;
+  const s: Record<string, any> = {
+    winStatAt(
+      _s: any,
+      d: number,
+      n: Uint16Array,
+      b: number,
+      _f: number,
+      st: Uint8Array,
+    ) {
+      const e = tree[path(d, text(n, b))];
+      if (e === undefined) return -3;
+      fill(e, st);
+      return 0;
+    },
+    winOpenDirAt(
+      _s: any,
+      d: number,
+      n: Uint16Array,
+      b: number,
+      _f: number,
+      st: Uint8Array,
+    ) {
+      const p = path(d, text(n, b));
+      const e = tree[p];
+      if (e === undefined) return -2;
+      fill(e, st);
+      if (e.tag === 0xa000000c) return -1921;
+      if ((e.attrs & 0x10) === 0) return -267;
+      handles.set(next, p);
+      return next++;
+    },
+    winOpen(
+      _s: any,
+      d: number,
+      n: Uint16Array,
+      b: number,
+      follow: number,
+      access: number,
+    ) {
+      assertEquals([follow, access], [0, 0x80]);
+      const p = path(d, text(n, b));
+      if (tree[p] === undefined) return -2;
+      handles.set(next, p);
+      return next++;
+    },
+    winMkdirAt: () => 0,
+    GetFileInformationByHandleEx(H: bigint, cls: number, buf: Uint8Array) {
+      assertEquals(cls, 9);
+      const e = tree[handles.get(Number(H))!];
+      const v = new DataView(buf.buffer, buf.byteOffset);
+      v.setUint32(0, e.attrs, true);
+      v.setUint32(4, e.tag ?? 0, true);
+      return 1;
+    },
+    DeviceIoControl(
+      H: bigint,
+      code: number,
+      _i: null,
+      _n: number,
+      out: Uint8Array,
+      size: number,
+      ret: Uint8Array,
+    ) {
+      assertEquals([code, size], [0x000900a8, 16384]);
+      const e = tree[handles.get(Number(H))!];
+      if (e.reparse === undefined) {
+        lastError = 4390;
+        return 0;
+      }
+      out.set(e.reparse);
+      new DataView(ret.buffer, ret.byteOffset).setUint32(
+        0,
+        e.reparse.length,
+        true,
+      );
+      return 1;
+    },
+    GetLastError: () => lastError,
+    CloseHandle(H: bigint) {
+      closed.push(Number(H));
+      return 1;
+    },
+  };
+  for (const [name, task] of Object.entries(WIN_ROOT_TASKS)) {
+    s[name] = rebuilt(task);
+  }
+  return { s, handles, closed };
+}
+
+Deno.test("winRootPrims (rebuilt): links, junctions and targets over stand-ins", () => {
+  const { s, handles, closed } = standInCalls({
+    d: { attrs: 0x10 },
+    "d/f": { attrs: 0x20 },
+    "d/sl": {
+      attrs: 0x400,
+      tag: 0xa000000c,
+      reparse: encodeSymlinkReparse("..\\t", "..\\t", true),
+    },
+    "d/j": {
+      attrs: 0x10 | 0x400,
+      tag: 0xa0000003,
+      reparse: mountPoint("\\??\\C:\\x", "C:\\x"),
+    },
+    // Another reparse point (a cloud file, say) is no link.
+    "d/cloud": { attrs: 0x10 | 0x400, tag: 0x9000001a },
+  });
+  const p = s.winRootPrims(s, winRootScratch(), null);
+  assertEquals(p.readLinkAt(1, "d/sl"), "..\\t");
+  // A junction's NT name as Win32 shows it (Python's readlink).
+  assertEquals(p.readLinkAt(1, "d/j"), "\\\\?\\C:\\x");
+  assertEquals(p.readLinkAt(1, "d/f"), -87);
+  assertEquals(p.readLinkAt(1, "d/cloud"), -87);
+  assertEquals(p.readLinkAt(1, "nope"), -2);
+  assertEquals(p.statAt(1, "d/j"), { isSymlink: true, isDirectory: false });
+  assertEquals(p.statAt(1, "d/sl").isSymlink, true);
+  assertEquals(p.statAt(1, "d/f"), { isSymlink: false, isDirectory: false });
+  assertEquals(p.statAt(1, "d/cloud"), { isSymlink: false, isDirectory: true });
+  assertEquals(p.statAt(1, "gone"), -2); // ERROR_PATH_NOT_FOUND as not found
+  const d = p.openDirAt(1, "d");
+  assertEquals(handles.get(d), "d");
+  assertEquals(p.openDirAt(d, "j"), -1921);
+  assertEquals(p.openDirAt(d, "sl"), -1921);
+  assertEquals(p.openDirAt(d, "f"), -267);
+  assert(p.openDirAt(d, "cloud") > 0);
+  // Every handle opened but the directories handed out was closed.
+  const opened = [...handles.keys()].filter((h) => h >= 100);
+  const kept = [d, opened[opened.length - 1]];
+  assertEquals(
+    opened.filter((h) => !kept.includes(h)).sort(),
+    [...new Set(closed)].sort(),
+  );
+  assertEquals(p.lexical(["d"], "..\\t", false), ["t"]);
+});
+
+Deno.test("winRootTask (rebuilt): resolve and operate in one request", () => {
+  const { s, closed } = standInCalls({
+    d: { attrs: 0x10 },
+    "d/t": { attrs: 0x20 },
+    t: { attrs: 0x20 },
+    "d/up": {
+      attrs: 0x400,
+      tag: 0xa000000c,
+      reparse: encodeSymlinkReparse("..\\t", "..\\t", true),
+    },
+    "d/j": {
+      attrs: 0x10 | 0x400,
+      tag: 0xa0000003,
+      reparse: mountPoint("\\??\\C:\\x", "C:\\x"),
+    },
+  });
+  s.resolve = rebuilt(resolve);
+  const plat = {
+    statx: false,
+    modeOffset: 0,
+    modeSize: 4 as const,
+    devOffset: 0,
+    devSize: 0,
+    dirFlags: 0,
+    AT_SYMLINK_NOFOLLOW: 0,
+    AT_REMOVEDIR: 0,
+    errno: [2, 267, 1921, 183, 87, 5, 5, 145],
+    nrFchmodat2: 0,
+    lchmod: true,
+  };
+  const task = (op: number, name1: string, policy: 0 | 1 | 2 = 0) => {
+    const req = {
+      op,
+      policy,
+      // As the Root's methods ask: readLink acts on the link itself.
+      follow: op !== ROOT_OP.READLINK,
+      mkdirMode: -1,
+      a1: 0,
+      a2: 0,
+      name1,
+      noXdev: false,
+    };
+    const io = new Uint8Array(rootRequestBytes(req));
+    writeRootRequest(io, plat, req);
+    const out = new Uint8Array(ROOT_OUT_BYTES);
+    const r = s.winRootTask(s, io, out, 1);
+    return r < 0 ? r : new TextDecoder().decode(out.subarray(0, r));
+  };
+  const REALPATH = ROOT_OP.REALPATH, READLINK = ROOT_OP.READLINK;
+  assertEquals(task(REALPATH, "d\\up"), "t");
+  assertEquals(task(REALPATH, "d/../d/./t"), "d/t");
+  assertEquals(task(REALPATH, "x/../t"), "t");
+  assertEquals(task(REALPATH, "d/j"), ESCAPE);
+  assertEquals(task(REALPATH, "d/j", 1), -2); // inRoot: R/x, absent
+  assertEquals(task(REALPATH, "COM1"), DEVICE);
+  assertEquals(task(READLINK, "d/up"), "..\\t");
+  assertEquals(task(ROOT_OP.SYMLINK, "d/new"), -50);
+  assertEquals(task(ROOT_OP.CHOWN, "t"), -50);
+  // Every directory handle the resolutions opened was closed.
+  assertEquals(closed.filter((h) => h >= 100).length > 0, true);
 });
 
 // ---------------------------------------------------------------- Windows
