@@ -545,7 +545,10 @@ export function attachWindowsRoot(b: BackendParts, hooks: WinRootHooks): void {
       // Directories only: a whole-name open with flags (a file) is left to
       // the walk (-5, "walk instead").
       if (flags !== undefined) return -5;
-      const p = parent === "." ? "" : parent.replaceAll("/", "\\");
+      // NT takes neither `.` nor a trailing separator: the components only
+      // (FILE_DIRECTORY_FILE asks for a directory).
+      const p = parent.split("/").filter((c) => c !== "" && c !== ".")
+        .join("\\");
       const n = p.length;
       if (name.buf.length < n + 1) name.buf = new Uint16Array(n * 2 + 1);
       for (let i = 0; i < n; i++) name.buf[i] = p.charCodeAt(i);

@@ -825,6 +825,13 @@ Deno.test({
       for (const c of leaf) {
         assertEquals(c.options & NT.FILE_OPEN_REPARSE_POINT, 0x200000);
       }
+      // A trailing separator or a `.`: the components only (NT takes
+      // neither), FILE_DIRECTORY_FILE asking for a directory.
+      for (const [n, want] of [["a/b/", "a\\b"], ["./a\\", "a"], ["./", ""]]) {
+        const calls = opens(() => assert(root.statSync(n).isDirectory));
+        const dir = calls.find((c) => (c.objAttributes & 0x1000) !== 0);
+        assertEquals(dir?.name, want, JSON.stringify(calls));
+      }
       // The walk (the fast path off): one component per call, each opened
       // as itself (FILE_OPEN_REPARSE_POINT), none followed.
       assert(setPrimitive("openBeneath", false));
