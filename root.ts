@@ -206,8 +206,10 @@ const NOFOLLOW = 0, FOLLOW = 1, NAMES = 2;
  * first in one call with `OBJ_DONT_REPARSE` (which fails at any reparse
  * point), else one component at a time, each opened as itself
  * (`FILE_OPEN_REPARSE_POINT`); symlinks and junctions are links (a
- * junction's target is absolute: an escape unless `"inRoot"`). `chown` and
- * `symlink` throw `NotSupported` there.
+ * junction's target is absolute: an escape unless `"inRoot"`). `symlink`
+ * sets the reparse point on an entry created relative to the parent's
+ * handle (which takes `SeCreateSymbolicLinkPrivilege`, as in Go);
+ * `chown` throws `NotSupported` there.
  *
  * A Root is also a {@linkcode Dir}: it works wherever a `Dir` is accepted
  * (as `dirFd`, or in place of a path). Those calls resolve names the plain
@@ -495,6 +497,19 @@ export class Root extends Dir {
     }
   }
 
+  /**
+   * Whether the link target `t` of the link `n`, taken from the link's
+   * directory, is a directory inside the root (false for anything else,
+   * an escape included).
+   */
+  #targetIsDir(n: string, t: string): boolean {
+    try {
+      return this.statSync(targetFrom(n, t)).isDirectory;
+    } catch {
+      return false;
+    }
+  }
+
   /** Whether `name` resolves, inside the root, to nothing (ENOENT). */
   #absent(name: string): boolean {
     try {
@@ -759,12 +774,20 @@ export class Root extends Dir {
       "targetIsDirectory",
     );
     if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
+    const own = need("symlink").rootSymlink;
+    // Windows: a directory link when asked, or when the target, taken from
+    // the link's directory, is a directory inside the root (Go's rule).
+    const isDir = own !== undefined &&
+      (dirTarget || this.#targetIsDir(rootName(name, "Root.symlink"), t));
     this.#at(
       "symlink",
       name,
       NOFOLLOW,
       // The name is resolved first: an escape is reported as one.
-      (b, r) => noSymlink(b) ?? b.symlinkAt(t, r.dir, r.leaf, dirTarget),
+      (b, r) =>
+        own !== undefined
+          ? own.call(b, t, r.dir, r.leaf, isDir)
+          : noSymlink(b) ?? b.symlinkAt(t, r.dir, r.leaf, dirTarget),
       "symlinkAt",
     );
   }
@@ -1356,10 +1379,30 @@ export class Root extends Dir {
   ): Promise<void> {
     const o = toOptions(options, "Root.symlink");
     const t = toPath(target, "Root.symlink", "target");
-    toBool(o.targetIsDirectory, "Root.symlink", "targetIsDirectory");
+    const dirTarget = toBool(
+      o.targetIsDirectory,
+      "Root.symlink",
+      "targetIsDirectory",
+    );
     const n = rootName(name, "Root.symlink");
     if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
     const b = need("symlink");
+    if (b.rootSymlink !== undefined) {
+      // Windows: as symlinkSync decides, then one request.
+      let isDir = dirTarget;
+      if (!isDir) {
+        try {
+          isDir = (await this.stat(targetFrom(n, t))).isDirectory;
+        } catch {
+          isDir = false;
+        }
+      }
+      await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
+        name2: t,
+        a1: isDir ? 1 : 0,
+      }, "symlinkAt");
+      return;
+    }
     if (b.has.symlinkAtDirFd === false) {
       // The name is resolved first: an escape is reported as one.
       const r = await this.#call(
@@ -1865,6 +1908,12 @@ function rootName(value: unknown, fn: string): string {
   // name refused here is refused again, with the Root's policy, by the call.
   const c = backend()?.rootName?.(n, false);
   return typeof c === "string" ? c : n;
+}
+
+/** The name of link `n`'s target `t` from the root (`t` after `n`'s directory). */
+function targetFrom(n: string, t: string): string {
+  const slash = stripSlashes(n).lastIndexOf("/");
+  return slash < 0 ? t : `${n.slice(0, slash)}/${t}`;
 }
 
 /** `a/b//` → `a/b`; `/` and `""` stay as they are. */

@@ -295,11 +295,100 @@ export function winOpenBeneath(
 }
 
 /**
+ * Creates the symlink `name` (UTF-16, `nameBytes` bytes) relative to the
+ * directory handle `dir`, pointing at `target`, as Go's `os.Root` does on
+ * Windows: `NtCreateFile` with `FILE_CREATE` and `FILE_OPEN_REPARSE_POINT`
+ * (a directory when `isDir`), then `FSCTL_SET_REPARSE_POINT` with an
+ * `IO_REPARSE_TAG_SYMLINK` buffer: a relative target stored as given (`/`
+ * as `\`) with `SYMLINK_FLAG_RELATIVE`; an absolute one (`C:\x`,
+ * `\\server\x`, `\\?\X`) as the NT name `\??\…`, printed as given. When
+ * the reparse point cannot be set, the new entry is deleted again.
+ * Setting a symlink reparse point takes `SeCreateSymbolicLinkPrivilege`
+ * (ERROR_PRIVILEGE_NOT_HELD without it).
+ *
+ * @returns 0, or `-error` (ERROR_ALREADY_EXISTS when `name` exists).
+ */
+export function winSymlinkAt(
+  s: any,
+  dir: number,
+  name: Uint16Array,
+  nameBytes: number,
+  target: string,
+  isDir: number,
+  scratch: Uint8Array,
+): number {
+  const print = target.replaceAll("/", "\\");
+  let sub = print;
+  let relative = 1;
+  if (/^[A-Za-z]:\\/.test(print)) sub = `\\??\\${print}`;
+  else if (/^\\\\[?.]\\/.test(print)) sub = `\\??\\${print.slice(4)}`;
+  else if (/^\\\\/.test(print)) sub = `\\??\\UNC\\${print.slice(2)}`;
+  if (sub !== print) relative = 0;
+  // REPARSE_DATA_BUFFER: ReparseTag, ReparseDataLength, Reserved;
+  // SubstituteName offset/length, PrintName offset/length, Flags (20 bytes),
+  // then the substitute and print names.
+  const subBytes = sub.length * 2, printBytes = print.length * 2;
+  if (subBytes + printBytes + 20 > 16384) return -4392; // INVALID_REPARSE_DATA
+  const buf = new Uint8Array(20 + subBytes + printBytes);
+  const v = new DataView(buf.buffer);
+  v.setUint32(0, 0xa000000c, true); // IO_REPARSE_TAG_SYMLINK
+  v.setUint16(4, 12 + subBytes + printBytes, true);
+  v.setUint16(8, 0, true);
+  v.setUint16(10, subBytes, true);
+  v.setUint16(12, subBytes, true);
+  v.setUint16(14, printBytes, true);
+  v.setUint32(16, relative, true); // SYMLINK_FLAG_RELATIVE
+  const all = sub + print;
+  for (let i = 0; i < all.length; i++) {
+    v.setUint16(20 + 2 * i, all.charCodeAt(i), true);
+  }
+  // FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES | DELETE | SYNCHRONIZE;
+  // FILE_CREATE; FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT |
+  // FILE_OPEN_FOR_BACKUP_INTENT, plus FILE_DIRECTORY_FILE or
+  // FILE_NON_DIRECTORY_FILE.
+  const h = s.winNtOpen(
+    s,
+    dir,
+    name,
+    nameBytes,
+    0x2 | 0x100 | 0x10000 | 0x100000,
+    2,
+    0x200000 | 0x20 | 0x4000 | (isDir ? 0x1 : 0x40),
+    scratch,
+  );
+  if (h < 0) return h;
+  const H = BigInt(h);
+  const returned = scratch.subarray(128, 132);
+  // FSCTL_SET_REPARSE_POINT: the buffer in, nothing out.
+  const ok = s.DeviceIoControl(
+    H,
+    0x000900a4,
+    Deno.UnsafePointer.of(buf),
+    buf.length,
+    scratch.subarray(132, 132),
+    0,
+    returned,
+    null,
+  );
+  let r = 0;
+  if (ok === 0) {
+    r = -s.GetLastError();
+    // Not a link after all: the entry made goes again
+    // (FileDispositionInformation, 13: DeleteFile = TRUE).
+    scratch[88] = 1;
+    s.winSetInfo(s, h, scratch.subarray(88, 89), 1, 13, scratch);
+  }
+  s.CloseHandle(H);
+  return r;
+}
+
+/**
  * The pool task behind the async methods of a Windows `Root`: the request
  * of `ffi/_root_task.ts` (`writeRootRequest`; its errno words are not
  * used), resolved with `s.resolve` over {@linkcode winRootPrims} and
  * performed on the directory it leads to, in one request. The operations
- * are those of `ROOT_OP`; `SYMLINK` and `CHOWN` give ERROR_NOT_SUPPORTED.
+ * are those of `ROOT_OP` (`SYMLINK` through {@linkcode winSymlinkAt}, `a1`
+ * telling a directory link); `CHOWN` gives ERROR_NOT_SUPPORTED.
  *
  * @returns ≥ 0 on success (a count of output bytes, or a handle), or a
  * negative code (`-error`, `ESCAPE`, `DEVICE`, `NOT_UTF8`).
@@ -464,8 +553,11 @@ export function winRootTask(
     }
     case 12: // OPENDIR
       return done(leaf === "." ? s.winDupDir(s, d, nt) : p.openDirAt(d, leaf));
+    case 7: // SYMLINK: name2 is the target, a1 whether a directory link.
+      if (leaf === ".") return done(-183); // ERROR_ALREADY_EXISTS
+      return done(s.winSymlinkAt(s, d, L, LB, name2!, a1, nt));
   }
-  return done(-50); // ERROR_NOT_SUPPORTED (SYMLINK, CHOWN)
+  return done(-50); // ERROR_NOT_SUPPORTED (CHOWN)
 }
 
 /** The tasks a Windows backend ships for Root. */
@@ -475,6 +567,7 @@ export const WIN_ROOT_TASKS: Record<string, PoolTask> = {
   winRootClean: winRootClean as unknown as PoolTask,
   winRootPrims: winRootPrims as unknown as PoolTask,
   winOpenBeneath: winOpenBeneath as unknown as PoolTask,
+  winSymlinkAt: winSymlinkAt as unknown as PoolTask,
   winRootTask: winRootTask as unknown as PoolTask,
 };
 
@@ -506,7 +599,8 @@ export interface WinRootHooks {
  * Adds Root's members to the Windows backend `b`: `rootCall` (the
  * {@linkcode winRootTask} request), `rootPlatform` (Windows error numbers;
  * chmod never follows), `decodeStat`, `rootResolve` (the resolver's
- * primitives on this thread), `rootName` and `openBeneath` (the
+ * primitives on this thread), `rootName`, `rootSymlink`
+ * ({@linkcode winSymlinkAt}) and `openBeneath` (the
  * `OBJ_DONT_REPARSE` fast path, for directories only: with `flags` it
  * answers ERROR_ACCESS_DENIED, POSIX's EPERM, so the walk runs).
  */
@@ -535,6 +629,22 @@ export function attachWindowsRoot(b: BackendParts, hooks: WinRootHooks): void {
     decodeStat: hooks.decodeStat,
     rootResolve: winRootPrims(env, winRootScratch(), hooks.decodeStat),
     rootName: winRootName,
+    rootSymlink(target: string, dir: number, leaf: string, isDir: boolean) {
+      if (leaf === ".") return -183; // ERROR_ALREADY_EXISTS
+      const n = leaf.length;
+      if (name.buf.length < n + 1) name.buf = new Uint16Array(n * 2 + 1);
+      for (let i = 0; i < n; i++) name.buf[i] = leaf.charCodeAt(i);
+      name.buf[n] = 0;
+      return winSymlinkAt(
+        env,
+        dir,
+        name.buf,
+        n * 2,
+        target,
+        isDir ? 1 : 0,
+        scratch,
+      );
+    },
     openBeneath(
       fd: number,
       parent: string,

@@ -320,6 +320,17 @@ export interface RootSupport {
    * separator kept), or the negative code of its refusal.
    */
   rootName?(name: string, inRoot: boolean): string | number;
+  /**
+   * Windows: makes the symlink `leaf` in the directory `dir` (a directory
+   * link when `isDir`), where `symlinkAt` cannot take a directory handle;
+   * 0 or a negative error.
+   */
+  rootSymlink?(
+    target: string,
+    dir: number,
+    leaf: string,
+    isDir: boolean,
+  ): number;
 }
 
 /** An open platform library with the primitives dirfd needs. */

@@ -437,6 +437,78 @@ Deno.test("winRootPrims (rebuilt): links, junctions and targets over stand-ins",
   assertEquals(p.lexical(["d"], "..\\t", false), ["t"]);
 });
 
+Deno.test("winSymlinkAt (rebuilt): the reparse buffer, and the undo", () => {
+  const task = rebuilt(WIN_ROOT_TASKS.winSymlinkAt);
+  const run = (target: string, isDir: number, fail: boolean) => {
+    const calls: any[] = [];
+    const s = {
+      winNtOpen: (...a: any[]) => {
+        calls.push({ fn: "open", access: a[4], disp: a[5], options: a[6] });
+        return 7;
+      },
+      DeviceIoControl(
+        _h: bigint,
+        code: number,
+        p: Deno.PointerValue,
+        n: number,
+      ) {
+        const buf = new Uint8Array(
+          Deno.UnsafePointerView.getArrayBuffer(p!, n),
+        ).slice();
+        calls.push({ fn: "fsctl", code, buf });
+        return fail ? 0 : 1;
+      },
+      GetLastError: () => 1314,
+      winSetInfo: (
+        _s: any,
+        h: number,
+        info: Uint8Array,
+        len: number,
+        cls: number,
+      ) => calls.push({ fn: "set", h, info: info[0], len, cls }),
+      CloseHandle: (h: bigint) => calls.push({ fn: "close", h: Number(h) }),
+    };
+    const name = new Uint16Array([0x6c, 0]);
+    const r = task(s, 3, name, 2, target, isDir, new Uint8Array(136));
+    return { r, calls };
+  };
+  const rel = run("../t", 0, false);
+  assertEquals(rel.r, 0);
+  assertEquals(rel.calls[0], {
+    fn: "open",
+    access: 0x2 | 0x100 | 0x10000 | 0x100000,
+    disp: 2,
+    options: 0x200000 | 0x20 | 0x4000 | 0x40,
+  });
+  assertEquals(rel.calls[1].code, 0x000900a4);
+  assertEquals(
+    rel.calls[1].buf,
+    encodeSymlinkReparse("..\\t", "..\\t", true),
+  );
+  assertEquals(rel.calls.map((c) => c.fn), ["open", "fsctl", "close"]);
+  const abs = run("C:\\x", 1, false);
+  assertEquals(abs.calls[0].options & 0x41, 0x1);
+  assertEquals(
+    abs.calls[1].buf,
+    encodeSymlinkReparse("\\??\\C:\\x", "C:\\x", false),
+  );
+  assertEquals(
+    run("\\\\srv\\s\\x", 0, false).calls[1].buf,
+    encodeSymlinkReparse(
+      "\\??\\UNC\\srv\\s\\x",
+      "\\\\srv\\s\\x",
+      false,
+    ),
+  );
+  // No privilege: the entry made is deleted again, the error returned.
+  const denied = run("t", 0, true);
+  assertEquals(denied.r, -1314);
+  assertEquals(denied.calls.slice(2), [
+    { fn: "set", h: 7, info: 1, len: 1, cls: 13 },
+    { fn: "close", h: 7 },
+  ]);
+});
+
 Deno.test("winRootTask (rebuilt): resolve and operate in one request", () => {
   const { s, closed } = standInCalls({
     d: { attrs: 0x10 },
@@ -493,7 +565,6 @@ Deno.test("winRootTask (rebuilt): resolve and operate in one request", () => {
   assertEquals(task(REALPATH, "d/j", 1), -2); // inRoot: R/x, absent
   assertEquals(task(REALPATH, "COM1"), DEVICE);
   assertEquals(task(READLINK, "d/up"), "..\\t");
-  assertEquals(task(ROOT_OP.SYMLINK, "d/new"), -50);
   assertEquals(task(ROOT_OP.CHOWN, "t"), -50);
   // Every directory handle the resolutions opened was closed.
   assertEquals(closed.filter((h) => h >= 100).length > 0, true);
@@ -662,7 +733,7 @@ for (const A of [false, true]) {
 
   Deno.test({
     name:
-      `Root on Windows${twin}: every method on a tree without links; chown and symlink are NotSupported`,
+      `Root on Windows${twin}: every method on a tree without links; chown is NotSupported`,
     ignore: !onWindows,
     async fn() {
       await withTempDir(async (T) => {
@@ -743,9 +814,19 @@ for (const A of [false, true]) {
           () => call(root, A, "chown", "d/f", 0, 0),
           Deno.errors.NotSupported,
         );
+        // A symlink needs SeCreateSymbolicLinkPrivilege, and Wine has no
+        // reparse points: it is made, or the call fails leaving nothing.
+        try {
+          await call(root, A, "symlink", "f", "d/l");
+          assertEquals(Deno.readLinkSync(`${R}/d/l`), "f");
+          assertEquals(await call(root, A, "readTextFile", "d/l"), "abc");
+          Deno.removeSync(`${R}/d/l`);
+        } catch {
+          assertThrows(() => Deno.lstatSync(`${R}/d/l`), Deno.errors.NotFound);
+        }
         await throws(
-          () => call(root, A, "symlink", "f", "d/l"),
-          Deno.errors.NotSupported,
+          () => call(root, A, "symlink", "f", "d/f"),
+          Deno.errors.AlreadyExists,
         );
         // An escape stays an escape, before NotSupported.
         await throws(
@@ -857,6 +938,49 @@ Deno.test({
         ),
         [],
       );
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "Root on Windows: symlink is FILE_CREATE with FILE_OPEN_REPARSE_POINT, undone when the reparse point cannot be set",
+  ignore: !onWindows || wb().trace === undefined,
+  async fn() {
+    await withTempDir((T) => {
+      Deno.mkdirSync(`${T}/d`);
+      using root = openRootSync(T);
+      for (
+        const [target, dir] of [["t", false], ["d", true], ["C:\\x", false]]
+      ) {
+        const log = wb().trace!(true);
+        let made = true;
+        try {
+          root.symlinkSync(target as string, "l");
+        } catch {
+          made = false;
+        } finally {
+          wb().trace!(false);
+        }
+        const create = log.find((c) =>
+          c.fn === "NtCreateFile" && c.name === "l"
+        ) as Extract<TracedCall, { fn: "NtCreateFile" }>;
+        assert(create !== undefined, JSON.stringify(log));
+        assertEquals(create.disposition, 2); // FILE_CREATE
+        assertEquals(create.root, root.fd);
+        assertEquals(create.options & NT.FILE_OPEN_REPARSE_POINT, 0x200000);
+        // FILE_DIRECTORY_FILE for a directory target, else
+        // FILE_NON_DIRECTORY_FILE.
+        assertEquals(create.options & 0x41, dir ? 0x1 : 0x40, `${target}`);
+        // FILE_WRITE_ATTRIBUTES and DELETE (to undo it).
+        assertEquals(create.access & 0x10100, 0x10100);
+        const undo = log.filter((c) =>
+          c.fn === "NtSetInformationFile" && c.cls === 13
+        );
+        assertEquals(undo.length, made ? 0 : 1);
+        if (made) Deno.removeSync(`${T}/l`);
+        else assertThrows(() => Deno.lstatSync(`${T}/l`), Deno.errors.NotFound);
+      }
     });
   },
 });
