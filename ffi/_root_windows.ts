@@ -25,11 +25,15 @@
  *   `STATUS_REPARSE_POINT_ENCOUNTERED` at any reparse point on the way; then
  *   (or where the flag is unknown, `STATUS_INVALID_PARAMETER`) the
  *   component walk above decides.
+ * - `symlink` ({@linkcode winSymlinkAt}): the entry created relative to the
+ *   parent's handle, then its reparse point set; undone when that fails.
  *
- * Everything here is a task (plain functions, reached through `s`, that
- * refer to nothing but their parameters and globals), so the sync methods
- * run them on the calling thread and the async ones in one pool request.
- * Constants are literals named in comments. Nothing here throws.
+ * The functions of {@linkcode WIN_ROOT_TASKS} are tasks (plain functions,
+ * reached through `s`, that refer to nothing but their parameters and
+ * globals), so the sync methods run them on the calling thread and the
+ * async ones in one pool request; {@linkcode attachWindowsRoot} hooks them
+ * onto the backend. Constants are literals named in comments. Nothing here
+ * throws.
  *
  * @module
  */
@@ -403,7 +407,6 @@ export function winRootTask(
   const word = (i: number) => v.getInt32(i * 4, true);
   const op = word(0);
   const out = outBuf.subarray(0, 4096 + 256); // ROOT_OUT_BYTES
-  // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
   const K = Symbol.for("dirfd.winRootTask.scratch");
   const k = g[K] ??= {
@@ -413,7 +416,6 @@ export function winRootTask(
       nt: new Uint8Array(136),
       name: { buf: new Uint16Array(256) },
     },
-    nt2: new Uint8Array(136),
     dec: new TextDecoder("utf-8", { fatal: true }),
     enc: new TextEncoder(),
     times: new Uint8Array(16),
@@ -442,7 +444,8 @@ export function winRootTask(
     const st = k.x.stat;
     const serial = () =>
       new DataView(st.buffer, st.byteOffset).getUint32(64 + 28, true);
-    if (s.winStatHandle(s, root, st) < 0) return -s.GetLastError();
+    const e0 = s.winStatHandle(s, root, st);
+    if (e0 < 0) return e0;
     const rootSerial = serial();
     p.crosses = (fd: number) =>
       s.winStatHandle(s, fd, st) < 0 || serial() !== rootSerial;
