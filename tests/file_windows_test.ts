@@ -1,10 +1,13 @@
 // Copyright 2026 the dirfd authors. MIT license.
 // Windows open()/File: the flag plan on every OS; real files on Windows
 // (run under Wine with `.ci/wine.sh tests/file_windows_test.ts`).
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { WIN, windowsOpenPlan } from "../ffi/_file_windows.ts";
+import type { CallPool } from "../ffi/_pool.ts";
+import { backend } from "../_backend.ts";
 import {
   create,
+  open,
   openDirSync,
   openSync,
   readFile,
@@ -139,6 +142,266 @@ Deno.test(
       const buf = new Uint8Array(8);
       assertEquals(await g.read(buf), 5);
       assertEquals(await g.read(buf), null);
+    } finally {
+      Deno.removeSync(root, { recursive: true });
+    }
+  },
+);
+
+/**
+ * How many of `paths` some handle has open: a `CreateFileW` that shares
+ * nothing fails with ERROR_SHARING_VIOLATION while any handle is open on
+ * the file (the Windows stand-in for `openFdsIn`, which counts this
+ * process's descriptors on a tree).
+ */
+function openHandlesOn(paths: string[]): number {
+  const k = Deno.dlopen("kernel32.dll", {
+    CreateFileW: {
+      parameters: ["buffer", "u32", "u32", "pointer", "u32", "u32", "isize"],
+      result: "isize",
+    },
+    CloseHandle: { parameters: ["isize"], result: "i32" },
+    GetLastError: { parameters: [], result: "u32" },
+  });
+  try {
+    let n = 0;
+    for (const p of paths) {
+      const name = new Uint16Array(p.length + 1);
+      for (let i = 0; i < p.length; i++) name[i] = p.charCodeAt(i);
+      // FILE_READ_ATTRIBUTES, no sharing, OPEN_EXISTING, BACKUP_SEMANTICS.
+      const h = k.symbols.CreateFileW(name, 0x80, 0, null, 3, 0x02000000, 0n);
+      if (Number(h) === -1) {
+        const e = k.symbols.GetLastError();
+        assertEquals(e, 32, `${p}: only a sharing violation`);
+        n++;
+      } else {
+        k.symbols.CloseHandle(h);
+      }
+    }
+    return n;
+  } finally {
+    k.close();
+  }
+}
+
+/** The backend's pool (the async calls' workers). */
+function pool(): CallPool {
+  return (backend()!.async as unknown as { pool(): CallPool }).pool();
+}
+
+/** Runs `call`, checking it went to the pool and ran on a worker. */
+async function pooled<T>(what: string, call: () => Promise<T>): Promise<T> {
+  const before = pool().inFlight;
+  const here = pool().ranHere;
+  const p = call();
+  assertEquals(pool().inFlight, before + 1, `${what} is a pool request`);
+  const r = await p;
+  assertEquals(pool().ranHere, here, `${what} ran on a worker`);
+  return r;
+}
+
+/** The fields of an error that must match between the sync and async twins. */
+function shape(e: unknown) {
+  assert(e instanceof Error, String(e));
+  const x = e as Error & { code?: string; errno?: number };
+  return [e.constructor.name, x.code, x.errno, e.message];
+}
+
+Deno.test(
+  "windows: async File calls run on the pool, round trip, and report the sync error codes",
+  windows,
+  async () => {
+    const root = Deno.makeTempDirSync();
+    try {
+      {
+        await using dir = await openDirSync(root);
+        // Open through the NT path (dirFd) and through CreateFileW.
+        const f = await pooled(
+          "open",
+          () =>
+            open("a.bin", {
+              dirFd: dir,
+              read: true,
+              write: true,
+              create: true,
+            }),
+        );
+        assertEquals(
+          await pooled("write", () => f.write(enc.encode("hello world"))),
+          11,
+        );
+        assertEquals(await f.seek(0, Deno.SeekMode.Current), 11);
+        assertEquals(
+          await pooled("writeAt", () => f.writeAt(enc.encode("HE"), 0)),
+          2,
+        );
+        const buf = new Uint8Array(5);
+        assertEquals(await pooled("readAt", () => f.readAt(buf, 6)), 5);
+        assertEquals(new TextDecoder().decode(buf), "world");
+        assertEquals(await pooled("readAt", () => f.readAt(buf, 11)), null);
+        assertEquals(await f.seek(0, Deno.SeekMode.Start), 0);
+        assertEquals(await pooled("read", () => f.read(buf)), 5);
+        assertEquals(new TextDecoder().decode(buf), "HEllo");
+        await pooled("sync", () => f.sync());
+        await pooled("syncData", () => f.syncData());
+        assertEquals((await pooled("stat", () => f.stat())).size, 11);
+        assertEquals(await pooled("tryLock", () => f.tryLock(true)), true);
+        await pooled("unlock", () => f.unlock());
+        // Positions beyond 4 GiB travel as two 32-bit halves.
+        const far = 2 ** 32 + 3;
+        assertEquals(await f.writeAt(enc.encode("z"), far), 1);
+        assertEquals((await f.stat()).size, far + 1);
+        const one = new Uint8Array(1);
+        assertEquals(await f.readAt(one, far), 1);
+        assertEquals(one[0], 0x7a);
+        assertEquals(f.readAtSync(one, BigInt(far)), 1);
+        await f.truncate(0);
+        f.close();
+
+        // Errors read on the worker: the same as the sync twin's.
+        const abs = `${root}\\a.bin`;
+        for (
+          const [what, sync, async] of [
+            [
+              "open missing (NT)",
+              () => openSync("missing", { dirFd: dir }),
+              () => open("missing", { dirFd: dir }),
+            ],
+            [
+              "open missing (Win32)",
+              () => openSync(`${root}\\missing`),
+              () => open(`${root}\\missing`),
+            ],
+            [
+              "createNew existing (NT)",
+              () =>
+                openSync("a.bin", { dirFd: dir, write: true, createNew: true }),
+              () => open("a.bin", { dirFd: dir, write: true, createNew: true }),
+            ],
+            [
+              "createNew existing (Win32)",
+              () => openSync(abs, { write: true, createNew: true }),
+              () => open(abs, { write: true, createNew: true }),
+            ],
+          ] as const
+        ) {
+          const want = shape(assertThrows(sync));
+          const got = shape(
+            await assertRejects(async () => {
+              await pooled(what, async);
+            }),
+          );
+          assertEquals(got, want, what);
+          assert(want[2] !== 0 && typeof want[2] === "number", what);
+        }
+        assertEquals(
+          shape(assertThrows(() => openSync("missing", { dirFd: dir })))[0],
+          "NotFound",
+        );
+        // Reading a write-only file, writing a read-only one, unlocking
+        // what is not locked: ERROR_ACCESS_DENIED (5), ERROR_NOT_LOCKED (158).
+        await using w = await open(abs, { write: true });
+        await using r = await open(abs);
+        const cases: [string, () => unknown, () => Promise<unknown>][] = [
+          ["read", () => w.readSync(buf), () => w.read(buf)],
+          ["readAt", () => w.readAtSync(buf, 0), () => w.readAt(buf, 0)],
+          ["write", () => r.writeSync(buf), () => r.write(buf)],
+          ["writeAt", () => r.writeAtSync(buf, 0), () => r.writeAt(buf, 0)],
+          ["unlock", () => r.unlockSync(), () => r.unlock()],
+        ];
+        for (const [what, sync, async] of cases) {
+          const want = shape(assertThrows(sync));
+          const got = shape(
+            await assertRejects(() => pooled(what, async) as Promise<unknown>),
+          );
+          assertEquals(got, want, what);
+        }
+      }
+      assertEquals(openHandlesOn([root, `${root}\\a.bin`]), 0);
+    } finally {
+      Deno.removeSync(root, { recursive: true });
+    }
+  },
+);
+
+Deno.test(
+  "windows: lock() waits off the event loop while another process holds the lock",
+  windows,
+  async () => {
+    const root = Deno.makeTempDirSync();
+    const p = `${root}\\lock`;
+    try {
+      Deno.writeTextFileSync(p, "");
+      // A child holds an exclusive lock (Deno's own FsFile: LockFileEx) until
+      // its stdin closes, then closes the file (which releases it; Deno's
+      // unlockSync fails under Wine 10 with ERROR_LOCK_VIOLATION), or gives
+      // up after a generous bound (so that a lock taken on the main thread
+      // fails this test instead of hanging it).
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "eval",
+          `const f = Deno.openSync(${
+            JSON.stringify(p)
+          }, { read: true, write: true });
+           f.lockSync(true); console.log("locked");
+           const t = setTimeout(() => Deno.exit(3), 60_000);
+           await Deno.stdin.read(new Uint8Array(1)); f.close();
+           clearTimeout(t);`,
+        ],
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const lines = child.stdout.pipeThrough(new TextDecoderStream())
+        .getReader();
+      assertEquals((await lines.read()).value?.trim(), "locked");
+      {
+        await using f = await open(p, { read: true, write: true });
+        assertEquals(f.tryLockSync(true), false);
+        assertEquals(await f.tryLock(true), false);
+        assertEquals(await f.tryLock(false), false);
+        const order: string[] = [];
+        const locked = f.lock(true).then(() => order.push("locked"));
+        // Fires only if the loop runs while lock() waits; the child lets go
+        // only after it fired.
+        setTimeout(() => {
+          order.push("timer");
+          child.stdin.close();
+        }, 0);
+        await locked;
+        assertEquals(order, ["timer", "locked"]);
+        const errors = await new Response(child.stderr).text();
+        assertEquals((await child.status).code, 0, errors);
+        await lines.cancel();
+        // Held here now: the lock is this File's until unlocked.
+        await f.unlock();
+        assertEquals(await f.tryLock(false), true);
+        await f.unlock();
+      }
+      assertEquals(openHandlesOn([p]), 0);
+    } finally {
+      Deno.removeSync(root, { recursive: true });
+    }
+  },
+);
+
+Deno.test(
+  "windows: readable and writable streams go through the pool",
+  windows,
+  async () => {
+    const root = Deno.makeTempDirSync();
+    try {
+      const data = new Uint8Array(3 * 1024 * 1024 + 5);
+      for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+      await writeFile(`${root}\\src`, data);
+      {
+        const src = await open(`${root}\\src`);
+        const dst = await open(`${root}\\dst`, { write: true, create: true });
+        await src.readable.pipeTo(dst.writable);
+        assert(src.closed && dst.closed);
+      }
+      assertEquals(await readFile(`${root}\\dst`), data);
+      assertEquals(openHandlesOn([`${root}\\src`, `${root}\\dst`]), 0);
     } finally {
       Deno.removeSync(root, { recursive: true });
     }
