@@ -299,7 +299,8 @@ Deno.test(
           "NotFound",
         );
         // Reading a write-only file, writing a read-only one, unlocking
-        // what is not locked: ERROR_ACCESS_DENIED (5), ERROR_NOT_LOCKED (158).
+        // what is not locked (ERROR_ACCESS_DENIED; ERROR_NOT_LOCKED on
+        // Windows, ERROR_LOCK_VIOLATION under Wine 10).
         await using w = await open(abs, { write: true });
         await using r = await open(abs);
         const cases: [string, () => unknown, () => Promise<unknown>][] = [
@@ -316,6 +317,18 @@ Deno.test(
           );
           assertEquals(got, want, what);
         }
+        // The readable stream's reads: straight into its own chunk on Deno's
+        // blocking threads (no pool request); a failure is read again on
+        // the pool for its code.
+        const a = backend()!.fileAsync!;
+        assertEquals(await w.writeAt(enc.encode("abcde"), 0), 5);
+        await r.seek(0, Deno.SeekMode.Start);
+        const before = pool().inFlight;
+        const direct = a.readDirect(r.fd, buf);
+        assertEquals(pool().inFlight, before, "not a pool request");
+        assertEquals(await direct, 5);
+        assertEquals(new TextDecoder().decode(buf), "abcde");
+        assertEquals(await a.readDirect(w.fd, buf), -5);
       }
       assertEquals(openHandlesOn([root, `${root}\\a.bin`]), 0);
     } finally {
