@@ -168,8 +168,18 @@ function openHandlesOn(paths: string[]): number {
     for (const p of paths) {
       const name = new Uint16Array(p.length + 1);
       for (let i = 0; i < p.length; i++) name[i] = p.charCodeAt(i);
-      // FILE_READ_ATTRIBUTES, no sharing, OPEN_EXISTING, BACKUP_SEMANTICS.
-      const h = k.symbols.CreateFileW(name, 0x80, 0, null, 3, 0x02000000, 0n);
+      // GENERIC_READ (FILE_READ_DATA takes part in the sharing check, the
+      // attributes alone would not), no sharing, OPEN_EXISTING,
+      // FILE_FLAG_BACKUP_SEMANTICS (for a directory).
+      const h = k.symbols.CreateFileW(
+        name,
+        0x80000000,
+        0,
+        null,
+        3,
+        0x02000000,
+        0n,
+      );
       if (Number(h) === -1) {
         const e = k.symbols.GetLastError();
         assertEquals(e, 32, `${p}: only a sharing violation`);
@@ -226,6 +236,8 @@ Deno.test(
               create: true,
             }),
         );
+        // The probe sees open handles (so the counts below can fail).
+        assertEquals(openHandlesOn([root, `${root}\\a.bin`]), 2);
         assertEquals(
           await pooled("write", () => f.write(enc.encode("hello world"))),
           11,
