@@ -18,7 +18,12 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 
 const token = Symbol("dirfd.File");
 const I64_LIMIT = 2n ** 63n;
-const CHUNK = 64 * 1024;
+/**
+ * Bytes a `readable` asks for per read: four times Deno's 64 KiB, which
+ * amortises the per-chunk hand-off (1 GiB streamed 1.6–1.8× as fast as
+ * `Deno.FsFile.readable` with it, 0.84–0.97× with 64 KiB; see README).
+ */
+const CHUNK = 256 * 1024;
 
 /** Options for {@linkcode File.fromFd}. */
 export interface FromFdOptions {
@@ -747,7 +752,7 @@ export class File implements Deno.FsFile, AsyncDisposable {
 
   /**
    * A byte stream of the file's contents from the current position, in
-   * 64 KiB chunks. It takes ownership of the file: the file is closed at the
+   * chunks of up to 256 KiB (Deno's are 64 KiB). It takes ownership of the file: the file is closed at the
    * end of the stream or when it is cancelled.
    */
   get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {

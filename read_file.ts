@@ -73,8 +73,11 @@ function check(
   return { b, f, p, given, dirFd, signal, flags };
 }
 
-/** Reads `fd` from the start to its end; `-errno` on failure. Closes nothing. */
-function readAll(f: FilePrimitives, fd: number): Uint8Array | number {
+/**
+ * Internal (for `Root`): reads the open `fd` from its position to its end;
+ * `-errno` on failure. Closes nothing.
+ */
+export function readAll(f: FilePrimitives, fd: number): Uint8Array | number {
   let buf = scratch;
   let n = f.read(fd, buf);
   if (n < 0) return n;

@@ -39,7 +39,7 @@ import {
   readDirSync,
 } from "./read_dir.ts";
 import type { File } from "./file.ts";
-import { readFile, readFileSync } from "./read_file.ts";
+import { readAll, readFile, readFileSync } from "./read_file.ts";
 import {
   openLeaf,
   openLeafSync,
@@ -357,22 +357,8 @@ export class Root extends Dir {
     const whole = tail === "" || tail === "." || tail === "..";
     const parent = whole ? n : slash < 0 ? "." : n.slice(0, slash) || "/";
     const E = errnos(b);
-    let dir = -E.EAGAIN;
-    for (let i = 0; i < 4 && dir === -E.EAGAIN; i++) {
-      dir = open(fd, parent, this.symlinks, this.noXdev);
-    }
-    if (dir < 0) {
-      if (dir === -E.EXDEV && !this.noXdev) {
-        throw this.#error(b, ESCAPE, "openBeneath", n);
-      }
-      if (
-        dir === -E.EXDEV || dir === -E.EAGAIN || dir === -E.ENOSYS ||
-        dir === -E.EPERM
-      ) {
-        return false;
-      }
-      throw this.#error(b, dir, "openBeneath", n);
-    }
+    const dir = this.#beneath(b, open, fd, parent, n);
+    if (dir < 0) return false;
     r.dir = dir;
     r.owned = true;
     r.leaf = whole ? "." : tail;
@@ -391,6 +377,97 @@ export class Root extends Dir {
       if (typeof st !== "number") r.info = st;
     }
     return true;
+  }
+
+  /**
+   * `openat2` of `path` beneath the root descriptor `fd`, retried on
+   * `EAGAIN`: the descriptor, or -1 when the kernel's answer does not settle
+   * the outcome (the resolver must run); any other failure is thrown, an
+   * escape as {@linkcode PathEscapesError}.
+   */
+  #beneath(
+    b: RootBackend,
+    open: NonNullable<RootBackend["openBeneath"]>,
+    fd: number,
+    path: string,
+    n: string,
+    flags?: number,
+  ): number {
+    const E = errnos(b);
+    let r = -E.EAGAIN;
+    for (let i = 0; i < 4 && r === -E.EAGAIN; i++) {
+      r = open(fd, path, this.symlinks, this.noXdev, flags);
+    }
+    if (r >= 0) return r;
+    if (r === -E.EXDEV && !this.noXdev) {
+      throw this.#error(b, ESCAPE, "openBeneath", n);
+    }
+    if (
+      r === -E.EXDEV || r === -E.EAGAIN || r === -E.ENOSYS || r === -E.EPERM
+    ) {
+      return -1;
+    }
+    throw this.#error(b, r, "openBeneath", n);
+  }
+
+  /**
+   * The kernel's open-beneath when it may resolve `n` whole (as in
+   * {@linkcode Root.#kernel}), else undefined.
+   */
+  #direct(b: RootBackend, n: string): RootBackend["openBeneath"] {
+    return n !== "" && (!n.startsWith("/") || this.symlinks === "inRoot")
+      ? b.openBeneath
+      : undefined;
+  }
+
+  /**
+   * `statSync`/`lstatSync` in one `openat2` of the whole name (`O_PATH` and
+   * `O_NOFOLLOW`: the last component itself, link or not) and an `fstat` of
+   * the descriptor; null when the resolver must run instead (no `openat2`,
+   * an unsettled answer, or a final link that `stat` must follow).
+   */
+  #statDirect(n: string, follow: boolean): FileInfo | null {
+    const b = need(follow ? "stat" : "lstat");
+    const open = this.#direct(b, n);
+    const c = b.file?.constants;
+    if (open === undefined || c?.O_PATH === undefined) return null;
+    const fd = this[acquire](follow ? "Root.stat" : "Root.lstat");
+    try {
+      const leaf = this.#beneath(b, open, fd, n, n, c.O_PATH | c.O_NOFOLLOW);
+      if (leaf < 0) return null;
+      const st = b.fstat(leaf);
+      b.close(leaf);
+      if (typeof st === "number") throw this.#error(b, st, "fstat", n);
+      return follow && st.isSymlink ? null : st;
+    } finally {
+      this[release]();
+    }
+  }
+
+  /**
+   * `readFileSync` in one `openat2` of the whole name (the kernel follows a
+   * final symlink beneath the root, under the same rules as the resolver);
+   * null when that path is not available or does not settle the outcome, as
+   * for {@linkcode Root.#kernel}.
+   */
+  #readDirect(n: string): Uint8Array<ArrayBuffer> | null {
+    const b = need("readFile");
+    const f = b.file;
+    const open = this.#direct(b, n);
+    if (open === undefined || f === undefined) return null;
+    const flags = f.constants.O_RDONLY | f.constants.O_CLOEXEC;
+    if (hooks.length !== 0) audit("open", [n, null, flags]);
+    const root = this[acquire]("Root.readFile");
+    try {
+      const fd = this.#beneath(b, open, root, n, n, flags);
+      if (fd < 0) return null;
+      const r = readAll(f, fd);
+      b.close(fd);
+      if (typeof r === "number") throw systemError(b, r, "readfile", n);
+      return r as Uint8Array<ArrayBuffer>;
+    } finally {
+      this[release]();
+    }
   }
 
   /** Whether `name` resolves, inside the root, to nothing (ENOENT). */
@@ -440,6 +517,11 @@ export class Root extends Dir {
    * @throws {PathEscapesError} When the name leads outside the root.
    */
   statSync(name: string): FileInfo {
+    const n = rootName(name, "Root.stat");
+    if (n.includes("/")) {
+      const direct = this.#statDirect(n, true);
+      if (direct !== null) return direct;
+    }
     return this.#at(
       "stat",
       name,
@@ -459,6 +541,11 @@ export class Root extends Dir {
    * @throws {PathEscapesError} When the name leads outside the root.
    */
   lstatSync(name: string): FileInfo {
+    const n = rootName(name, "Root.lstat");
+    if (n.includes("/")) {
+      const direct = this.#statDirect(n, false);
+      if (direct !== null) return direct;
+    }
     return this.#at(
       "lstat",
       name,
@@ -825,6 +912,8 @@ export class Root extends Dir {
    */
   readFileSync(name: string): Uint8Array<ArrayBuffer> {
     const n = rootName(name, "Root.readFile");
+    const direct = this.#readDirect(n);
+    if (direct !== null) return direct;
     return this.#at(
       "readFile",
       n,
@@ -1866,18 +1955,22 @@ type RootBackend =
 
 /** Whether `b` can serve a Root: the one check for probe and call. */
 function isRootBackend(b: Backend | null): b is RootBackend {
-  return b !== null && b.rootCall !== undefined &&
-    b.rootPlatform !== undefined && b.decodeStat !== undefined &&
-    NEEDS.every((k) => hasPrimitive(b, k));
+  if (
+    b === null || b.rootCall === undefined || b.rootPlatform === undefined ||
+    b.decodeStat === undefined
+  ) return false;
+  for (let i = 0; i < NEEDS.length; i++) {
+    if (!hasPrimitive(b, NEEDS[i])) return false;
+  }
+  return true;
 }
 
 /** The backend, or NotSupported when Roots are unavailable here. */
 function need(fn: string): RootBackend {
-  const b = backend();
-  if (!isRootBackend(b) || !CAPS.dirFd) {
-    throw notSupported(`Root.${fn}`, "Root");
-  }
-  return b;
+  // CAPS.dirFd is isRootBackend(backend()), evaluated once (and again after
+  // a test's reprobeCapabilities).
+  if (!CAPS.dirFd) throw notSupported(`Root.${fn}`, "Root");
+  return backend() as RootBackend;
 }
 
 /**

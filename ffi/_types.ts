@@ -98,13 +98,16 @@ export interface OptionalPrimitives {
    * or `RESOLVE_NO_SYMLINKS`, always with `RESOLVE_NO_MAGICLINKS`), `noXdev`
    * adds `RESOLVE_NO_XDEV`. The descriptor, or `-errno`: `EXDEV` for an
    * escape (or a mount crossing), `EAGAIN` when the kernel could not be sure
-   * (a rename raced it; try again).
+   * (a rename raced it; try again). With `flags`, those open flags instead
+   * of `O_RDONLY|O_DIRECTORY` (never `O_CREAT`: the mode is 0; `O_CLOEXEC`
+   * is always added): a Root reading a whole file opens it in one call.
    */
   openBeneath(
     dirfd: number,
     path: string,
     symlinks: "beneath" | "inRoot" | "none",
     noXdev: boolean,
+    flags?: number,
   ): number;
   /** `fchownat`; `-1` leaves an id unchanged; 0 or `-errno`. */
   chownAt(

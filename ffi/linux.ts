@@ -785,21 +785,28 @@ export function linuxBackend(
     openat2Works = Number(r) === -1 && errno() === EBADF;
   }
   const openBeneathPath = new CString();
+  const how32 = new Uint32Array(how.buffer);
   const openBeneath = openat2Works
     ? (
       dirfd: number,
       p: string,
       symlinks: "beneath" | "inRoot" | "none",
       noXdev: boolean,
+      flags: number = c.O_RDONLY | c.O_DIRECTORY,
     ): number => {
-      how[0] = BigInt(c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC);
-      how[1] = 0n;
-      how[2] = BigInt(
-        RESOLVE.NO_MAGICLINKS |
-          (symlinks === "inRoot" ? RESOLVE.IN_ROOT : RESOLVE.BENEATH) |
-          (symlinks === "none" ? RESOLVE.NO_SYMLINKS : 0) |
-          (noXdev ? RESOLVE.NO_XDEV : 0),
-      );
+      // The three u64 fields as little-endian u32 halves (x86_64 and
+      // aarch64 are little-endian): no BigInt per call. Never O_CREAT
+      // (0o100 on every Linux architecture): the mode is 0.
+      how32[0] = (flags & ~0o100) | c.O_CLOEXEC;
+      how32[1] =
+        how32[2] =
+        how32[3] =
+        how32[5] =
+          0;
+      how32[4] = RESOLVE.NO_MAGICLINKS |
+        (symlinks === "inRoot" ? RESOLVE.IN_ROOT : RESOLVE.BENEATH) |
+        (symlinks === "none" ? RESOLVE.NO_SYMLINKS : 0) |
+        (noXdev ? RESOLVE.NO_XDEV : 0);
       const r = Number(
         openat2!(
           NR_OPENAT2,
