@@ -219,9 +219,16 @@ async function readAsync(
         buf = next;
       }
       const view = buf.subarray(n);
-      const r = await (a?.read(fd, view) ?? f.read(fd, view));
-      if (r < 0) throw systemError(b, r, "readfile", p);
-      if (r === 0) break;
+      // A pipe, FIFO or terminal may wait for its writer: never on a worker.
+      const r = await (first.waits && a?.readWait !== undefined
+        ? a.readWait(fd, view)
+        : a?.read(fd, view) ?? f.read(fd, view));
+      if (r < 0) {
+        throw systemError(b, r, "readfile", p);
+      }
+      if (r === 0) {
+        break;
+      }
       n += r;
     }
     return buf.subarray(0, n) as Uint8Array<ArrayBuffer>;

@@ -425,6 +425,16 @@ export function fileReadSmall(
     ? s.openat_mode(dirfd, path, flags, 0n, 0n, 0n, 0n, 0n, 0n)
     : s.openat_mode(dirfd, path, flags, 0);
   if (fd < 0) return -s.__errnoOf(s);
+  // A descriptor that cannot seek (pipe, FIFO, socket, terminal) may wait
+  // without end: hand it back unread (byte 4 set) so no worker waits on it.
+  if (Number(s.lseek(fd, 0n, 1)) < 0) {
+    out[0] = fd & 0xff;
+    out[1] = (fd >> 8) & 0xff;
+    out[2] = (fd >> 16) & 0xff;
+    out[3] = fd >>> 24;
+    out[4] = 1;
+    return 0;
+  }
   // The data starts at byte 8 of `out`; read into `out` itself first (one
   // view less) by shifting the request: bytes 0–7 are rewritten after.
   let n = 0;
@@ -453,6 +463,7 @@ export function fileReadSmall(
       out[1] = (fd >> 8) & 0xff;
       out[2] = (fd >> 16) & 0xff;
       out[3] = fd >>> 24;
+      out[4] = 0;
       return n;
     }
     view = out.subarray(8 + n);
@@ -562,6 +573,8 @@ export function fileAsync(
     openat?: (...a: any[]) => Promise<number>;
     flock?: (...a: any[]) => Promise<number>;
     read?: (...a: any[]) => Promise<number | bigint>;
+    write?: (...a: any[]) => Promise<number | bigint>;
+    lseek?: (...a: any[]) => Promise<number | bigint>;
   },
   os: string = Deno.build.os,
   arch: string = Deno.build.arch,
@@ -616,6 +629,37 @@ export function fileAsync(
         // A failed read consumed nothing: repeat it where errno is kept.
         const n = num(r);
         return n >= 0 && buf.length > 0 ? n : a.read(fd, buf);
+      });
+    },
+    waits(fd) {
+      const nb = blocking.lseek;
+      // Without the binding, the pool's read and write serve every kind.
+      if (nb === undefined) return Promise.resolve(false);
+      // lseek fails (ESPIPE) only on what cannot seek: the descriptor is
+      // pinned by the caller, so EBADF cannot be the cause.
+      return nb(fd, 0n, 1).then((r) => num(r) < 0);
+    },
+    readWait(fd, buf) {
+      const nb = blocking.read;
+      if (nb === undefined) return a.read(fd, buf);
+      const own = new Uint8Array(Math.min(buf.length, POOL_IO_MAX));
+      return nb(fd, own, own.length).then((r) => {
+        const n = num(r);
+        // A failed read consumed nothing: repeat it where errno is kept
+        // (what fails on a pipe or terminal fails again at once).
+        if (n < 0) return a.read(fd, buf);
+        buf.set(own.subarray(0, n));
+        return n;
+      });
+    },
+    writeWait(fd, buf) {
+      const nb = blocking.write;
+      if (nb === undefined) return a.write(fd, buf);
+      // The bytes are taken now, as the pool's write takes them.
+      const own = buf.slice(0, Math.min(buf.length, POOL_IO_MAX));
+      return nb(fd, own, own.length).then((r) => {
+        const n = num(r);
+        return n >= 0 ? n : a.write(fd, own);
       });
     },
     pread(fd, buf, pos) {
@@ -686,7 +730,8 @@ export function fileAsync(
       return pool.end((r) => {
         if (r.ret < 0) return -r.errno;
         const fd = r.i32[at >> 2];
-        return { fd, data: r.u8.slice(at + 8, at + 8 + r.ret) };
+        const waits = fd >= 0 && r.u8[at + 4] === 1;
+        return { fd, data: r.u8.slice(at + 8, at + 8 + r.ret), waits };
       });
     },
     writeSmall(dirfd, p, flags, mode, data, chmod) {
@@ -772,7 +817,7 @@ export function attachFile(
   // The nonblocking bindings open on first use (never in tests that only
   // build a backend), once.
   let nb: Deno.DynamicLibrary<Deno.ForeignLibraryInterface> | null | undefined;
-  const bind = (k: "openat" | "flock" | "read") => {
+  const bind = (k: "openat" | "flock" | "read" | "write" | "lseek") => {
     if (nb === undefined) {
       nb = null;
       if (lib !== null) {
@@ -782,6 +827,8 @@ export function attachFile(
             openat: { ...syms.openat_mode, nonblocking: true },
             flock: { ...syms.flock, nonblocking: true },
             read: { ...syms.read, nonblocking: true },
+            write: { ...syms.write, nonblocking: true },
+            lseek: { ...syms.lseek, nonblocking: true },
           });
         } catch {
           // No nonblocking bindings: open and lock run on the pool.
@@ -801,6 +848,12 @@ export function attachFile(
     },
     get read() {
       return bind("read");
+    },
+    get write() {
+      return bind("write");
+    },
+    get lseek() {
+      return bind("lseek");
     },
   };
   (b as { fileAsync?: AsyncFilePrimitives }).fileAsync = fileAsync(

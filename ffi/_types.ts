@@ -394,6 +394,20 @@ export interface AsyncFilePrimitives {
    * `readable` stream's own chunks).
    */
   readDirect(fd: number, buf: Uint8Array): Promise<number>;
+  /**
+   * Whether `fd` may wait without end in `read` or `write` (a pipe, FIFO,
+   * socket or terminal: `lseek` fails with `ESPIPE`), asked off the loop.
+   * Such descriptors read and write through {@linkcode readWait} and
+   * {@linkcode writeWait}, so a pool worker is never held by a wait.
+   */
+  waits?(fd: number): Promise<boolean>;
+  /**
+   * `read` on Deno's blocking threads into a buffer of its own, copied into
+   * `buf` when it settles: for a descriptor that may wait.
+   */
+  readWait?(fd: number, buf: Uint8Array): Promise<number>;
+  /** `write` of a copy of `buf` on Deno's blocking threads, as readWait. */
+  writeWait?(fd: number, buf: Uint8Array): Promise<number>;
   write(fd: number, buf: Uint8Array): Promise<number>;
   pread(fd: number, buf: Uint8Array, pos: number): Promise<number>;
   pwrite(fd: number, buf: Uint8Array, pos: number): Promise<number>;
@@ -404,14 +418,15 @@ export interface AsyncFilePrimitives {
   /**
    * Opens and reads up to `cap` bytes in one request: `-errno`, or the bytes
    * and `fd` -1 (read to the end, closed) or the open descriptor to go on
-   * reading from.
+   * reading from; `waits` when that descriptor may wait without end (not
+   * seekable: nothing was read, the rest is for readWait).
    */
   readSmall(
     dirfd: number,
     path: string,
     flags: number,
     cap: number,
-  ): Promise<{ fd: number; data: Uint8Array } | number>;
+  ): Promise<{ fd: number; data: Uint8Array; waits?: boolean } | number>;
   /** Opens, writes all of `data`, `fchmod`s when `chmod`, closes: 0 or `-errno`. */
   writeSmall(
     dirfd: number,
