@@ -75,6 +75,7 @@ export const WINDOWS_FILE_SYMBOLS = {
     result: "i32",
   },
   GetConsoleMode: { parameters: ["isize", "buffer"], result: "i32" },
+  GetFileType: { parameters: ["isize"], result: "u32" },
   GetFileInformationByHandle: {
     parameters: ["isize", "buffer"],
     result: "i32",
@@ -139,6 +140,8 @@ export const WIN = {
   ERROR_CANT_RESOLVE_FILENAME: 1921,
   LOCKFILE_FAIL_IMMEDIATELY: 1,
   LOCKFILE_EXCLUSIVE_LOCK: 2,
+  /** `GetFileType`: a file or directory (pipes, sockets, consoles are not). */
+  FILE_TYPE_DISK: 1,
 } as const;
 
 /** What one open asks of Windows, from the POSIX-style flags. Pure. */
@@ -333,12 +336,16 @@ const POOL_IO_MAX = FILE_IO_MAX;
 export const WINDOWS_FILE_BLOCKING_SYMBOLS = {
   LockFileEx: { ...WINDOWS_FILE_SYMBOLS.LockFileEx, nonblocking: true },
   ReadFile: { ...WINDOWS_FILE_SYMBOLS.ReadFile, nonblocking: true },
+  WriteFile: { ...WINDOWS_FILE_SYMBOLS.WriteFile, nonblocking: true },
+  GetFileType: { ...WINDOWS_FILE_SYMBOLS.GetFileType, nonblocking: true },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The `nonblocking` functions {@linkcode windowsFileAsync} may use. */
 export interface WindowsBlocking {
   LockFileEx?: (...a: any[]) => Promise<number>;
   ReadFile?: (...a: any[]) => Promise<number>;
+  WriteFile?: (...a: any[]) => Promise<number>;
+  GetFileType?: (...a: any[]) => Promise<number>;
 }
 
 /**
@@ -351,7 +358,10 @@ export interface WindowsBlocking {
  * there, so a failure is probed again on the pool (`FAIL_IMMEDIATELY`): held
  * means wait again, anything else is the error. `readDirect` (the readable
  * stream's own chunks) reads straight into the caller's buffer the same
- * way, a failure repeated on the pool for its code. Only the path decision
+ * way, a failure repeated on the pool for its code. A handle that may wait
+ * without end (`waits`: a pipe, socket or console, by `GetFileType`) reads
+ * and writes through `readWait`/`writeWait` there too, with buffers of their
+ * own, so a wait never holds a worker. Only the path decision
  * (`GetFullPathNameW`, which reads no file) is made on the calling thread.
  */
 export function windowsFileAsync(
@@ -454,6 +464,38 @@ export function windowsFileAsync(
         ok !== 0 ? count[0] : a.read(fd, buf)
       );
     },
+    waits(fd) {
+      const nb = blocking.GetFileType;
+      // Without the binding, the pool's read and write serve every kind.
+      if (nb === undefined) return Promise.resolve(false);
+      // A pipe, socket or console may wait without end (the handle is
+      // pinned by the caller, so an invalid handle cannot be the cause).
+      return nb(fd).then((t) => t !== WIN.FILE_TYPE_DISK);
+    },
+    readWait(fd, buf) {
+      const nb = blocking.ReadFile;
+      if (nb === undefined) return a.read(fd, buf);
+      const own = new Uint8Array(Math.min(buf.length, POOL_IO_MAX));
+      const count = new Uint32Array(1);
+      return nb(fd, own, own.length, count, null).then((ok) => {
+        // A failed read consumed nothing: repeat it where the code is kept
+        // (what fails on a pipe fails again at once: a closed writer is
+        // ERROR_BROKEN_PIPE, the end).
+        if (ok === 0) return a.read(fd, buf);
+        buf.set(own.subarray(0, count[0]));
+        return count[0];
+      });
+    },
+    writeWait(fd, buf) {
+      const nb = blocking.WriteFile;
+      if (nb === undefined) return a.write(fd, buf);
+      // The bytes are taken now, as the pool's write takes them.
+      const own = buf.slice(0, Math.min(buf.length, POOL_IO_MAX));
+      const count = new Uint32Array(1);
+      return nb(fd, own, own.length, count, null).then((ok) =>
+        ok !== 0 ? count[0] : a.write(fd, own)
+      );
+    },
     pread: (fd, buf, p) => readInto(fd, buf, p, FILE_IO.positional),
     write: (fd, buf) => writeFrom(fd, buf, 0, 0),
     pwrite: (fd, buf, p) => writeFrom(fd, buf, p, FILE_IO.positional),
@@ -494,9 +536,11 @@ export function windowsFileAsync(
       return pool.end((r) => {
         if (r.ret < 0) return -r.errno;
         const v = new DataView(r.u8.buffer, r.u8.byteOffset);
+        const fd = v.getFloat64(at + O.handle, true);
         return {
-          fd: v.getFloat64(at + O.handle, true),
+          fd,
           data: r.u8.slice(at + O.data, at + O.data + r.ret),
+          waits: fd >= 0 && r.u8[at + O.waits] === 1,
         };
       });
     },
@@ -579,6 +623,12 @@ export function attachWindowsFile(
     },
     get ReadFile() {
       return bind().ReadFile;
+    },
+    get WriteFile() {
+      return bind().WriteFile;
+    },
+    get GetFileType() {
+      return bind().GetFileType;
     },
   };
   (b as { fileAsync?: AsyncFilePrimitives }).fileAsync = windowsFileAsync(

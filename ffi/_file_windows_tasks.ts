@@ -39,12 +39,14 @@ export const FILE_IO_SCRATCH = { overlapped: 0, count: 32, size: 40 } as const;
 /**
  * Byte layout of {@linkcode winFileReadSmall}'s output: the open's scratch,
  * the handle left open as a float64 (-1 when the file was read to its end
- * and closed), then the data.
+ * and closed), a byte set to 1 when that handle may wait (not a disk file:
+ * handed back unread), then the data.
  */
 export const FILE_READ_SMALL_OUT = {
   scratch: 0,
   handle: FILE_OPEN_SCRATCH.size,
-  data: FILE_OPEN_SCRATCH.size + 8,
+  waits: FILE_OPEN_SCRATCH.size + 8,
+  data: FILE_OPEN_SCRATCH.size + 16,
 } as const;
 
 /**
@@ -237,7 +239,9 @@ export function winFileUnlock(s: any, h: number, scratch: Uint8Array): number {
  * Opens (see {@linkcode winFileOpen}) and reads until the end or until
  * `cap` bytes are in, in one request. `out` has the layout of
  * {@linkcode FILE_READ_SMALL_OUT}: the handle is left there (and open)
- * when `cap` was reached, else -1 (closed).
+ * when `cap` was reached, else -1 (closed). A handle that is not a disk
+ * file (a pipe, socket or console may wait without end) is handed back
+ * unread, its `waits` byte set, so that no pool worker waits on it.
  *
  * @returns The bytes read, or `-error` (the file closed).
  */
@@ -253,8 +257,14 @@ export function winFileReadSmall(
   const h = s.winFileOpen(s, dirfd, name, access, how, out.subarray(0, 152));
   if (h < 0) return h;
   const io = out.subarray(0, 40);
-  const data = out.subarray(160);
+  const data = out.subarray(168);
   const v = new DataView(out.buffer, out.byteOffset + 152, 8);
+  // GetFileType: anything but FILE_TYPE_DISK (1) may wait.
+  out[160] = s.GetFileType(BigInt(h)) === 1 ? 0 : 1;
+  if (out[160] === 1) {
+    v.setFloat64(0, h, true);
+    return 0;
+  }
   let n = 0;
   for (;;) {
     const r = s.winFileIo(s, h, data.subarray(n), cap - n, 0, 0, 0, io);

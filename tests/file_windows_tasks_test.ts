@@ -74,6 +74,8 @@ interface Script {
   dosError?: number;
   /** dwFileAttributes GetFileInformationByHandle reports. */
   attrs?: number;
+  /** GetFileType's result (FILE_TYPE_DISK unless given). */
+  fileType?: number;
   /** Results of ReadFile/WriteFile in turn: bytes moved, or false to fail. */
   io?: (number | false)[];
   fail?: "lock" | "unlock" | "flush" | "setInfo" | "info" | "close";
@@ -156,6 +158,10 @@ function standIns(script: Script = {}) {
       (_h: bigint, _b: Uint8Array, _n: number, count: Uint8Array) =>
         transfer(count),
     ),
+    GetFileType: sym(
+      "GetFileType",
+      () => script.fileType ?? WIN.FILE_TYPE_DISK,
+    ),
     FlushFileBuffers: sym(
       "FlushFileBuffers",
       () => script.fail === "flush" ? 0 : 1,
@@ -230,7 +236,8 @@ Deno.test("windows file tasks: layouts and the request bits", () => {
   assert(128 <= FILE_OPEN_SCRATCH.size);
   assertEquals(FILE_IO_SCRATCH.count, 32, "after a 32-byte OVERLAPPED");
   assertEquals(FILE_READ_SMALL_OUT.handle % 8, 0);
-  assertEquals(FILE_READ_SMALL_OUT.data, FILE_READ_SMALL_OUT.handle + 8);
+  assertEquals(FILE_READ_SMALL_OUT.waits, FILE_READ_SMALL_OUT.handle + 8);
+  assertEquals(FILE_READ_SMALL_OUT.data, FILE_READ_SMALL_OUT.waits + 8);
   // Disposition in bits 0-3, flags above.
   for (const d of [WIN.CREATE_NEW, WIN.TRUNCATE_EXISTING, WIN.FILE_OPEN_IF]) {
     assertEquals(d & ~0xf, 0);
@@ -503,6 +510,21 @@ Deno.test("windows file tasks: winFileReadSmall reads to the end or to its cap",
     reads.map((c) => (c.args[1] as Uint8Array).byteOffset - out.byteOffset),
     [O.data, O.data + 3, O.data + 5],
   );
+  assertEquals(out[O.waits], 0);
+  assertEquals(end.named("GetFileType")[0].args, [0x1cn]);
+  // A pipe (FILE_TYPE_PIPE 3) or console (FILE_TYPE_CHAR 2): handed back
+  // unread and open, its waits byte set.
+  for (const fileType of [2, 3]) {
+    const pipe = standIns({ fileType, io: [3] });
+    out = new Uint8Array(O.data + 10).fill(0xee);
+    assertEquals(
+      run(pipe.s, "winFileReadSmall", AT_FDCWD, name, 0, 3, out, 10),
+      0,
+    );
+    assertEquals([handle(out), out[O.waits]], [0x1c, 1]);
+    assertEquals(pipe.named("ReadFile").length, 0);
+    assertEquals(pipe.named("CloseHandle").length, 0);
+  }
   // At the cap: the handle stays open, for the caller to go on reading.
   const cap = standIns({ io: [4, 6] });
   out = new Uint8Array(O.data + 10);

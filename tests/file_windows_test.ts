@@ -7,6 +7,8 @@ import type { CallPool } from "../ffi/_pool.ts";
 import { backend } from "../_backend.ts";
 import {
   create,
+  File,
+  mkdir,
   open,
   openDirSync,
   openSync,
@@ -199,12 +201,22 @@ function pool(): CallPool {
   return (backend()!.async as unknown as { pool(): CallPool }).pool();
 }
 
-/** Runs `call`, checking it went to the pool and ran on a worker. */
+/**
+ * Runs `call`, checking it went to the pool and ran on a worker. A File's
+ * read asks the handle's kind first (once, then from a settled promise), so
+ * its pool request goes out a few microtasks later; a request stays in
+ * flight until a worker's reply, which no microtask brings.
+ */
 async function pooled<T>(what: string, call: () => Promise<T>): Promise<T> {
   const before = pool().inFlight;
   const here = pool().ranHere;
   const p = call();
-  assertEquals(pool().inFlight, before + 1, `${what} is a pool request`);
+  let sent = pool().inFlight > before;
+  for (let i = 0; i < 20 && !sent; i++) {
+    await Promise.resolve();
+    sent = pool().inFlight > before;
+  }
+  assert(sent, `${what} is a pool request`);
   const r = await p;
   assertEquals(pool().ranHere, here, `${what} ran on a worker`);
   return r;
@@ -238,9 +250,13 @@ Deno.test(
         );
         // The probe sees open handles (so the counts below can fail).
         assertEquals(openHandlesOn([root, `${root}\\a.bin`]), 2);
+        // A File's first read or write asks the handle's kind (GetFileType
+        // on Deno's blocking threads): a disk file, so the pool serves it.
+        assertEquals(await backend()!.fileAsync!.waits!(f.fd), false);
+        assertEquals(await f.write(enc.encode("hello")), 5);
         assertEquals(
-          await pooled("write", () => f.write(enc.encode("hello world"))),
-          11,
+          await pooled("write", () => f.write(enc.encode(" world"))),
+          6,
         );
         assertEquals(await f.seek(0, Deno.SeekMode.Current), 11);
         assertEquals(
@@ -315,6 +331,8 @@ Deno.test(
         // Windows, ERROR_LOCK_VIOLATION under Wine 10).
         await using w = await open(abs, { write: true });
         await using r = await open(abs);
+        assertEquals(await w.write(new Uint8Array(0)), 0);
+        assertEquals(await r.read(new Uint8Array(0)), 0);
         const cases: [string, () => unknown, () => Promise<unknown>][] = [
           ["read", () => w.readSync(buf), () => w.read(buf)],
           ["readAt", () => w.readAtSync(buf, 0), () => w.readAt(buf, 0)],
@@ -428,6 +446,136 @@ Deno.test(
       assertEquals(await readFile(`${root}\\dst`), data);
       assertEquals(openHandlesOn([`${root}\\src`, `${root}\\dst`]), 0);
     } finally {
+      Deno.removeSync(root, { recursive: true });
+    }
+  },
+);
+
+/** Anonymous pipes (`CreatePipe`): `[read end, write end]` handles. */
+function pipes(n: number, size: number): [number, number][] {
+  const k = Deno.dlopen("kernel32.dll", {
+    CreatePipe: {
+      parameters: ["buffer", "buffer", "pointer", "u32"],
+      result: "i32",
+    },
+  });
+  try {
+    return Array.from({ length: n }, () => {
+      const r = new BigInt64Array(1), w = new BigInt64Array(1);
+      assert(k.symbols.CreatePipe(r, w, null, size) !== 0, "CreatePipe");
+      return [Number(r[0]), Number(w[0])];
+    });
+  } finally {
+    k.close();
+  }
+}
+
+/**
+ * Runs `batch` (calls the pool serves) while the waits are in flight and
+ * asserts it settled before `release` had to be called; a watchdog calls
+ * `release` after 60 s so that a regression fails instead of hanging.
+ */
+async function servedWhileWaiting(
+  batch: () => Promise<unknown>,
+  release: () => void,
+): Promise<void> {
+  let released = false;
+  const watchdog = setTimeout(() => {
+    released = true;
+    release();
+  }, 60_000);
+  try {
+    await batch();
+    assert(!released, "the batch waited for the pipes: a worker was held");
+  } finally {
+    clearTimeout(watchdog);
+  }
+  if (!released) release();
+}
+
+Deno.test(
+  "windows: reads and writes that wait on pipes hold no pool worker",
+  windows,
+  async () => {
+    const root = Deno.makeTempDirSync();
+    const dec = new TextDecoder();
+    // More waiters than the pool has workers (two).
+    const ends = pipes(4, 4096);
+    const readers = ends.map(([r]) => File.fromFd(r));
+    const writers = ends.map(([, w]) => File.fromFd(w));
+    try {
+      for (const f of readers) {
+        assertEquals(await backend()!.fileAsync!.waits!(f.fd), true);
+      }
+      // Each File asks its handle's kind once, on its first read or write:
+      // ask now (a write to a read end, a read from a write end: failures
+      // on Deno's threads, repeated on the pool for their code), so that the
+      // reads and writes below go out at once, ahead of the batch.
+      for (const f of readers) {
+        const e = await assertRejects(() => f.write(enc.encode("x")));
+        assertEquals((e as { errno?: number }).errno, 5); // ACCESS_DENIED
+      }
+      for (const f of writers) {
+        await assertRejects(() => f.read(new Uint8Array(4)));
+      }
+      const reads = readers.map(async (f) => {
+        const buf = new Uint8Array(16);
+        const n = await f.read(buf);
+        return dec.decode(buf.subarray(0, n ?? 0));
+      });
+      await servedWhileWaiting(
+        () => Promise.all([mkdir(`${root}\\d1`), mkdir(`${root}\\d2`)]),
+        () => writers.forEach((w, i) => w.writeSync(enc.encode(`to ${i}`))),
+      );
+      assertEquals(await Promise.all(reads), ["to 0", "to 1", "to 2", "to 3"]);
+      // More than the pipe holds: each write waits until a reader drains it.
+      const big = new Uint8Array(256 * 1024).fill(7);
+      const writes = writers.map((f) => f.write(big));
+      const drained: Promise<number>[] = [];
+      // The readers drain through a binding of the test's own, on Deno's
+      // blocking threads: were a write holding a pool worker, a drain through
+      // the pool could queue behind it, and this test would hang, not fail.
+      const k = Deno.dlopen("kernel32.dll", {
+        ReadFile: {
+          parameters: ["isize", "buffer", "u32", "buffer", "pointer"],
+          result: "i32",
+          nonblocking: true,
+        },
+      });
+      await servedWhileWaiting(
+        () => Promise.all([mkdir(`${root}\\d3`), mkdir(`${root}\\d4`)]),
+        () => {
+          for (const [r] of ends) {
+            drained.push((async () => {
+              let total = 0;
+              const buf = new Uint8Array(64 * 1024);
+              const count = new Uint32Array(1);
+              while (total < big.length) {
+                const ok = await k.symbols.ReadFile(
+                  BigInt(r),
+                  buf,
+                  buf.length,
+                  count,
+                  null,
+                );
+                assert(ok !== 0, "ReadFile");
+                total += count[0];
+              }
+              return total;
+            })());
+          }
+        },
+      );
+      const wrote = await Promise.all(writes);
+      assertEquals(wrote, ends.map(() => big.length));
+      assertEquals(await Promise.all(drained), wrote);
+      k.close();
+      // The writer closed: the end of the pipe (ERROR_BROKEN_PIPE) is null.
+      writers[0].close();
+      assertEquals(await readers[0].read(new Uint8Array(4)), null);
+      assertEquals(Deno.statSync(`${root}\\d4`).isDirectory, true);
+    } finally {
+      for (const f of [...readers, ...writers]) if (!f.closed) f.close();
       Deno.removeSync(root, { recursive: true });
     }
   },
