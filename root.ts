@@ -20,6 +20,7 @@ import { declareCapabilities } from "./_caps.ts";
 import { notSupported, systemError } from "./_errors.ts";
 import type { FileInfo } from "./_file_info.ts";
 import {
+  DEVICE,
   ESCAPE,
   resolve,
   type Resolved,
@@ -53,6 +54,7 @@ import {
   writeFileSync,
 } from "./write_file.ts";
 import { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
+import { SEPARATOR } from "@std/path";
 import {
   ROOT_OP,
   type RootReply,
@@ -75,7 +77,8 @@ export type { SymlinkPolicy };
 /**
  * Thrown when a name given to a {@linkcode Root} would lead outside it: an
  * absolute name, more `..` than components, a symlink whose target is
- * absolute or climbs out, or (with `noXdev`) a mount point. A
+ * absolute or climbs out, (with `noXdev`) a mount point, or on Windows a
+ * drive, UNC or device name (`NUL`, `COM1`, …). A
  * `Deno.errors.PermissionDenied`, so code that treats any denial alike keeps
  * working, but a class of its own, so a program can tell an escape from
  * other denials; the same class from every resolution path and platform.
@@ -190,6 +193,24 @@ const NOFOLLOW = 0, FOLLOW = 1, NAMES = 2;
  * - A trailing `/` requires a directory (a symlink to one is followed
  *   inside; anything else is `NotADirectory`).
  *
+ * On Windows the same contract holds, with Windows' own name rules (Go's
+ * `os.Root` there): `/` and `\` both separate, and `..` is resolved
+ * lexically, in the text, before anything is opened (`a/../b` is `b` even
+ * when `a` is a link, a file or missing; a link's target is cleaned after
+ * the canonical names of the link's directory); a drive (`C:\x`, `C:x`), UNC
+ * (`\\server\x`), `\\?\` or rooted name, and a `:` anywhere, is an escape; a
+ * `?` is Windows' invalid-name error; a device name (`NUL`, `CON`, `PRN`,
+ * `AUX`, `COM1`–`COM9`, `LPT1`–`LPT9`, `CONIN$`, `CONOUT$`, also with an
+ * extension) is refused with {@linkcode PathEscapesError}. Components are
+ * opened with `NtCreateFile` relative to their parent's handle, the parent
+ * first in one call with `OBJ_DONT_REPARSE` (which fails at any reparse
+ * point), else one component at a time, each opened as itself
+ * (`FILE_OPEN_REPARSE_POINT`); symlinks and junctions are links (a
+ * junction's target is absolute: an escape unless `"inRoot"`). `symlink`
+ * sets the reparse point on an entry created relative to the parent's
+ * handle (which takes `SeCreateSymbolicLinkPrivilege`, as in Go);
+ * `chown` throws `NotSupported` there.
+ *
  * A Root is also a {@linkcode Dir}: it works wherever a `Dir` is accepted
  * (as `dirFd`, or in place of a path). Those calls resolve names the plain
  * `*at` way, without the Root's guarantee.
@@ -259,8 +280,14 @@ export class Root extends Dir {
     syscall: PrimitiveName | ((b: RootBackend) => PrimitiveName),
     mkdirMode = -1,
   ): T {
-    const n = rootName(name, `Root.${fn}`);
+    let n = rootName(name, `Root.${fn}`);
     const b = need(fn);
+    if (b.rootName !== undefined) {
+      // Windows: cleaned lexically, refused before any call.
+      const c = b.rootName(n, this.symlinks === "inRoot");
+      if (typeof c === "number") throw this.#error(b, c, "openDirAt", n);
+      n = c;
+    }
     const fd = this[acquire](`Root.${fn}`);
     const r = resolved();
     try {
@@ -317,7 +344,7 @@ export class Root extends Dir {
     r.dir = fd;
     r.leaf = n;
     if (how !== NOFOLLOW) {
-      const st = b.statAt(fd, n, false);
+      const st = this.#prims(b).statAt(fd, n, false);
       if (typeof st === "number") {
         if (st !== -errnos(b).ENOENT) return false;
       } else if (st.isSymlink) return false;
@@ -363,7 +390,7 @@ export class Root extends Dir {
     r.owned = true;
     r.leaf = whole ? "." : tail;
     if (how === FOLLOW && !whole) {
-      const st = b.statAt(dir, tail, false);
+      const st = this.#prims(b).statAt(dir, tail, false);
       if (typeof st !== "number" && st.isSymlink) {
         b.close(dir);
         r.owned = false;
@@ -470,6 +497,19 @@ export class Root extends Dir {
     }
   }
 
+  /**
+   * Whether the link target `t` of the link `n`, taken from the link's
+   * directory, is a directory inside the root (false for anything else,
+   * an escape included).
+   */
+  #targetIsDir(n: string, t: string): boolean {
+    try {
+      return this.statSync(targetFrom(n, t)).isDirectory;
+    } catch {
+      return false;
+    }
+  }
+
   /** Whether `name` resolves, inside the root, to nothing (ENOENT). */
   #absent(name: string): boolean {
     try {
@@ -499,6 +539,13 @@ export class Root extends Dir {
     if (e === ESCAPE) return new PathEscapesError(name, this.path);
     if (e === XDEV) {
       return new PathEscapesError(name, this.path, "crosses a mount point in");
+    }
+    if (e === DEVICE) {
+      return new PathEscapesError(
+        name,
+        this.path,
+        "names a Windows device, not a file in",
+      );
     }
     if (e === NOT_UTF8) {
       return new Deno.errors.InvalidData(
@@ -565,7 +612,7 @@ export class Root extends Dir {
    */
   readLinkSync(name: string): string {
     return this.#at("readLink", name, NOFOLLOW, (b, r) => {
-      const t = b.readLinkAt(r.dir, r.leaf);
+      const t = this.#prims(b).readLinkAt(r.dir, r.leaf);
       return t === NOT_UTF8 ? notUtf8(name) : t;
     }, "readLinkAt");
   }
@@ -667,7 +714,9 @@ export class Root extends Dir {
           "rename",
           dst,
           NOFOLLOW,
-          (_, d) => b.renameAt(src.dir, src.leaf, d.dir, d.leaf),
+          // Replacing `to`, as rename(2) (on Windows too).
+          (_, d) =>
+            (b.replaceAt ?? b.renameAt)(src.dir, src.leaf, d.dir, d.leaf),
           "renameAt",
         ),
       "renameAt",
@@ -725,11 +774,20 @@ export class Root extends Dir {
       "targetIsDirectory",
     );
     if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
+    const own = need("symlink").rootSymlink;
+    // Windows: a directory link when asked, or when the target, taken from
+    // the link's directory, is a directory inside the root (Go's rule).
+    const isDir = own !== undefined &&
+      (dirTarget || this.#targetIsDir(rootName(name, "Root.symlink"), t));
     this.#at(
       "symlink",
       name,
       NOFOLLOW,
-      (b, r) => b.symlinkAt(t, r.dir, r.leaf, dirTarget),
+      // The name is resolved first: an escape is reported as one.
+      (b, r) =>
+        own !== undefined
+          ? own.call(b, t, r.dir, r.leaf, isDir)
+          : noSymlink(b) ?? b.symlinkAt(t, r.dir, r.leaf, dirTarget),
       "symlinkAt",
     );
   }
@@ -805,11 +863,12 @@ export class Root extends Dir {
       true,
     );
     if (hooks.length !== 0) audit("os.chown", [name, u, g, this.fd]);
+    const chown = chownOf(need("chown"));
     this.#at(
       "chown",
       name,
       follow ? FOLLOW : NOFOLLOW,
-      (b, r) => b.chownAt(r.dir, r.leaf, u, g, false),
+      (b, r) => chown.call(b, r.dir, r.leaf, u, g, false),
       "chownAt",
     );
   }
@@ -1031,9 +1090,10 @@ export class Root extends Dir {
    * @throws {PathEscapesError} When the name leads outside the root.
    */
   openRootSync(name: string): Root {
+    const n = rootName(name, "Root.openRoot");
     const fd = this.#at(
       "openRoot",
-      name,
+      n,
       FOLLOW,
       (b, r) => b.openDirAt(r.dir, r.leaf, false),
       "openDirAt",
@@ -1041,7 +1101,7 @@ export class Root extends Dir {
     return new Root(
       dirToken,
       fd,
-      joinName(this.path, name),
+      joinName(this.path, n),
       this.symlinks,
       this.#dev,
     );
@@ -1068,8 +1128,9 @@ export class Root extends Dir {
 
   /**
    * Walks the tree under `name` (default: the root itself), like
-   * {@linkcode walkSync}, with paths relative to the root. Symlinks are
-   * listed, never followed: the walk cannot be led out of the root.
+   * {@linkcode walkSync}, with paths relative to the root (`/`-separated
+   * on every platform, as realPath gives them). Symlinks are listed, never
+   * followed: the walk cannot be led out of the root.
    *
    * @param name A name relative to the root.
    * @param options The options of {@linkcode walkSync}, without
@@ -1318,9 +1379,43 @@ export class Root extends Dir {
   ): Promise<void> {
     const o = toOptions(options, "Root.symlink");
     const t = toPath(target, "Root.symlink", "target");
-    toBool(o.targetIsDirectory, "Root.symlink", "targetIsDirectory");
+    const dirTarget = toBool(
+      o.targetIsDirectory,
+      "Root.symlink",
+      "targetIsDirectory",
+    );
     const n = rootName(name, "Root.symlink");
     if (hooks.length !== 0) audit("os.symlink", [target, name, this.fd]);
+    const b = need("symlink");
+    if (b.rootSymlink !== undefined) {
+      // Windows: as symlinkSync decides, then one request.
+      let isDir = dirTarget;
+      if (!isDir) {
+        try {
+          isDir = (await this.stat(targetFrom(n, t))).isDirectory;
+        } catch {
+          isDir = false;
+        }
+      }
+      await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
+        name2: t,
+        a1: isDir ? 1 : 0,
+      }, "symlinkAt");
+      return;
+    }
+    if (b.has.symlinkAtDirFd === false) {
+      // The name is resolved first: an escape is reported as one.
+      const r = await this.#call(
+        "symlink",
+        n,
+        ROOT_OP.PARENT,
+        NOFOLLOW,
+        {},
+        "symlinkAt",
+      );
+      b.close(r.ret);
+      noSymlink(b);
+    }
     await this.#call("symlink", n, ROOT_OP.SYMLINK, NOFOLLOW, {
       name2: t,
     }, "symlinkAt");
@@ -1387,6 +1482,7 @@ export class Root extends Dir {
     );
     const n = rootName(name, "Root.chown");
     if (hooks.length !== 0) audit("os.chown", [name, u, g, this.fd]);
+    chownOf(need("chown"));
     await this.#call("chown", n, ROOT_OP.CHOWN, follow ? FOLLOW : NOFOLLOW, {
       a1: u,
       a2: g,
@@ -1679,10 +1775,15 @@ function readDirOptions(options: ReadDirOptions | undefined): ReadDirOptions {
   return { stat: o.stat };
 }
 
-/** A walk entry under `base` (a name relative to the root). */
+/**
+ * A walk entry under `base` (a name relative to the root), its path
+ * `/`-separated on every platform, as the Root's names (the walk joins with
+ * `\` on Windows).
+ */
 function rebase(base: string, e: WalkEntry): WalkEntry {
-  if (base === ".") return e;
-  return { ...e, path: e.path === "." ? base : `${base}/${e.path}` };
+  const path = SEPARATOR === "/" ? e.path : e.path.replaceAll(SEPARATOR, "/");
+  if (base === ".") return path === e.path ? e : { ...e, path };
+  return { ...e, path: path === "." ? base : `${base}/${path}` };
 }
 
 /** The NUL-terminated UTF-8 string at the start of `buf`. */
@@ -1802,7 +1903,17 @@ function rootName(value: unknown, fn: string): string {
   if (typeof value !== "string") {
     throw new TypeError(`${fn}: name must be a string, not ${typeof value}`);
   }
-  return toPath(value, fn, "name");
+  const n = toPath(value, fn, "name");
+  // Windows: cleaned lexically (`\` and `/` alike, `..` in the text); a
+  // name refused here is refused again, with the Root's policy, by the call.
+  const c = backend()?.rootName?.(n, false);
+  return typeof c === "string" ? c : n;
+}
+
+/** The name of link `n`'s target `t` from the root (`t` after `n`'s directory). */
+function targetFrom(n: string, t: string): string {
+  const slash = stripSlashes(n).lastIndexOf("/");
+  return slash < 0 ? t : `${n.slice(0, slash)}/${t}`;
 }
 
 /** `a/b//` → `a/b`; `/` and `""` stay as they are. */
@@ -1907,12 +2018,19 @@ function errnos(b: Backend): RootErrno {
     "ENOSYS",
   ];
   const e: Record<string, number> = {};
+  // The backend's own answer for the codes a root request carries (on
+  // Windows, several errors share a POSIX name), then the first code of
+  // each other name; a name the platform never reports gets a code none
+  // has.
+  const plat = b.rootPlatform?.errno ?? [];
+  for (let i = 0; i < plat.length; i++) e[want[i]] = plat[i];
   for (let n = 1; n < 4096 && Object.keys(e).length < want.length; n++) {
     const name = b.errnoName(n);
     if (name !== undefined && want.includes(name) && e[name] === undefined) {
       e[name] = n;
     }
   }
+  want.forEach((name, i) => e[name] ??= 0x4000_0000 + i);
   errnoCache = { b, e: e as unknown as RootErrno };
   return errnoCache.e;
 }
@@ -1921,6 +2039,7 @@ const primsCache = new WeakMap<RootBackend, ResolvePrimitives>();
 
 /** The resolver's view of a backend. */
 function prims(b: RootBackend): ResolvePrimitives {
+  if (b.rootResolve !== undefined) return b.rootResolve;
   let p = primsCache.get(b);
   if (p === undefined) {
     p = {
@@ -1936,13 +2055,33 @@ function prims(b: RootBackend): ResolvePrimitives {
   return p;
 }
 
-/** The primitives every Root method may use. */
+/**
+ * Throws NotSupported where the backend cannot make a symlink relative to a
+ * directory handle (Windows).
+ */
+function noSymlink(b: RootBackend): undefined {
+  if (b.has.symlinkAtDirFd === false) {
+    throw notSupported(
+      "Root.symlink",
+      "a symlink relative to a directory handle",
+    );
+  }
+}
+
+/** The backend's chown; NotSupported where it has none (Windows). */
+function chownOf(b: RootBackend): NonNullable<RootBackend["chownAt"]> {
+  if (b.chownAt === undefined) {
+    throw notSupported("Root.chown", "chown (Windows has no owner ids)");
+  }
+  return b.chownAt;
+}
+
+/** The primitives every Root method may use (and `chownAt`, where any). */
 const NEEDS = [
   "mkdirAt",
   "unlinkAt",
   "renameAt",
   "linkAt",
-  "chownAt",
   "utimeAt",
   "fchmod",
   "readDirChunk",
@@ -1951,7 +2090,8 @@ const NEEDS = [
 /** A backend with what a Root needs: {@linkcode NEEDS} and the root task. */
 type RootBackend =
   & With<typeof NEEDS[number]>
-  & Required<RootSupport>;
+  & Required<Omit<RootSupport, "rootResolve" | "rootName">>
+  & Pick<RootSupport, "rootResolve" | "rootName">;
 
 /** Whether `b` can serve a Root: the one check for probe and call. */
 function isRootBackend(b: Backend | null): b is RootBackend {

@@ -169,14 +169,15 @@ class Level implements DirChunk {
    */
   first: number | null = null;
   /**
-   * The next subdirectory of this directory's chunk, being entered ahead
-   * (while the walk is below the one before it), into `out`; `null` if none.
+   * The next subdirectories of this directory's chunk being entered ahead
+   * (while the walk is below the one before them), in listing order, each
+   * into its own `out`.
    */
-  ahead: Ahead_ | null = null;
+  aheads: Ahead_[] = [];
   /** The Dir an entering ahead made for this level's descriptor, if any. */
   made: Dir | null = null;
-  /** A Level for the next entering ahead to write into. */
-  spare: Level | null = null;
+  /** Levels for the next enterings ahead to write into. */
+  spares: Level[] = [];
   i = 0;
   dir: Dir | null = null;
   fd = -1;
@@ -196,6 +197,11 @@ interface Walk {
   match: RegExp[] | undefined;
   skip: RegExp[] | undefined;
   stat: boolean;
+  /**
+   * Subdirectories entered ahead at once per directory: {@linkcode AHEAD}
+   * for the async walk, 0 for the sync one (where nothing runs meanwhile).
+   */
+  ahead: number;
 }
 
 function regExps(v: unknown, arg: string): RegExp[] | undefined {
@@ -230,6 +236,7 @@ function toWalk(o: Partial<WalkOptions>): Walk {
     match: regExps(o.match, "match"),
     skip: regExps(o.skip, "skip"),
     stat: toBool(o.stat, "walk", "stat", false),
+    ahead: 0,
   };
 }
 
@@ -283,19 +290,21 @@ function* openChild(
   if (hooks.length === 0 && hasPrimitive(b, "enterDirAt")) {
     // One call (one pool request on Linux): stat, open, check, first chunk,
     // perhaps started ahead (see enterAhead).
-    const a = P.ahead;
+    // Enterings ahead for entries before this one are of no use now.
+    while (P.aheads.length !== 0 && P.aheads[0].i < P.i - 1) dropFirst(P);
+    const a = P.aheads.length === 0 ? null : P.aheads[0];
     let L: Level;
     let r: Entered;
     if (a !== null && a.i === P.i - 1 && a.name === name && !follow) {
-      P.ahead = null;
+      P.aheads.shift();
       r = yield* join("enterDirAt", a.h);
       // The chunk was read into a.out: it becomes the next level.
-      const old = levels[top + 1] ?? null;
+      const old = levels[top + 1];
       levels[top + 1] = L = a.out;
-      P.spare = old;
+      if (old !== undefined) P.spares.push(old);
       L.made = a.dir;
     } else {
-      dropAhead(P);
+      if (a !== null && a.i === P.i - 1) dropFirst(P);
       L = level(levels, top + 1);
       r = yield* call(
         "enterDirAt",
@@ -364,24 +373,31 @@ function* openChild(
 }
 
 /**
- * Forgets the entering ahead of `L`, if any, closing what it opened
- * whenever it completes.
+ * Forgets the enterings ahead of `L`, closing what they opened whenever
+ * they complete.
  */
 function dropAhead(L: Level): void {
-  const a = L.ahead;
-  if (a === null) return;
-  L.ahead = null;
-  // Its Level may still be written by the call in flight: not reused.
-  if (L.spare === a.out) L.spare = null;
+  while (L.aheads.length !== 0) dropFirst(L);
+}
+
+/** Forgets the first entering ahead of `L` (see {@linkcode dropAhead}). */
+function dropFirst(L: Level): void {
+  const a = L.aheads.shift()!;
+  // Its Level may still be written by the call in flight: never reused.
   settle(a.h, () => a.dir?.close());
 }
 
+/** Subdirectories entered ahead of the walk at once, per directory. */
+const AHEAD = 4;
+
 /**
- * Starts entering the next subdirectory listed after the current entry of
+ * Starts entering the next subdirectories listed after the current entry of
  * `P` (the directory at depth `top`), so that the pool reads and describes
- * it while the walk is below the entry before it: one directory ahead,
- * never more, and only what the walk will enter (a directory, not skipped,
- * within `maxDepth`, no audit hook). Symlinks are never entered ahead.
+ * them while the walk is below the entry before them: {@linkcode AHEAD}
+ * directories ahead, never more (each in a pool request of its own, so that
+ * the workers read them in parallel), and only what the walk will enter (a
+ * directory, not skipped, within `maxDepth`, no audit hook). Symlinks are
+ * never entered ahead.
  */
 function* enterAhead(
   b: Backend,
@@ -390,9 +406,10 @@ function* enterAhead(
   w: Walk,
   filtered: boolean,
 ): Generator<Ahead, void, unknown> {
-  if (P.ahead !== null || hooks.length !== 0) return;
+  if (P.aheads.length >= w.ahead || hooks.length !== 0) return;
   if (!hasPrimitive(b, "enterDirAt") || top + 1 >= w.maxDepth) return;
-  for (let j = P.i; j < P.count; j++) {
+  const n = P.aheads.length;
+  for (let j = n === 0 ? P.i : P.aheads[n - 1].i + 1; j < P.count; j++) {
     const info = w.stat ? P.infos[j] : undefined;
     // (A listed symlink is entered, if at all, through its target.)
     const dir = w.stat
@@ -402,8 +419,7 @@ function* enterAhead(
     if (!dir) continue;
     const name = P.names[j];
     if (filtered && skipped(P.prefix + name, w)) continue;
-    const out = P.spare ?? new Level();
-    P.spare = out;
+    const out = P.spares.pop() ?? new Level();
     const h = yield* ahead(
       "enterDirAt",
       P.fd,
@@ -414,12 +430,12 @@ function* enterAhead(
       w.follow,
     );
     const A: Ahead_ = { i: j, name, h, out, dir: null };
-    P.ahead = A;
+    P.aheads.push(A);
     settle(h, (r) => {
       const e = r as Entered;
       if (e.failed === "") A.dir = newDir(e.fd, P.prefix + name);
     });
-    return;
+    if (P.aheads.length >= w.ahead) return;
   }
 }
 
@@ -759,7 +775,10 @@ export function walkSync(
  * With `stat: true`, each entry's `info` is read by the same request as
  * its chunk of the directory (Linux: `getdents64` and a `statx` per entry in
  * one worker task), so describing every entry costs one hand-off per chunk,
- * not one per entry.
+ * not one per entry. The next few subdirectories of a directory (up to 4)
+ * are entered ahead, in parallel on the pool's workers, while the walk is
+ * below the one before them: descriptors stay bounded by the depth of the
+ * tree, up to 5 per level.
  *
  * Every syscall of the walk (opens, `fstat`s, `getdents64` chunks, `lstat`s)
  * runs off the main thread where the backend has async twins (Linux), each
@@ -825,6 +844,7 @@ export async function* walk(
   options?: WalkOptions,
 ): AsyncGenerator<WalkEntry, undefined> {
   const { b, root: p, dirFd, given, w } = start(root, options);
+  w.ahead = AHEAD;
   // A Dir given as dirFd stays pinned (open, its number not reused) for the
   // whole walk; the walk's own directories are its own.
   given?.[acquire]("walk");

@@ -477,12 +477,21 @@ async function writeAsync(
       await atomicAsync(b, f, d, r, data);
       return 0;
     }
+    let fd: number;
+    // A pipe, FIFO or terminal may wait for its reader: its writes go
+    // through Deno's blocking threads, never a pool worker.
+    let waits = false;
     if (a !== undefined && data.length <= FILE_IO_MAX) {
-      return await a.writeSmall(d, p, r.flags, r.mode, data, r.chmod);
+      const w = await a.writeSmall(d, p, r.flags, r.mode, data, r.chmod);
+      if (w <= 0) return w;
+      fd = w - 1;
+      waits = true;
+    } else {
+      fd = await (a?.openAt(d, p, r.flags, r.mode) ??
+        f.openAt(d, p, r.flags, r.mode));
+      if (fd < 0) return fd;
+      waits = await a?.waits?.(fd) ?? false;
     }
-    const fd = await (a?.openAt(d, p, r.flags, r.mode) ??
-      f.openAt(d, p, r.flags, r.mode));
-    if (fd < 0) return fd;
     let e = 0;
     for (let off = 0; off < data.length && e === 0;) {
       if (signal?.aborted) {
@@ -490,9 +499,12 @@ async function writeAsync(
         throw signal.reason;
       }
       const view = data.subarray(off);
-      const n = await (a?.write(fd, view) ?? f.write(fd, view));
-      if (n < 0) e = n;
-      else off += n;
+      const n = await (waits && a?.writeWait !== undefined
+        ? a.writeWait(fd, view)
+        : a?.write(fd, view) ?? f.write(fd, view));
+      if (n < 0) {
+        e = n;
+      } else off += n;
     }
     if (e === 0 && r.chmod) {
       e = await fchmodAsync(b, fd, r.mode);

@@ -473,7 +473,8 @@ export function fileReadSmall(
 /**
  * Writes a whole file in one pool request: `openat`, `write` until all is
  * written, `fchmod` when bit 0 of `bits` is set, `close`. Returns 0 or
- * `-errno` (the errno of the first failing call). Bit 1 of `bits`: the
+ * `-errno` (the errno of the first failing call), or for a descriptor that
+ * cannot seek, its number plus one (open, nothing written). Bit 1 of `bits`: the
  * padded `openat` layout. A pool task: self-contained.
  */
 export function fileWriteSmall(
@@ -490,6 +491,9 @@ export function fileWriteSmall(
     ? s.openat_mode(dirfd, path, flags, 0n, 0n, 0n, 0n, 0n, BigInt(mode))
     : s.openat_mode(dirfd, path, flags, mode);
   if (fd < 0) return -s.__errnoOf(s);
+  // A descriptor that cannot seek (pipe, FIFO, socket, terminal) may wait
+  // for its reader: hand it back open, unwritten, as its number plus one.
+  if (Number(s.lseek(fd, 0n, 1)) < 0) return fd + 1;
   let done = 0;
   while (done < len) {
     const r = Number(s.write(fd, data.subarray(done), len - done));
@@ -744,7 +748,8 @@ export function fileAsync(
       pool.bytes(data);
       pool.int(data.length);
       pool.int((chmod ? 1 : 0) | (padded ? 2 : 0));
-      return pool.end(zeroOrErrno);
+      // 0, -errno, or a descriptor that may wait plus one.
+      return pool.end(valueOrErrno);
     },
   };
   if (hasSym("flock")) {

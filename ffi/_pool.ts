@@ -25,7 +25,13 @@
  *
  * Why this design (measured, see README): one thread hand-off per batch
  * rather than per call; exact errno (a `nonblocking` FFI call's errno is
- * lost); and it covers every syscall, unlike io_uring's op list.
+ * lost); and it covers every syscall, unlike io_uring's op list. Where the
+ * library offers a kernel submission ring ({@linkcode LocalLibrary.ring}:
+ * Linux io_uring on x86_64), requests for its one symbol (`statx`) go there
+ * instead: no worker has to start or wake for a batch of stats, and each
+ * call still gets its own errno. Requests that are whole units of work
+ * (`begin(…, alone)`: a directory entered and described) get arenas of
+ * their own, spread over the workers.
  *
  * @module
  */
@@ -101,6 +107,48 @@ export interface LocalLibrary {
    * whose result and errno are the ones reported.
    */
   direct?: Record<string, (...args: never[]) => Promise<number | bigint>>;
+  /**
+   * Opens a kernel submission ring for batches of one symbol's calls (Linux
+   * io_uring's `statx`, see `_uring.ts`), or gives `null` where there is
+   * none. Opened on the first request the ring can run; while it is open and
+   * idle, requests for its symbol go to it rather than to the workers.
+   */
+  ring?: () => Promise<BatchRing | null>;
+}
+
+/**
+ * A kernel submission ring as the pool uses it ({@linkcode LocalLibrary.ring}):
+ * calls of {@linkcode BatchRing.sym}, with that symbol's five arguments
+ * (dirfd, path, flags, mask, buffer; buffers as addresses), queued by
+ * `push` and sent on by `submit`, which never waits.
+ */
+export interface BatchRing {
+  /** The symbol whose calls it runs. */
+  readonly sym: string;
+  /** It failed or was closed (it takes no more calls). */
+  readonly failed: boolean;
+  /** Calls it can take now (0 once it failed). */
+  room(): number;
+  /** Queues one call, identified by `tag` in its completion. */
+  push(
+    dirfd: number,
+    path: number,
+    flags: number,
+    mask: number,
+    buf: number,
+    tag: number,
+  ): void;
+  /**
+   * Sends the queued calls on; each completion comes later as `done(tag,
+   * res)` (`res`: the call's result, or `-errno`), and a call it could not
+   * take (it failed) as `back(tag)`, never run.
+   */
+  submit(
+    done: (tag: number, res: number) => void,
+    back: (tag: number) => void,
+  ): void;
+  /** Releases it (once the calls in flight have completed). */
+  close(): void;
 }
 
 const ARENA_BYTES = 1 << 20;
@@ -215,6 +263,12 @@ class Arena {
   readonly rejecters: ((e: unknown) => void)[] = [];
   readonly decoders: Decoder<unknown>[] = [];
   readonly outs: number[] = [];
+  /** The address of the arena's memory, once a ring needed it. */
+  base = -1;
+  /** Calls of the arena the ring has not reported yet. */
+  ringLeft = 0;
+  /** The ring gave calls of the arena back (it failed). */
+  ringBack = false;
   /**
    * A shared arena (`id` ≥ 0) goes to the workers; a private one (`id` -1,
    * any size, see {@linkcode CallPool.begin}) holds one request that does
@@ -326,6 +380,10 @@ export class CallPool {
   /** The arena being filled, and its worker's index. */
   #cur: Arena | null = null;
   #curWorker = 0;
+  /** The arena being filled holds one request begun `alone`. */
+  #curAlone = false;
+  /** See #wantMore. */
+  #contended = 0;
   #flushQueued = false;
   #inFlight = 0;
   #ranHere = 0;
@@ -361,6 +419,27 @@ export class CallPool {
   #failed: unknown = null;
   /** Symbol and task names by index, for error messages. */
   #names: string[];
+  /**
+   * The submission ring (see {@linkcode LocalLibrary.ring}): its state (0
+   * not opened yet, 1 opening, 2 open, 3 none), the symbol index it runs,
+   * the arenas sealed while it opened (with their worker index), and the
+   * arenas of the run being gathered, with the tags of their calls.
+   */
+  #ring: BatchRing | null = null;
+  #ringState = 0;
+  #ringSym = -1;
+  #ringWait: [Arena, number][] = [];
+  #ringWaitCalls = 0;
+  #ringBatch: Arena[] = [];
+  #ringTags: number[] = [];
+  #ringRuns = 0;
+  /** Calls pushed in this tick (#ringTick) and not submitted yet. */
+  #ringTick = false;
+  #ringUnsent = 0;
+  /** Arenas by id while the ring has their calls. */
+  #ringArenas: Arena[] = [];
+  /** Bumped by close(): a ring opened for an earlier generation is dropped. */
+  #gen = 0;
 
   /**
    * @param lib The library each worker opens.
@@ -399,6 +478,151 @@ export class CallPool {
       ...Object.keys(lib.tasks ?? {}),
     ];
     this.#names.forEach((k, i) => this.#symIndex.set(k, i));
+    if (local.ring === undefined) this.#ringState = 3;
+  }
+
+  /** Arenas sent to the submission ring (for tests). */
+  get ringRuns(): number {
+    return this.#ringRuns;
+  }
+
+  /**
+   * Takes arena `a` into the ring's next run when the ring can run all of
+   * its requests (opening the ring on first use); false sends it the other
+   * way.
+   */
+  #ringTake(a: Arena, i: number): boolean {
+    if (this.#ringState === 3 || this.#broken) return false;
+    if (this.#ringSym < 0) {
+      this.#ringSym = this.#symIndex.get("statx") ?? -1;
+    }
+    for (let r = 0; r < a.n; r++) {
+      const b = HEADER_BYTES / 8 + r * REQ_F64;
+      // The ring's symbol, with its five arguments: path and buffer.
+      if (
+        a.f64[b] !== this.#ringSym || a.f64[b + 2] !== 5 ||
+        a.f64[b + 1] !== 0b10010
+      ) return false;
+    }
+    if (this.#ringState === 0) this.#openRing();
+    if (this.#ringState === 1) {
+      if (this.#ringWaitCalls + a.n > MAX_REQ) return false;
+      this.#ringWait.push([a, i]);
+      this.#ringWaitCalls += a.n;
+      return true;
+    }
+    const ring = this.#ring;
+    if (ring === null || ring.room() < a.n) return false;
+    this.#ringPush(ring, a);
+    return true;
+  }
+
+  #openRing(): void {
+    this.#ringState = 1;
+    const gen = this.#gen;
+    const settled = (ring: BatchRing | null) => {
+      if (gen !== this.#gen) {
+        // The pool was closed meanwhile: this ring is not its to keep.
+        ring?.close();
+      } else {
+        this.#ring = ring !== null && ring.sym === "statx" ? ring : null;
+        this.#ringState = this.#ring === null ? 3 : 2;
+      }
+      const wait = this.#ringWait;
+      this.#ringWait = [];
+      this.#ringWaitCalls = 0;
+      for (const [a, i] of wait) {
+        if (!this.#ringTake(a, i)) this.#dispatchAway(a, i);
+      }
+    };
+    let p: Promise<BatchRing | null>;
+    try {
+      p = this.#local.ring!();
+    } catch {
+      p = Promise.resolve(null);
+    }
+    p.then(settled, () => settled(null));
+  }
+
+  /** {@linkcode #dispatch} without the ring. */
+  #dispatchAway(a: Arena, i: number): void {
+    const state = this.#ringState;
+    this.#ringState = 3;
+    try {
+      this.#dispatch(a, i);
+    } finally {
+      this.#ringState = state;
+    }
+  }
+
+  /** Writes the requests of `a` into the ring, and sends them. */
+  #ringPush(ring: BatchRing, a: Arena): void {
+    if (a.base < 0) {
+      a.base = Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(a.u8)));
+    }
+    this.#ringArenas[a.id] = a;
+    a.ringLeft = a.n;
+    a.ringBack = false;
+    const f64 = a.f64;
+    for (let r = 0; r < a.n; r++) {
+      const b = HEADER_BYTES / 8 + r * REQ_F64 + 5;
+      ring.push(
+        f64[b],
+        a.base + f64[b + 1],
+        f64[b + 2],
+        f64[b + 3],
+        a.base + f64[b + 4],
+        a.id * MAX_REQ + r,
+      );
+    }
+    this.#ringRuns++;
+    // Calls go to the kernel as soon as a tick has made 256 (the first
+    // 64 at once, to start it), and the rest at the tick's end: the kernel
+    // runs a batch's first calls while the rest are still being written,
+    // and each submission (a `nonblocking` call) costs this thread more than
+    // the kernel takes to run 64 calls.
+    this.#ringUnsent += a.n;
+    if (!this.#ringTick || this.#ringUnsent >= 256) {
+      this.#ringUnsent = 0;
+      ring.submit(this.#ringDone, this.#ringBack);
+    }
+    if (this.#ringTick) return;
+    this.#ringTick = true;
+    queueMicrotask(() => {
+      this.#ringTick = false;
+      if (this.#ringUnsent === 0) return;
+      this.#ringUnsent = 0;
+      ring.submit(this.#ringDone, this.#ringBack);
+    });
+  }
+
+  /** A call the ring completed: its result, and its arena once complete. */
+  #ringDone = (tag: number, res: number): void => {
+    const a = this.#ringArenas[Math.floor(tag / MAX_REQ)];
+    if (a === undefined || a.ringLeft <= 0) return;
+    const b = HEADER_BYTES / 8 + (tag % MAX_REQ) * REQ_F64;
+    a.f64[b + 3] = res < 0 ? -1 : res;
+    a.f64[b + 4] = res < 0 ? -res : 0;
+    if (--a.ringLeft === 0) this.#ringFinish(a);
+  };
+
+  /** A call the ring could not take (it failed): its arena runs elsewhere. */
+  #ringBack = (tag: number): void => {
+    const a = this.#ringArenas[Math.floor(tag / MAX_REQ)];
+    if (a === undefined || a.ringLeft <= 0) return;
+    a.ringBack = true;
+    if (--a.ringLeft === 0) this.#ringFinish(a);
+  };
+
+  #ringFinish(a: Arena): void {
+    if (this.#ring !== null && this.#ring.failed) {
+      this.#ring = null;
+      this.#ringState = 3;
+    }
+    if (!a.ringBack) return this.#done(null, a);
+    // Its calls run again on a worker, the whole arena (statx has no side
+    // effect, so the ones that ran may run twice).
+    this.#dispatchAway(a, 0);
   }
 
   /** Number of workers started (for tests). */
@@ -454,12 +678,23 @@ export class CallPool {
   #seal(): void {
     const a = this.#cur;
     this.#cur = null;
+    this.#curAlone = false;
     if (a === null) return;
     if (a.n === 0) {
       this.#free.push(a);
       return;
     }
-    const i = this.#curWorker;
+    this.#dispatch(a, this.#curWorker);
+  }
+
+  /** Sends a sealed arena on its way: to the ring, direct, or worker `i`. */
+  #dispatch(a: Arena, i: number): void {
+    if (this.#ringTake(a, i)) {
+      // The workers still start at the pool's first quiet moment (below),
+      // ready for what the ring cannot run.
+      if (!this.#warm()) this.#startSoon(i);
+      return;
+    }
     // A cold pool (a fresh process's first batches): no worker is ready,
     // and starting one blocks this thread for tens of milliseconds (Deno
     // builds its isolate before `new Worker` returns). Requests that have a
@@ -555,8 +790,13 @@ export class CallPool {
    * thread, exactly as the sync twin runs it (so an over-long path fails
    * with the kernel's own `ENAMETOOLONG`). Writing past the room asked for
    * moves the request to such a buffer too, never past an arena's end.
+   *
+   * `alone` marks a request that is a whole unit of work (a task that
+   * enters and describes a directory): it gets an arena of its own, sent to
+   * the least busy worker, so that such requests run in parallel rather
+   * than one after the other in a shared arena.
    */
-  begin(sym: string, dataBytes = 0): void {
+  begin(sym: string, dataBytes = 0, alone = false): void {
     if (this.#tgt !== null) this.#abandon();
     this.#failed = null;
     if (!(DATA_START + dataBytes <= ARENA_BYTES)) {
@@ -564,7 +804,17 @@ export class CallPool {
       return;
     }
     let a = this.#cur;
-    if (
+    if (a !== null && a.n > 0 && (alone || this.#curAlone)) {
+      // A request that is a whole unit of work goes in an arena of its own.
+      this.#sealedThisTick = true;
+      this.#seal();
+      a = null;
+    }
+    if (alone) {
+      this.#curAlone = true;
+      this.#curWorker = this.#leastBusy();
+      this.#wantMore();
+    } else if (
       a !== null &&
       (a.n >= MAX_REQ || a.top + dataBytes > ARENA_BYTES ||
         (a.n >= CHUNK && this.#size > 1))
@@ -588,6 +838,48 @@ export class CallPool {
     this.#nargs = 0;
     this.#kinds = 0;
     this.#out = -1;
+  }
+
+  /**
+   * The ready worker with the fewest arenas in flight (0 when none is
+   * ready: the usual start applies).
+   */
+  #leastBusy(): number {
+    let best = 0, least = Infinity;
+    for (let i = 0; i < this.#size; i++) {
+      const w = this.#workers[i];
+      if (w === undefined || Atomics.load(w.ctl, 3) !== 1) continue;
+      if (w.busy < least) {
+        least = w.busy;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Requests begun `alone` keep finding every ready worker busy while a
+   * worker of the pool has not started: it starts on the next turn of the
+   * event loop even with requests in flight (its start blocks this thread
+   * for tens of milliseconds, once; the work that keeps coming then runs on
+   * both). Counted, so that a short burst (a small walk) starts nothing.
+   */
+  #wantMore(): void {
+    const w = this.#workers[this.#curWorker];
+    if (w === undefined || w.busy === 0) return;
+    if (++this.#contended < 8) return;
+    for (let i = 0; i < this.#size; i++) {
+      if (this.#workers[i] !== undefined) continue;
+      this.#contended = 0;
+      const id = setTimeout(() => {
+        if (this.#workers[i] === undefined && this.#gen === gen) {
+          this.#worker(i);
+        }
+      }, 0) as unknown as number;
+      const gen = this.#gen;
+      Deno.unrefTimer(id);
+      return;
+    }
   }
 
   /** begin() for a request too large for a shared arena. */
@@ -775,6 +1067,9 @@ export class CallPool {
       a.rejecters[req] = reject;
     });
     this.#inFlight++;
+    // The ring opens in the background from the first request on (its
+    // set-up calls are `nonblocking`), ready by the first batch's end.
+    if (this.#ringState === 0) this.#openRing();
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.#flush());
@@ -846,6 +1141,8 @@ export class CallPool {
     // Only now, for a failure's exact errno, is a worker needed.
     const retry = () => {
       a.f64[b + 3] = NaN;
+      // The ring reports the exact errno without a worker.
+      if (this.#ringTake(a, 0)) return;
       try {
         this.#post(this.#worker(0), a);
       } catch {
@@ -1012,6 +1309,11 @@ export class CallPool {
     this.#pendingStarts.clear();
     for (const w of this.#workers) w?.stop();
     this.#workers = [];
+    this.#gen++;
+    this.#ring?.close();
+    this.#ring = null;
+    // A ring that failed, or none, stays off; an open one opens again.
+    if (this.#ringState !== 3) this.#ringState = 0;
     this.#ready = false;
     this.#free = [];
   }

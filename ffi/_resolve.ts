@@ -27,6 +27,8 @@
 export const ESCAPE = -0x2_0000;
 /** Returned when, with `noXdev`, a name would cross into another device. */
 export const XDEV = -0x2_0001;
+/** Returned (Windows) when a name would open a device (`NUL`, `COM1`, …). */
+export const DEVICE = -0x2_0002;
 
 /** What the resolver needs to know of an `lstat` (a `FileInfo` will do). */
 export interface LinkInfo {
@@ -45,6 +47,17 @@ export interface ResolvePrimitives {
    * than the root (the walk then fails with {@linkcode XDEV}).
    */
   crosses?(fd: number): boolean;
+  /**
+   * Windows: names are cleaned lexically, as the Win32 layer and Go's
+   * `os.Root` do. Given the canonical components from the root to the
+   * directory a name (or link target) `s` is relative to, returns the
+   * components of the cleaned whole from the root (a trailing separator as
+   * a final `"."`), or a negative code ({@linkcode ESCAPE} for an absolute
+   * or climbing name unless `inRoot`, {@linkcode DEVICE}, an error). With
+   * it, `..` never reaches the walk, and a link restarts the walk from the
+   * root with its cleaned target.
+   */
+  lexical?(base: string[], s: string, inRoot: boolean): string[] | number;
   /** The platform's numbers for the error codes the resolver tells apart. */
   errno: ResolveErrno;
 }
@@ -144,8 +157,21 @@ export function resolve(
     toRoot();
     return r;
   };
-  if (name.startsWith("/") && !inRoot) return ESCAPE;
-  push(name);
+  const lexical = p.lexical;
+  /** Cleaned components (see `lexical`) replace the walk so far. */
+  const restart = (parts: string[] | number): number => {
+    if (typeof parts === "number") return parts;
+    toRoot();
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]);
+    return 0;
+  };
+  if (lexical !== undefined) {
+    const r = restart(lexical([], name, inRoot));
+    if (r < 0) return r;
+  } else {
+    if (name.startsWith("/") && !inRoot) return ESCAPE;
+    push(name);
+  }
   let links = 0;
   // The link `c` in the current directory, read as `target`: walk it next.
   const follow = (target: string | number): number => {
@@ -153,6 +179,7 @@ export function resolve(
     if (req.symlinks === "none") return -E.ELOOP;
     if (++links > MAX_LINKS) return -E.ELOOP;
     if (target === "") return -E.ENOENT;
+    if (lexical !== undefined) return restart(lexical(names, target, inRoot));
     if (target.startsWith("/")) {
       if (!inRoot) return ESCAPE;
       toRoot();

@@ -10,6 +10,7 @@
  */
 import type { StatResult, StatvfsResult } from "../_file_info.ts";
 import type { RootPlatform, RootReply } from "./_root_task.ts";
+import type { ResolvePrimitives } from "./_resolve.ts";
 import type { FileConstants } from "./_file_posix.ts";
 
 /** Returned by {@linkcode Backend.readLinkAt} when the target is not valid UTF-8. */
@@ -308,6 +309,28 @@ export interface RootSupport {
   readonly rootPlatform?: RootPlatform;
   /** Decodes the raw stat buffer a root task leaves in its output. */
   decodeStat?(raw: Uint8Array): StatResult;
+  /**
+   * The resolver's primitives where they are not the backend's own
+   * (Windows: components opened as themselves, junctions taken as links,
+   * link targets read relative to a handle, names cleaned lexically).
+   */
+  readonly rootResolve?: ResolvePrimitives;
+  /**
+   * Windows: a Root's name cleaned lexically (`/`-joined, a trailing
+   * separator kept), or the negative code of its refusal.
+   */
+  rootName?(name: string, inRoot: boolean): string | number;
+  /**
+   * Windows: makes the symlink `leaf` in the directory `dir` (a directory
+   * link when `isDir`), where `symlinkAt` cannot take a directory handle;
+   * 0 or a negative error.
+   */
+  rootSymlink?(
+    target: string,
+    dir: number,
+    leaf: string,
+    isDir: boolean,
+  ): number;
 }
 
 /** An open platform library with the primitives dirfd needs. */
@@ -427,7 +450,12 @@ export interface AsyncFilePrimitives {
     flags: number,
     cap: number,
   ): Promise<{ fd: number; data: Uint8Array; waits?: boolean } | number>;
-  /** Opens, writes all of `data`, `fchmod`s when `chmod`, closes: 0 or `-errno`. */
+  /**
+   * Opens, writes all of `data`, `fchmod`s when `chmod`, closes: 0 or
+   * `-errno`; or, for a descriptor that may wait without end (not seekable:
+   * a pipe, FIFO, socket or terminal), its number plus one, open and
+   * unwritten, for writeWait.
+   */
   writeSmall(
     dirfd: number,
     path: string,

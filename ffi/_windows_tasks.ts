@@ -86,7 +86,8 @@ export function winOpen(
  * `NtCreateFile` of `name` (UTF-16, `nameBytes` bytes) relative to the
  * directory handle `root`, or an absolute NT name (`\??\C:\…`) when `root`
  * is 0, with every file shared (`FILE_SHARE_READ | WRITE | DELETE`) and
- * `FILE_ATTRIBUTE_NORMAL` for a new file. `scratch` (88 bytes, 8-aligned)
+ * `FILE_ATTRIBUTE_NORMAL` for a new file; `OBJECT_ATTRIBUTES.Attributes`
+ * is `attributes` (default `OBJ_CASE_INSENSITIVE`). `scratch` (88 bytes, 8-aligned)
  * holds the handle @0, `IO_STATUS_BLOCK` @8, `UNICODE_STRING` @24 and
  * `OBJECT_ATTRIBUTES` @40.
  *
@@ -101,6 +102,7 @@ export function winNtOpen(
   disposition: number,
   options: number,
   scratch: Uint8Array,
+  attributes = 0x40,
 ): number {
   if (s.NtCreateFile == null) return -50; // ERROR_NOT_SUPPORTED
   const v = new DataView(scratch.buffer, scratch.byteOffset, 88);
@@ -110,13 +112,13 @@ export function winNtOpen(
   v.setUint16(26, nameBytes, true);
   v.setUint32(28, 0, true);
   v.setBigUint64(32, BigInt(P.value(P.of(name))), true);
-  // OBJECT_ATTRIBUTES at 40: Length, RootDirectory, ObjectName, Attributes
-  // (OBJ_CASE_INSENSITIVE), SecurityDescriptor, SecurityQualityOfService.
+  // OBJECT_ATTRIBUTES at 40: Length, RootDirectory, ObjectName, Attributes,
+  // SecurityDescriptor, SecurityQualityOfService.
   v.setUint32(40, 48, true);
   v.setUint32(44, 0, true);
   v.setBigInt64(48, BigInt(root), true);
   v.setBigUint64(56, BigInt(P.value(P.of(scratch.subarray(24)))), true);
-  v.setBigUint64(64, 0x40n, true);
+  v.setBigUint64(64, BigInt(attributes), true);
   v.setBigUint64(72, 0n, true);
   v.setBigUint64(80, 0n, true);
   const status = s.NtCreateFile(

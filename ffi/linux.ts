@@ -36,6 +36,7 @@ import {
   strBytes,
 } from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
+import { StatxRing } from "./_uring.ts";
 import type { Description } from "./_posix_at.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import {
@@ -687,6 +688,8 @@ export interface LinuxOptions {
   readonly pool?: PoolLibrary | null;
   /** `nonblocking` bindings for lone side-effect-free pool requests. */
   readonly direct?: LocalLibrary["direct"];
+  /** Opens the io_uring that runs batches of `statx` (see `_uring.ts`). */
+  readonly ring?: LocalLibrary["ring"];
 }
 
 /**
@@ -897,7 +900,7 @@ export function linuxBackend(
     pool: o.pool
       ? {
         lib: o.pool,
-        local: { symbols: s, errno, direct: o.direct },
+        local: { symbols: s, errno, direct: o.direct, ring: o.ring },
         stat: statRequests,
       }
       : null,
@@ -971,7 +974,7 @@ export function linuxBackend(
       const bytes = 16 + 2 * ssize + at.bytes;
       const modeAt = statx ? 28 : layout.mode * 4;
       const pool = async.pool();
-      pool.begin("linuxEnterDir", strBytes(name) + bytes + 8);
+      pool.begin("linuxEnterDir", strBytes(name) + bytes + 8, true);
       pool.int(parent);
       pool.str(name);
       pool.out(bytes);
@@ -1024,7 +1027,7 @@ export function linuxBackend(
       const ssize = statx ? STATX_SIZE : layout.size;
       const at = statChunkLayout(DS, SLOTS, ssize);
       const pool = async.pool();
-      pool.begin("linuxReadDirStat", at.bytes + 8);
+      pool.begin("linuxReadDirStat", at.bytes + 8, true);
       pool.int(fd);
       pool.out(at.bytes);
       pool.int(DS);
@@ -1103,6 +1106,7 @@ export function openLinux(): PosixParts | null {
   const b = linuxBackend(lib.symbols, errno, {
     pool: LINUX_POOL,
     direct: openDirect(),
+    ring: () => StatxRing.open(),
   });
   if (b === null) lib.close();
   return b;

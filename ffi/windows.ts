@@ -27,6 +27,7 @@ import type {
 } from "./_types.ts";
 import { registerSeams, type SymlinkCall } from "./_seams.ts";
 import { attachWindowsFile, windowsFileLibrary } from "./_file_windows.ts";
+import { attachWindowsRoot, WIN_ROOT_TASKS } from "./_root_windows.ts";
 import { windowsErrorClassFor } from "./_error_classes.ts";
 import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
 import {
@@ -182,6 +183,7 @@ export const NT = {
   FILE_OPEN_FOR_BACKUP_INTENT: 0x4000,
   FILE_OPEN_REPARSE_POINT: 0x200000,
   OBJ_CASE_INSENSITIVE: 0x40,
+  OBJ_DONT_REPARSE: 0x1000,
   SIZEOF_OBJECT_ATTRIBUTES: 48,
   SIZEOF_UNICODE_STRING: 16,
 } as const;
@@ -222,6 +224,8 @@ export type TracedCall =
     options: number;
     /** `OBJECT_ATTRIBUTES.RootDirectory` (0 for an absolute name). */
     root: number;
+    /** `OBJECT_ATTRIBUTES.Attributes` (`OBJ_DONT_REPARSE` is 0x1000). */
+    objAttributes: number;
     name: string;
     status: number;
   }
@@ -348,6 +352,7 @@ export function openWindows(): WindowsBackend | null {
     RtlNtStatusToDosError: nt?.toDos ?? null,
     NtSetInformationFile: nt?.setInfo ?? null,
     ...WINDOWS_TASKS,
+    ...WIN_ROOT_TASKS,
     ...files.tasks,
   };
   const statBuf = new Uint8Array(STAT_OUT.size);
@@ -443,7 +448,7 @@ export function openWindows(): WindowsBackend | null {
     },
     statVia: "CreateFileW",
     // Names errors report where they are not the POSIX call's (SYSCALL).
-    syscall: { symlinkAt: "CreateSymbolicLinkW" },
+    syscall: { symlinkAt: "CreateSymbolicLinkW", openBeneath: "NtCreateFile" },
     wine,
     statAt: (dirfd, p, follow) => statPath(dirfd, p, follow),
     fstat: (fd) => statHandle(fd),
@@ -540,7 +545,7 @@ export function openWindows(): WindowsBackend | null {
     path: "kernel32.dll",
     symbols: KERNEL32_SYMBOLS,
     errno: { kind: "call", sym: "GetLastError" },
-    tasks: { ...WINDOWS_TASKS, ...files.tasks },
+    tasks: { ...WINDOWS_TASKS, ...WIN_ROOT_TASKS, ...files.tasks },
     more: [
       ...(nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : []),
       ...files.more,
@@ -549,6 +554,16 @@ export function openWindows(): WindowsBackend | null {
   Object.assign(backend, { async });
   // File primitives hook, part 2: open/read/write/… and their pool twins.
   attachWindowsFile(backend, env, async.pool);
+  // Root hook: resolution beneath a handle, sync and in one pool task
+  // (ffi/_root_windows.ts); needs the NT primitives.
+  if (nt !== null && nt.setInfo !== null) {
+    attachWindowsRoot(backend, {
+      env,
+      pool: () => async.pool(),
+      decodeStat: (raw) =>
+        decodeStat(new Uint32Array(raw.buffer, raw.byteOffset, 54), 0),
+    });
+  }
   return backend;
 }
 
@@ -807,6 +822,7 @@ function tracers(
         disposition: a[7],
         options: a[8],
         root: Number(attrs.getBigInt64(8, true)),
+        objAttributes: attrs.getUint32(24, true),
         name: wide(usv.getBigUint64(8), usv.getUint16(0)),
         status,
       });

@@ -116,7 +116,25 @@ Deno.test("openAt passes mode where each layout puts it (sync and pool task)", (
     0,
   );
   assertEquals(calls[0][1].length, 9);
-  assertEquals(calls.map((c) => c[0]), ["openat_mode", "fchmod", "close"]);
+  assertEquals(calls.map((c) => c[0]), [
+    "openat_mode",
+    "lseek",
+    "fchmod",
+    "close",
+  ]);
+  // A descriptor that cannot seek (a pipe) comes back open and unwritten,
+  // as its number plus one; so does readSmall's, marked at byte 4.
+  const pipe = recorder({ openat_mode: 5, lseek: -1 });
+  assertEquals(
+    fileWriteSmall(pipe.s, 3, p, 0x201, 0o600, new Uint8Array(4), 4, 1),
+    6,
+  );
+  assertEquals(pipe.calls.map((c) => c[0]), ["openat_mode", "lseek"]);
+  pipe.calls.length = 0;
+  const out = new Uint8Array(16);
+  assertEquals(fileReadSmall(pipe.s, 3, p, 0, out, 8, 0), 0);
+  assertEquals([...out.subarray(0, 5)], [5, 0, 0, 0, 1]);
+  assertEquals(pipe.calls.map((c) => c[0]), ["openat_mode", "lseek"]);
 });
 
 Deno.test("sync: F_FULLFSYNC on macOS (as Rust's std), fsync/fdatasync on Linux", () => {

@@ -3,7 +3,7 @@
 // never hold a pool worker: the pool has two, and more waits than that
 // must leave the process's other async calls served.
 import { assert, assertEquals } from "@std/assert";
-import { mkdir, mkfifoSync, open, readTextFile } from "../mod.ts";
+import { mkdir, mkfifoSync, open, readTextFile, writeFile } from "../mod.ts";
 import { withTempDir } from "./_helpers.ts";
 
 // FIFOs are POSIX (mkfifo); Windows named pipes are another API.
@@ -138,6 +138,47 @@ Deno.test(
         for (const h of holders) h.close();
         holders.length = 0;
         assertEquals(await Promise.all(reads), names.map((n) => `from ${n}`));
+      } finally {
+        for (const h of holders) h.close();
+      }
+    });
+  },
+);
+
+Deno.test(
+  "writeFile: writes to full FIFOs wait off the pool",
+  posix,
+  async () => {
+    await withTempDir(async (root) => {
+      const names = Array.from({ length: WAITERS }, (_, i) => `v${i}`);
+      for (const n of names) mkfifoSync(`${root}/${n}`);
+      // Readers that keep each FIFO open but read nothing yet: the writers'
+      // opens pair with them at once, their writes wait (more than a pipe
+      // holds, less than one pool request).
+      const holders = names.map((n) =>
+        Deno.openSync(`${root}/${n}`, { read: true, write: true })
+      );
+      const data = new Uint8Array(200 * 1024).fill(9);
+      try {
+        const writes = names.map((n) => writeFile(`${root}/${n}`, data));
+        const drained: Promise<number>[] = [];
+        await servedWhileWaiting(
+          () => Promise.all([mkdir(`${root}/d1`), mkdir(`${root}/d2`)]),
+          () => {
+            for (const h of holders) {
+              drained.push((async () => {
+                let total = 0;
+                const buf = new Uint8Array(64 * 1024);
+                while (total < data.length) {
+                  total += (await h.read(buf)) ?? 0;
+                }
+                return total;
+              })());
+            }
+          },
+        );
+        await Promise.all(writes);
+        assertEquals(await Promise.all(drained), names.map(() => data.length));
       } finally {
         for (const h of holders) h.close();
       }

@@ -550,6 +550,47 @@ Deno.test({
 
 Deno.test({
   name:
+    "walk enters several subdirectories ahead: same entries as walkSync, with skip, maxDepth and breaks",
+  ignore: !enabled || WINDOWS,
+  fn: async () => {
+    await withTempDir(async (root) => {
+      // Wide and nested: 3 levels of 7 subdirectories, a file in each.
+      const make = (p: string, depth: number) => {
+        Deno.writeTextFileSync(`${p}/f`, "");
+        if (depth === 3) return;
+        for (let d = 0; d < 7; d++) {
+          Deno.mkdirSync(`${p}/d${d}`);
+          make(`${p}/d${d}`, depth + 1);
+        }
+      };
+      make(root, 0);
+      const options = [
+        {},
+        { stat: true },
+        { stat: true, skip: [/d[13]$/] },
+        { skip: [/\/d2\/d[0-5]$/] },
+        { stat: true, maxDepth: 2 },
+        { stat: true, includeDirs: false },
+      ];
+      const before = openFdsIn(root);
+      for (const o of options) {
+        const want = [...walkSync(root, o)].map((e) => e.path);
+        const got = (await collect(root, o)).map((e) => e.path);
+        assertEquals(got, want, JSON.stringify(o));
+        assertEquals(openFdsIn(root), before);
+        // Breaks at several points: everything entered ahead is closed.
+        for (const at of [1, 9, 30, 200]) {
+          let n = 0;
+          for await (const _ of walk(root, o)) if (++n === at) break;
+          assertEquals(openFdsIn(root), before, `break at ${at}`);
+        }
+      }
+    });
+  },
+});
+
+Deno.test({
+  name:
     "walk enters the next subdirectory ahead: once each, and nothing left open after a break",
   ignore: !enabled || WINDOWS,
   fn: async () => {

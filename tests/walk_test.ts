@@ -559,7 +559,9 @@ Deno.test({
       for await (const _ of walk(root)) {
         most = Math.max(most, openFdsIn(root) - before);
       }
-      assert(most <= 6 && most > 0, `async: depth + 1 open (${most})`);
+      // Plus up to 4 subdirectories entered ahead per level; only the root
+      // has more than one subdirectory here.
+      assert(most <= 6 + 4 && most > 0, `async: depth + 1 + 4 (${most})`);
       assertEquals(openFdsIn(root), before);
       for (const e of walkSync(root)) if (e.name === "4") break;
       assertEquals(openFdsIn(root), before);
