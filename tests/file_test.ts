@@ -719,8 +719,12 @@ Deno.test(
       ).pipeTo(dst.writable);
       assertEquals(seen, size);
       assertEquals(Deno.statSync(`${root}/copy`).size, size);
+      // Chunks already streamed are garbage the collector takes when it
+      // will (tens of MB later on a busy machine); what must not happen is
+      // the whole stream held at once.
       const grown = Deno.memoryUsage().rss - before;
-      assert(grown < 64 * 1024 * 1024, `rss grew by ${grown} bytes`);
+      const bound = Math.max(size / 2, 64 * 1024 * 1024);
+      assert(grown < bound, `rss grew by ${grown} bytes`);
     });
   },
 );
