@@ -26,7 +26,7 @@ import type {
   OptionalPrimitives,
 } from "./_types.ts";
 import { registerSeams, type SymlinkCall } from "./_seams.ts";
-import { attachWindowsFile } from "./_file_windows.ts";
+import { attachWindowsFile, windowsFileLibrary } from "./_file_windows.ts";
 import { attachWindowsRoot, WIN_ROOT_TASKS } from "./_root_windows.ts";
 import { windowsErrorClassFor } from "./_error_classes.ts";
 import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
@@ -340,15 +340,20 @@ export function openWindows(): WindowsBackend | null {
   const path = new WString();
   const path2 = new WString();
   const full = new WString();
+  // File primitives hook, part 1: the file symbols and tasks join the
+  // tasks' env and the pool's library (ffi/_file_windows.ts).
+  const files = windowsFileLibrary();
   // What the tasks (_windows_tasks.ts) see when run on this thread: the
   // symbols of both libraries and the tasks, by name.
   const env: Record<string, unknown> = {
     ...s,
+    ...files.symbols,
     NtCreateFile: nt?.create ?? null,
     RtlNtStatusToDosError: nt?.toDos ?? null,
     NtSetInformationFile: nt?.setInfo ?? null,
     ...WINDOWS_TASKS,
     ...WIN_ROOT_TASKS,
+    ...files.tasks,
   };
   const statBuf = new Uint8Array(STAT_OUT.size);
   const statWords = new Uint32Array(statBuf.buffer);
@@ -540,12 +545,15 @@ export function openWindows(): WindowsBackend | null {
     path: "kernel32.dll",
     symbols: KERNEL32_SYMBOLS,
     errno: { kind: "call", sym: "GetLastError" },
-    tasks: { ...WINDOWS_TASKS, ...WIN_ROOT_TASKS },
-    more: nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : [],
+    tasks: { ...WINDOWS_TASKS, ...WIN_ROOT_TASKS, ...files.tasks },
+    more: [
+      ...(nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : []),
+      ...files.more,
+    ],
   }, { route, win32Name, decodeStat, setLastSymlinkCall });
   Object.assign(backend, { async });
-  // File primitives hook: open/read/write/… (ffi/_file_windows.ts).
-  attachWindowsFile(backend);
+  // File primitives hook, part 2: open/read/write/… and their pool twins.
+  attachWindowsFile(backend, env, async.pool);
   // Root hook: resolution beneath a handle, sync and in one pool task
   // (ffi/_root_windows.ts); needs the NT primitives.
   if (nt !== null && nt.setInfo !== null) {
