@@ -280,7 +280,26 @@ export class Root extends Dir {
     syscall: PrimitiveName | ((b: RootBackend) => PrimitiveName),
     mkdirMode = -1,
   ): T {
-    let n = rootName(name, `Root.${fn}`);
+    return this.#atName(
+      fn,
+      rootName(name, `Root.${fn}`),
+      how,
+      op,
+      syscall,
+      mkdirMode,
+    );
+  }
+
+  /** {@linkcode Root.#at} for a name `rootName` has already checked. */
+  #atName<T>(
+    fn: string,
+    checked: string,
+    how: number,
+    op: (b: RootBackend, r: Resolved, n: string) => T | number,
+    syscall: PrimitiveName | ((b: RootBackend) => PrimitiveName),
+    mkdirMode = -1,
+  ): T {
+    let n = checked;
     const b = need(fn);
     if (b.rootName !== undefined) {
       // Windows: cleaned lexically, refused before any call.
@@ -344,7 +363,8 @@ export class Root extends Dir {
     r.dir = fd;
     r.leaf = n;
     if (how !== NOFOLLOW) {
-      const st = this.#prims(b).statAt(fd, n, false);
+      // The platform's own lookup (Windows: its resolver primitives).
+      const st = (b.rootResolve ?? b).statAt(fd, n, false);
       if (typeof st === "number") {
         if (st !== -errnos(b).ENOENT) return false;
       } else if (st.isSymlink) return false;
@@ -390,7 +410,7 @@ export class Root extends Dir {
     r.owned = true;
     r.leaf = whole ? "." : tail;
     if (how === FOLLOW && !whole) {
-      const st = this.#prims(b).statAt(dir, tail, false);
+      const st = (b.rootResolve ?? b).statAt(dir, tail, false);
       if (typeof st !== "number" && st.isSymlink) {
         b.close(dir);
         r.owned = false;
@@ -569,9 +589,9 @@ export class Root extends Dir {
       const direct = this.#statDirect(n, true);
       if (direct !== null) return direct;
     }
-    return this.#at(
+    return this.#atName(
       "stat",
-      name,
+      n,
       FOLLOW,
       // The resolver's lstat of the leaf, when it took one, is a FileInfo.
       (b, r) => (r.info as FileInfo | null) ?? b.statAt(r.dir, r.leaf, false),
@@ -593,9 +613,9 @@ export class Root extends Dir {
       const direct = this.#statDirect(n, false);
       if (direct !== null) return direct;
     }
-    return this.#at(
+    return this.#atName(
       "lstat",
-      name,
+      n,
       NOFOLLOW,
       (b, r) => b.statAt(r.dir, r.leaf, false),
       "statAt",
@@ -612,7 +632,7 @@ export class Root extends Dir {
    */
   readLinkSync(name: string): string {
     return this.#at("readLink", name, NOFOLLOW, (b, r) => {
-      const t = this.#prims(b).readLinkAt(r.dir, r.leaf);
+      const t = (b.rootResolve ?? b).readLinkAt(r.dir, r.leaf);
       return t === NOT_UTF8 ? notUtf8(name) : t;
     }, "readLinkAt");
   }
