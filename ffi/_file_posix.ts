@@ -801,6 +801,65 @@ function plainFlock(getPool: () => CallPool, fd: number, op: number) {
 }
 
 /**
+ * {@linkcode attachFile} on first use: `file` and `fileAsync` are accessors
+ * that get the file symbols (`open()` yields them, or null) and build the
+ * primitives the first time either is read, then stay plain properties. A
+ * process that only stats and lists never binds them: `Deno.dlopen` costs
+ * about 0.15 ms per synchronous symbol, and these are thirteen of libc's.
+ * Assigning either property (a test hiding a primitive) settles it too.
+ */
+export function attachFileLazy(
+  b: BackendParts,
+  open: () => FileSymbols | null,
+  c: FileConstants,
+  errno: () => number,
+  path: CString,
+  lib: string | null,
+  getPool: (() => CallPool) | null,
+): void {
+  const target = b as {
+    file?: FilePrimitives;
+    fileAsync?: AsyncFilePrimitives;
+  };
+  const settle = (k: "file" | "fileAsync", v: unknown) =>
+    Object.defineProperty(target, k, {
+      value: v,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+  let built = false;
+  const build = () => {
+    if (built) return;
+    built = true;
+    settle("file", undefined);
+    settle("fileAsync", undefined);
+    let s: FileSymbols | null = null;
+    try {
+      s = open();
+    } catch {
+      // No file primitives.
+    }
+    if (s === null) return;
+    attachFile(b, s, c, errno, path, lib, getPool, { symbols: s, errno });
+  };
+  for (const k of ["file", "fileAsync"] as const) {
+    Object.defineProperty(target, k, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        build();
+        return target[k];
+      },
+      set(v) {
+        build();
+        settle(k, v);
+      },
+    });
+  }
+}
+
+/**
  * The file primitives hook: adds `file` (and `fileAsync`) to a POSIX
  * backend. `s` are the bound symbols of {@linkcode fileSymbols} (with
  * `close`), `lib` the library path the `nonblocking` bindings open.

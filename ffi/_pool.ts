@@ -398,7 +398,13 @@ export class CallPool {
   #local: LocalLibrary;
   /** Symbols come first in the index, then tasks. */
   #nsym: number;
-  #localFns: (((...a: unknown[]) => unknown) | null)[];
+  /**
+   * What {@linkcode CallPool.#runLocal} calls, by index, resolved on first
+   * use (undefined until then): reading `local.symbols` may bind symbols a
+   * backend binds lazily, which a pool that never runs here should not do.
+   */
+  #localFns: (((...a: unknown[]) => unknown) | null | undefined)[];
+  #localEnv: Record<string, unknown> | undefined;
   #directFns: (((...a: unknown[]) => Promise<number | bigint>) | null)[];
   /** A full chunk of this tick's requests was already sent (see #flush). */
   #sealedThisTick = false;
@@ -457,15 +463,10 @@ export class CallPool {
     this.#lib = lib;
     this.#idleMs = idleMs;
     this.#local = local;
-    this.#localFns = Object.keys(lib.symbols).map((k) =>
-      (local.symbols[k] ?? null) as ((...a: unknown[]) => unknown) | null
-    );
-    this.#nsym = this.#localFns.length;
-    // `local.symbols` holds those of `lib.more` too (see LocalLibrary).
-    const env: Record<string, unknown> = { ...local.symbols, ...lib.tasks };
-    for (const t of Object.values(lib.tasks ?? {})) {
-      this.#localFns.push((...a: unknown[]) => t(env, ...a));
-    }
+    this.#nsym = Object.keys(lib.symbols).length;
+    this.#localFns = new Array(
+      this.#nsym + Object.keys(lib.tasks ?? {}).length,
+    ).fill(undefined);
     this.#directFns = Object.keys(lib.symbols).map((k) =>
       (local.direct?.[k] ?? null) as
         | ((...a: unknown[]) => Promise<number | bigint>)
@@ -1257,11 +1258,33 @@ export class CallPool {
     check(this.#idleMs);
   }
 
+  /** The function {@linkcode CallPool.#runLocal} calls for index `i`. */
+  #localFn(i: number): ((...a: unknown[]) => unknown) | null {
+    const name = this.#names[i];
+    if (name === undefined) return null;
+    if (i < this.#nsym) {
+      return (this.#local.symbols[name] ?? null) as
+        | ((...a: unknown[]) => unknown)
+        | null;
+    }
+    const t = this.#lib.tasks?.[name];
+    if (t === undefined) return null;
+    return (...a: unknown[]) => {
+      // `local.symbols` holds those of `lib.more` too (see LocalLibrary).
+      const env = this.#localEnv ??= {
+        ...this.#local.symbols,
+        ...this.#lib.tasks,
+      };
+      return t(env, ...a);
+    };
+  }
+
   /** Runs request `r` of `a` on this thread, exactly as a worker would. */
   #runLocal(a: Arena, b: number): void {
     this.#ranHere++;
     const i = a.f64[b];
-    const fn = this.#localFns[i] ?? null;
+    let fn = this.#localFns[i];
+    if (fn === undefined) fn = this.#localFns[i] = this.#localFn(i);
     const ret = fn === null ? -1 : Number(fn(...this.#args(a, b)));
     a.f64[b + 4] = fn === null
       ? ENOSYS_ANY

@@ -41,6 +41,8 @@ import type { Description } from "./_posix_at.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import {
   attachFile,
+  attachFileLazy,
+  type FileSymbols,
   fileSymbols,
   fileTasks,
   linuxFileConstants,
@@ -433,6 +435,18 @@ function openDirect(): Record<string, (...a: never[]) => Promise<number>> {
 const EBADF = 9;
 const NOFOLLOW_64 = BigInt(AT.SYMLINK_NOFOLLOW);
 
+/** The names of the file symbols (`_file_posix.ts`) in the table. */
+const FILE_KEYS = Object.keys(fileSymbols("linux"));
+
+/**
+ * What the main thread binds when the backend opens: {@linkcode LINUX_SYMBOLS}
+ * without the file symbols, bound on first use (a pool worker binds the
+ * whole table).
+ */
+const LINUX_MAIN_SYMBOLS: Deno.ForeignLibraryInterface = Object.fromEntries(
+  Object.entries(LINUX_SYMBOLS).filter(([k]) => !FILE_KEYS.includes(k)),
+);
+
 /** The bound glibc functions (or stand-ins, in tests). */
 export type LinuxLibrary = Deno.StaticForeignLibraryInterface<
   typeof LINUX_SYMBOLS
@@ -690,6 +704,11 @@ export interface LinuxOptions {
   readonly direct?: LocalLibrary["direct"];
   /** Opens the io_uring that runs batches of `statx` (see `_uring.ts`). */
   readonly ring?: LocalLibrary["ring"];
+  /**
+   * Gives the file symbols when a file call first needs them (`s` binds
+   * them on first read then); without it they are taken from `s` at once.
+   */
+  readonly fileSymbols?: () => FileSymbols | null;
 }
 
 /**
@@ -1080,7 +1099,21 @@ export function linuxBackend(
       },
     });
   }
-  // File primitives hook (3/3): `file` and `fileAsync` over the same libc.
+  // File primitives hook (3/3): `file` and `fileAsync` over the same libc,
+  // built on first use when `o.fileSymbols` binds their symbols late.
+  const getPool = async === undefined ? null : () => async.pool();
+  if (o.fileSymbols !== undefined) {
+    attachFileLazy(
+      backend,
+      o.fileSymbols,
+      linuxFileConstants(arch),
+      errno,
+      new CString(),
+      o.pool?.path ?? null,
+      getPool,
+    );
+    return backend;
+  }
   attachFile(
     backend,
     s as unknown as Record<string, (...a: any[]) => any>,
@@ -1088,7 +1121,7 @@ export function linuxBackend(
     errno,
     new CString(),
     o.pool?.path ?? null,
-    async === undefined ? null : () => async.pool(),
+    getPool,
     { symbols: s as unknown as Record<string, unknown>, errno },
   );
   return backend;
@@ -1096,17 +1129,48 @@ export function linuxBackend(
 
 /** Opens libc and builds the Linux backend, or returns null if it cannot. */
 export function openLinux(): PosixParts | null {
-  let lib: Deno.DynamicLibrary<typeof LINUX_SYMBOLS>;
+  let lib: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>;
   try {
-    lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    lib = Deno.dlopen(LIBC, LINUX_MAIN_SYMBOLS);
   } catch {
     return null;
   }
-  const errno = errnoReader(lib.symbols.__errno_location());
-  const b = linuxBackend(lib.symbols, errno, {
+  // The file symbols join the table when first read (a file call, or the
+  // pool running a file request on this thread), bound once.
+  const s: Record<string, unknown> = { ...lib.symbols };
+  let files: FileSymbols | null | undefined;
+  const bindFiles = (): FileSymbols | null => {
+    if (files !== undefined) return files;
+    try {
+      files = Deno.dlopen(LIBC, fileSymbols("linux"))
+        .symbols as unknown as FileSymbols;
+    } catch {
+      files = null;
+    }
+    for (const k of FILE_KEYS) {
+      Object.defineProperty(s, k, {
+        value: files?.[k] ?? null,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
+    }
+    return files;
+  };
+  for (const k of FILE_KEYS) {
+    Object.defineProperty(s, k, {
+      configurable: true,
+      enumerable: true,
+      get: () => bindFiles()?.[k] ?? null,
+    });
+  }
+  const syms = s as unknown as LinuxLibrary;
+  const errno = errnoReader(syms.__errno_location());
+  const b = linuxBackend(syms, errno, {
     pool: LINUX_POOL,
     direct: openDirect(),
     ring: () => StatxRing.open(),
+    fileSymbols: bindFiles,
   });
   if (b === null) lib.close();
   return b;

@@ -17,6 +17,7 @@ import {
   rawTermios,
 } from "../ffi/_file_posix.ts";
 import { CString } from "../ffi/_posix.ts";
+import { runDeno } from "./_helpers.ts";
 
 /** Stand-in symbols that record every call. */
 function recorder(ret: Record<string, unknown> = {}) {
@@ -266,4 +267,44 @@ Deno.test("fileReadSmall: reads to the end, or hands back the open descriptor", 
   assertEquals(fileReadSmall(s, 3, new Uint8Array(4), 0, out, 14, 0), 14);
   assertEquals(new Int32Array(out.buffer, 0, 1)[0], 6, "still open");
   assertEquals(calls.some((c) => c[0] === "close"), false);
+});
+
+Deno.test({
+  name: "Linux: the file symbols are bound on first use, not when stats start",
+  // The lazy file table is the Linux loader's (openLinux).
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const dir = Deno.makeTempDirSync();
+    try {
+      Deno.writeTextFileSync(`${dir}/f`, "abc");
+      const mod = new URL("../mod.ts", import.meta.url).href;
+      const back = new URL("../_backend.ts", import.meta.url).href;
+      const script = `
+        import { readFileSync, stat, statSync } from ${JSON.stringify(mod)};
+        import { backend } from ${JSON.stringify(back)};
+        const d = ${JSON.stringify(dir)};
+        statSync(d + "/f");
+        await Promise.all([stat(d + "/f"), stat(d + "/f"), stat(d)]);
+        const lazy = (k) =>
+          typeof Object.getOwnPropertyDescriptor(backend(), k)?.get === "function";
+        const before = [lazy("file"), lazy("fileAsync")];
+        const text = new TextDecoder().decode(readFileSync(d + "/f"));
+        const after = [lazy("file"), lazy("fileAsync")];
+        console.log(JSON.stringify({ before, text, after }));`;
+      const r = await runDeno([
+        "eval",
+        "--config",
+        new URL("../deno.json", import.meta.url).pathname,
+        script,
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(JSON.parse(r.stdout), {
+        before: [true, true],
+        text: "abc",
+        after: [false, false],
+      });
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
 });
