@@ -214,3 +214,28 @@ export function symlinkIfAble(
 
 /** Whether this is Windows (real or under Wine). */
 export const WINDOWS: boolean = Deno.build.os === "windows";
+
+/**
+ * Runs `batch` (calls the pool serves) while waits on pipes are in flight and
+ * asserts it settled before `release` had to be called; a watchdog calls
+ * `release` after 60 s so that a regression fails instead of hanging.
+ */
+export async function servedWhileWaiting(
+  batch: () => Promise<unknown>,
+  release: () => void,
+): Promise<void> {
+  let released = false;
+  const watchdog = setTimeout(() => {
+    released = true;
+    release();
+  }, 60_000);
+  try {
+    await batch();
+    if (released) {
+      throw new Error("the batch waited for the pipes: a worker was held");
+    }
+  } finally {
+    clearTimeout(watchdog);
+  }
+  if (!released) release();
+}

@@ -4,7 +4,7 @@
 // must leave the process's other async calls served.
 import { assert, assertEquals } from "@std/assert";
 import { mkdir, mkfifoSync, open, readTextFile, writeFile } from "../mod.ts";
-import { withTempDir } from "./_helpers.ts";
+import { servedWhileWaiting, withTempDir } from "./_helpers.ts";
 
 // FIFOs are POSIX (mkfifo); Windows named pipes are another API.
 const posix = { ignore: Deno.build.os === "windows" };
@@ -12,29 +12,6 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 /** More waiters than the pool has workers (two). */
 const WAITERS = 4;
-
-/**
- * Runs `batch` (calls the pool serves) while the waits are in flight and
- * asserts it settled before `release` had to be called; a watchdog calls
- * `release` after 60 s so that a regression fails instead of hanging.
- */
-async function servedWhileWaiting(
-  batch: () => Promise<unknown>,
-  release: () => void,
-): Promise<void> {
-  let released = false;
-  const watchdog = setTimeout(() => {
-    released = true;
-    release();
-  }, 60_000);
-  try {
-    await batch();
-    assert(!released, "the batch waited for the pipes: a worker was held");
-  } finally {
-    clearTimeout(watchdog);
-  }
-  if (!released) release();
-}
 
 Deno.test(
   "File: reads that wait on FIFOs hold no pool worker",

@@ -21,6 +21,7 @@ import {
   writeTextFileSync,
 } from "../mod.ts";
 import { openFlags } from "../open.ts";
+import { servedWhileWaiting } from "./_helpers.ts";
 import { WINDOWS_FILE_CONSTANTS as C } from "../ffi/_file_windows.ts";
 
 const windows = { ignore: Deno.build.os !== "windows" };
@@ -468,29 +469,6 @@ function pipes(n: number, size: number): [number, number][] {
   } finally {
     k.close();
   }
-}
-
-/**
- * Runs `batch` (calls the pool serves) while the waits are in flight and
- * asserts it settled before `release` had to be called; a watchdog calls
- * `release` after 60 s so that a regression fails instead of hanging.
- */
-async function servedWhileWaiting(
-  batch: () => Promise<unknown>,
-  release: () => void,
-): Promise<void> {
-  let released = false;
-  const watchdog = setTimeout(() => {
-    released = true;
-    release();
-  }, 60_000);
-  try {
-    await batch();
-    assert(!released, "the batch waited for the pipes: a worker was held");
-  } finally {
-    clearTimeout(watchdog);
-  }
-  if (!released) release();
 }
 
 Deno.test(
