@@ -60,8 +60,11 @@ const S_IFSOCK = 0o140000;
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
 
-/** Milliseconds as Deno reports them: the exact time truncated toward zero. */
-function toMs(sec: number, nsec: number): number {
+/**
+ * Milliseconds as Deno reports them: the exact time truncated toward zero.
+ * Internal (the Windows result's `ctime` uses it too).
+ */
+export function toMs(sec: number, nsec: number): number {
   // Whole and fractional parts apart: `sec * 1000 + nsec / 1e6` in one float
   // rounds e.g. (1700000000, 999999999) up to the next millisecond.
   const ms = Math.floor(nsec / 1e6);

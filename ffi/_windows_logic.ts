@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { StatResult } from "../_file_info.ts";
+import { StatResult, toMs } from "../_file_info.ts";
 
 /** Windows error codes used by the backend (`winerror.h`). */
 export const ERROR = {
@@ -440,7 +440,9 @@ export class WindowsStatResult extends StatResult {
       this.isFifo =
       this.isSocket =
         null;
-    this.#ctimeMs = Math.trunc(times[4] * 1000 + times[5] / 1e6);
+    // Exact (not `sec * 1000 + nsec / 1e6` in one float, which rounds a
+    // time a tick before a millisecond up to it).
+    this.#ctimeMs = toMs(times[4], times[5]);
   }
   /** The last status change (`ChangeTime`), in milliseconds like Deno. */
   override get ctime(): Date | null {

@@ -23,6 +23,7 @@ import {
   symlinkTypeFlag,
   WINDOWS_ERROR_NAMES,
   windowsDirname,
+  WindowsStatResult,
 } from "../ffi/_windows_logic.ts";
 import { windowsErrorClassFor } from "../ffi/_error_classes.ts";
 
@@ -334,4 +335,37 @@ Deno.test("error names and classes are Deno's for each Windows code", () => {
     formatOsError(4390, null, 317),
     "OS Error 4390 (FormatMessageW() returned error 317)",
   );
+});
+
+Deno.test("WindowsStatResult: ctime is the exact millisecond, a tick before the next", () => {
+  // 100 ns before a millisecond boundary: one float `sec * 1000 + ns / 1e6`
+  // rounds it up to ...892; Deno (and the exact time) says ...891.
+  const times = [0, 0, 0, 0, 1796056981, 891_999_900, 0, 0];
+  const r = new WindowsStatResult(
+    0o100666,
+    1,
+    0,
+    0,
+    1,
+    0,
+    true,
+    false,
+    false,
+    times,
+  );
+  assertEquals(r.ctime?.getTime(), 1796056981891);
+  // Before 1970, truncated toward zero as Deno's times are.
+  const old = new WindowsStatResult(
+    0o100666,
+    1,
+    0,
+    0,
+    1,
+    0,
+    true,
+    false,
+    false,
+    [0, 0, 0, 0, -2, 500_000_000, 0, 0],
+  );
+  assertEquals(old.ctime?.getTime(), -1500);
 });
