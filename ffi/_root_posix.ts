@@ -9,7 +9,7 @@
 import type { StatResult } from "../_file_info.ts";
 import type { CallPool, PoolTask } from "./_pool.ts";
 import { resolve } from "./_resolve.ts";
-import { ROOT_OUT_BYTES, type RootPlatform, rootTask } from "./_root_task.ts";
+import { rootCaller, type RootPlatform, rootTask } from "./_root_task.ts";
 import type { BackendParts } from "./_types.ts";
 
 /** The pool tasks a POSIX backend ships for Root. */
@@ -37,17 +37,7 @@ export function attachRoot(b: BackendParts, hooks: RootHooks): void {
   });
   Object.assign(b, {
     decodeStat: hooks.decodeStat,
-    rootCall(root: number, request: Uint8Array) {
-      const pool = hooks.pool();
-      pool.begin("rootTask", request.length + ROOT_OUT_BYTES + 16);
-      pool.bytes(request);
-      pool.out(ROOT_OUT_BYTES);
-      pool.int(root);
-      return pool.end((r) => ({
-        ret: r.ret,
-        out: r.u8.slice(r.out, r.out + ROOT_OUT_BYTES),
-      }));
-    },
+    rootCall: rootCaller(hooks.pool, "rootTask"),
   });
 }
 

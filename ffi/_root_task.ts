@@ -109,6 +109,41 @@ export interface RootReply {
 export const ROOT_OUT_BYTES = 4096 + 256;
 
 /**
+ * A backend's `rootCall`: one request to the pool's root task `task`
+ * (`rootTask` on POSIX, `winRootTask` on Windows) with the encoded request,
+ * its output area and the root's descriptor; the reply's return value and
+ * output. The pool is a structural type here so that this module, which
+ * ships its tasks as source, imports nothing.
+ */
+export function rootCaller(
+  pool: () => {
+    begin(name: string, bytes: number): void;
+    bytes(b: Uint8Array): void;
+    out(n: number): number;
+    int(v: number): void;
+    end<T>(
+      decode: (r: { ret: number; u8: Uint8Array; out: number }) => T,
+    ): Promise<T>;
+  },
+  task: string,
+): (
+  root: number,
+  request: Uint8Array,
+) => Promise<{ ret: number; out: Uint8Array }> {
+  return (root, request) => {
+    const p = pool();
+    p.begin(task, request.length + ROOT_OUT_BYTES + 16);
+    p.bytes(request);
+    p.out(ROOT_OUT_BYTES);
+    p.int(root);
+    return p.end((r) => ({
+      ret: r.ret,
+      out: r.u8.slice(r.out, r.out + ROOT_OUT_BYTES),
+    }));
+  };
+}
+
+/**
  * Writes a request into `io` (which must hold {@linkcode rootRequestBytes});
  * returns the bytes used.
  */

@@ -40,7 +40,7 @@
 import type { StatResult } from "../_file_info.ts";
 import type { CallPool, PoolTask } from "./_pool.ts";
 import { resolve } from "./_resolve.ts";
-import { ROOT_OUT_BYTES } from "./_root_task.ts";
+import { rootCaller } from "./_root_task.ts";
 import type { BackendParts } from "./_types.ts";
 
 /**
@@ -668,16 +668,6 @@ export function attachWindowsRoot(b: BackendParts, hooks: WinRootHooks): void {
       name.buf[n] = 0;
       return winOpenBeneath(env, fd, name.buf, n * 2, scratch, state);
     },
-    rootCall(root: number, request: Uint8Array) {
-      const pool = hooks.pool();
-      pool.begin("winRootTask", request.length + ROOT_OUT_BYTES + 16);
-      pool.bytes(request);
-      pool.out(ROOT_OUT_BYTES);
-      pool.int(root);
-      return pool.end((r) => ({
-        ret: r.ret,
-        out: r.u8.slice(r.out, r.out + ROOT_OUT_BYTES),
-      }));
-    },
+    rootCall: rootCaller(hooks.pool, "winRootTask"),
   });
 }
