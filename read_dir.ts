@@ -10,7 +10,7 @@ import {
   toOptions,
   toPath,
 } from "./_args.ts";
-import { join } from "@std/path";
+import { join } from "./_path.ts";
 import { type FileInfo, fromDenoFileInfo } from "./_file_info.ts";
 import { audit, hooks } from "./_audit.ts";
 import { backend, hasPrimitive } from "./_backend.ts";

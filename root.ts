@@ -54,7 +54,7 @@ import {
   writeFileSync,
 } from "./write_file.ts";
 import { walk, type WalkEntry, type WalkOptions, walkSync } from "./walk.ts";
-import { SEPARATOR } from "@std/path";
+import { SEPARATOR } from "./_path.ts";
 import {
   ROOT_OP,
   type RootReply,

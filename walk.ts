@@ -1,5 +1,5 @@
 // Copyright 2026 the dirfd authors. MIT license.
-import { basename, normalize, SEPARATOR } from "@std/path";
+import { basename, normalize, SEPARATOR } from "./_path.ts";
 import {
   type FdLike,
   fdOfArg,

@@ -12,7 +12,8 @@
  *   have gone to sleep in between), against Deno's own batch there, over
  *   rounds separated by a pause;
  * - first walk: the first walk of a 2,000-file tree with each entry's
- *   `FileInfo`, against recursive `Deno.readDir` + `await Deno.lstat`.
+ *   `FileInfo`, against recursive `Deno.readDir` + `await Deno.lstat`, each
+ *   the first work of a fresh process of its own (nothing warmed before).
  *
  * Usage: `deno run -A bench/cold.ts [PROCESSES]` (default 7; the median is
  * reported). `deno task bench` runs it after the `deno bench` groups.
@@ -37,9 +38,11 @@ for (let d = 0; d < 20; d++) {
   }
 }
 
-// Each child prints one JSON object of millisecond timings.
-const CHILD = (ours: boolean) => `
+// Each child prints one JSON object of millisecond timings: the batches
+// (first, ten, interleaved), or the walk alone as its process's first work.
+const CHILD = (ours: boolean, walkOnly: boolean) => `
 const root = ${JSON.stringify(root)};
+const walkOnly = ${walkOnly};
 const names = Array.from({ length: 1024 }, (_, i) => root + "/f" + i);
 ${ours ? `import { lstat, stat, walk } from ${JSON.stringify(mod)};` : ""}
 const one = ${
@@ -52,6 +55,7 @@ const batch = async (f) => {
   return performance.now() - t0;
 };
 const out = {};
+if (!walkOnly) {
 out.first = await batch(one);
 let ten = out.first;
 for (let i = 1; i < 10; i++) ten += await batch(one);
@@ -64,7 +68,7 @@ for (let i = 0; i < 5; i++) {
   inter += await batch(one);
 }
 out.interleaved = inter;
-out.walk = await (async () => {
+} else out.walk = await (async () => {
   const t0 = performance.now();
   let n = 0;
   ${
@@ -92,9 +96,12 @@ out.walk = await (async () => {
 console.log(JSON.stringify(out));
 `;
 
-async function child(ours: boolean): Promise<Record<string, number>> {
+async function child(
+  ours: boolean,
+  walkOnly: boolean,
+): Promise<Record<string, number>> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--config", config, "--ext=js", CHILD(ours)],
+    args: ["eval", "--config", config, "--ext=js", CHILD(ours, walkOnly)],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -114,14 +121,14 @@ try {
   const deno: Record<string, number>[] = [];
   // Alternate, so both see the same machine state.
   for (let i = 0; i < PROCESSES; i++) {
-    deno.push(await child(false));
-    ours.push(await child(true));
+    deno.push({ ...await child(false, false), ...await child(false, true) });
+    ours.push({ ...await child(true, false), ...await child(true, true) });
   }
   const rows: [string, string, number][] = [
     ["first batch of 1024 stats", "first", 1.0],
     ["first 10 batches, in total", "ten", 3],
     ["batch after a Deno batch and a pause (5)", "interleaved", 6],
-    ["first walk of 2,021 entries with FileInfo", "walk", 8],
+    ["first walk of 2,021 entries, a fresh process's", "walk", 8],
   ];
   console.log(
     `cold start (fresh processes, median of ${PROCESSES}; deno run bench/cold.ts)`,
@@ -134,7 +141,7 @@ try {
     const ok = ratio >= target;
     if (!ok) missed++;
     console.log(
-      `  ${label.padEnd(44)} dirfd ${o.toFixed(2).padStart(7)} ms  Deno ${
+      `  ${label.padEnd(48)} dirfd ${o.toFixed(2).padStart(7)} ms  Deno ${
         d.toFixed(2).padStart(7)
       } ms  ${ratio.toFixed(2)}× [≥${target}×] ${
         ok ? "(target met)" : "(TARGET MISSED)"

@@ -72,6 +72,13 @@ export interface PoolLibrary {
   tasks?: Record<string, PoolTask>;
   /** Further libraries whose symbols only tasks call. */
   more?: { path: string; symbols: Deno.ForeignLibraryInterface }[];
+  /**
+   * Symbols and tasks that never wait without end (they open nothing but
+   * directories, take no lock, read no pipe): while no worker of a fresh
+   * pool is ready, the pool may run them on the calling thread, within
+   * {@linkcode COLD_MS} in all (see `CallPool.#dispatch`).
+   */
+  coldSafe?: readonly string[];
 }
 
 /** A completed call as the decoder sees it. */
@@ -163,6 +170,19 @@ const IDLE_MS = 10_000;
 /** Reported when a symbol is missing on this thread too (never expected). */
 const ENOSYS_ANY = 38;
 const CTL_RING = 8;
+/**
+ * Milliseconds of requests a fresh pool may run on the calling thread, in
+ * all, while no worker is ready: less than starting a worker blocks this
+ * thread (25–45 ms measured for Deno 2.9's `node:worker_threads`, which
+ * returns only once the worker's runtime has started), so that a short
+ * script's first walk never waits for a worker.
+ */
+export const COLD_MS = 20;
+/**
+ * How long after a cold request a worker's start waits for a quiet moment:
+ * a short script whose work is done by then exits without paying for it.
+ */
+const START_DELAY_MS = 10;
 
 const WORKER_SOURCE = `
 "use strict";
@@ -387,6 +407,11 @@ export class CallPool {
   #flushQueued = false;
   #inFlight = 0;
   #ranHere = 0;
+  /** Whether each request index may run here while cold (see coldSafe). */
+  #coldSafe: boolean[];
+  /** Milliseconds spent running cold requests here, and the allowance. */
+  #coldSpent = 0;
+  #coldMs: number;
   #directRuns = 0;
   /** A worker has reported ready (see #warm). */
   #ready = false;
@@ -453,12 +478,15 @@ export class CallPool {
    * cannot run a request.
    * @param size Workers to use at most (default: 2, or 1 on one core).
    * @param idleMs Quiet time after which the workers are stopped.
+   * @param coldMs Milliseconds of cold-safe requests it may run on this
+   * thread while no worker is ready (see {@linkcode COLD_MS}).
    */
   constructor(
     lib: PoolLibrary,
     local: LocalLibrary,
     size?: number,
     idleMs = IDLE_MS,
+    coldMs = 0,
   ) {
     this.#lib = lib;
     this.#idleMs = idleMs;
@@ -479,7 +507,27 @@ export class CallPool {
       ...Object.keys(lib.tasks ?? {}),
     ];
     this.#names.forEach((k, i) => this.#symIndex.set(k, i));
+    const safe = new Set(lib.coldSafe ?? []);
+    this.#coldSafe = this.#names.map((k) => safe.has(k));
+    this.#coldMs = coldMs;
     if (local.ring === undefined) this.#ringState = 3;
+  }
+
+  /** The library the workers open (for tests). */
+  get library(): PoolLibrary {
+    return this.#lib;
+  }
+
+  /**
+   * Milliseconds of cold-safe requests left to run on this thread before
+   * a worker starts (see {@linkcode COLD_MS}); tests that must see every
+   * request on a worker set it to 0.
+   */
+  get coldLeft(): number {
+    return Math.max(0, this.#coldMs - this.#coldSpent);
+  }
+  set coldLeft(ms: number) {
+    this.#coldMs = this.#coldSpent + Math.max(0, ms);
   }
 
   /** Arenas sent to the submission ring (for tests). */
@@ -707,7 +755,35 @@ export class CallPool {
       this.#runAllDirect(a);
       return;
     }
+    // Still cold, and only requests that never wait without end (a walk
+    // entering directories): run here, while the allowance lasts, rather
+    // than block this thread longer starting a worker right now. The
+    // worker starts at the pool's first quiet moment, as above.
+    if (!this.#broken && !this.#warm() && this.#coldSpent < this.#coldMs) {
+      if (this.#allColdSafe(a)) {
+        this.#startSoon(i);
+        queueMicrotask(() => {
+          const t0 = performance.now();
+          try {
+            this.#done(null, a); // runs each request here
+          } finally {
+            this.#coldSpent += performance.now() - t0;
+          }
+        });
+        return;
+      }
+    }
     this.#post(this.#worker(i), a);
+  }
+
+  /** Whether every request of `a` may run here while cold (coldSafe). */
+  #allColdSafe(a: Arena): boolean {
+    for (let r = 0; r < a.n; r++) {
+      if (this.#coldSafe[a.f64[HEADER_BYTES / 8 + r * REQ_F64]] !== true) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a worker of this pool has started (and stays, until close). */
@@ -747,7 +823,7 @@ export class CallPool {
       }
     };
     const schedule = () => {
-      const id = setTimeout(tick, 0) as unknown as number;
+      const id = setTimeout(tick, START_DELAY_MS) as unknown as number;
       Deno.unrefTimer(id);
       this.#startTimer = id;
     };
@@ -1271,10 +1347,12 @@ export class CallPool {
     if (t === undefined) return null;
     return (...a: unknown[]) => {
       // `local.symbols` holds those of `lib.more` too (see LocalLibrary).
-      const env = this.#localEnv ??= {
-        ...this.#local.symbols,
-        ...this.#lib.tasks,
-      };
+      // The symbols through the prototype, not copied: reading one a
+      // backend binds lazily (see `local.symbols`) binds only that one.
+      const env = this.#localEnv ??= Object.assign(
+        Object.create(this.#local.symbols),
+        this.#lib.tasks,
+      );
       return t(env, ...a);
     };
   }

@@ -16,7 +16,12 @@ import {
   NOT_UTF8,
   type PrimitiveName,
 } from "./_types.ts";
-import { CallPool, type LocalLibrary, type PoolLibrary } from "./_pool.ts";
+import {
+  CallPool,
+  COLD_MS,
+  type LocalLibrary,
+  type PoolLibrary,
+} from "./_pool.ts";
 import {
   AT_PRIMITIVES,
   derivePrimitives,
@@ -409,7 +414,14 @@ export function posixBackend(o: PosixOptions): PosixParts {
   const descriptions = new Map<number, string>();
   let pool: CallPool | null = null;
   const getPool = o.pool
-    ? () => pool ??= new CallPool(o.pool!.lib, o.pool!.local)
+    ? () =>
+      pool ??= new CallPool(
+        o.pool!.lib,
+        o.pool!.local,
+        undefined,
+        undefined,
+        COLD_MS,
+      )
     : undefined;
 
   const backend: PosixParts = {

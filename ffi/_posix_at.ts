@@ -23,6 +23,7 @@
 import type { StatvfsResult } from "../_file_info.ts";
 import type { CallPool } from "./_pool.ts";
 import { strBytes } from "./_pool.ts";
+import { hasSymbol, symbolOnUse } from "./_lazy.ts";
 import type { CString, PosixConstants, StatvfsLayout } from "./_posix.ts";
 import type { OptionalPrimitives, UtimeTimes } from "./_types.ts";
 
@@ -136,7 +137,11 @@ export const SYMLINK_AT: Description = {
 
 /** What {@linkcode derivePrimitives} builds the forms over. */
 export interface DeriveContext {
-  /** The bound symbols; a missing optional one is `null`. */
+  /**
+   * The bound symbols; a missing optional one is `null`. A symbol still to
+   * be bound (a getter, see `_lazy.ts`) is read at its primitive's first
+   * call, not here.
+   */
   readonly symbols: Readonly<Record<string, unknown>>;
   /** The symbol table (each result type decides how a result is read). */
   readonly table: Deno.ForeignLibraryInterface;
@@ -157,6 +162,11 @@ export interface DeriveContext {
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 /** `EINTR`, 4 on Linux and macOS alike. */
 const EINTR = 4;
+/**
+ * `ENOSYS` for a symbol that could not be bound at its first call (only a
+ * lazily bound one can fail then, and only Linux binds lazily): 38.
+ */
+const ENOSYS = 38;
 
 type AnyFn = (...args: any[]) => any;
 
@@ -292,8 +302,8 @@ export function derivePrimitives(
   const result: Record<string, Derived> = {};
   for (const [name, d] of Object.entries(descriptions)) {
     if (d === undefined) continue;
-    const sym = ctx.symbols[d.symbol];
-    if (sym === null || sym === undefined) continue;
+    if (!hasSymbol(ctx.symbols, d.symbol)) continue;
+    const bind = symbolOnUse<AnyFn>(ctx.symbols, d.symbol);
     const planned = plan(d, c);
     if (planned === null) continue;
     const { cargs, bigints } = planned;
@@ -303,7 +313,11 @@ export function derivePrimitives(
     let call = `sym(${cargs.map((x) => x.sync).join(", ")})`;
     if (wide) call = `Number(${call})`;
     const ok = d.out === "statvfs" ? "decode(L, outWords)" : "0";
-    const syncSrc = `return function ${name}(${params}) {
+    // The symbol is read at the first call (it may be bound only then); one
+    // that cannot be bound then fails the call with ENOSYS.
+    const syncSrc = `let sym = null;
+return function ${name}(${params}) {
+  if (sym === null && (sym = bind()) === null) return -${ENOSYS};
   for (;;) {
     if (${call} === 0) return ${ok};
     const e = errno();
@@ -311,7 +325,7 @@ export function derivePrimitives(
   }
 };`;
     const sync = new Function(
-      "sym",
+      "bind",
       "errno",
       "p1",
       "p2",
@@ -322,7 +336,7 @@ export function derivePrimitives(
       "L",
       syncSrc,
     )(
-      sym,
+      bind,
       ctx.errno,
       ctx.paths[0],
       ctx.paths[1],

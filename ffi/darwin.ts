@@ -836,6 +836,14 @@ export function darwinBackend(
       ...fileTasks("__error"),
       ...ROOT_TASKS,
     },
+    // A walk's requests: directories listed and described.
+    coldSafe: [
+      "darwinReadChunk",
+      "darwinReadChunkStat",
+      "fstatat",
+      "fstat",
+      "readlinkat",
+    ],
   };
   const backend = posixBackend({
     name: "darwin",

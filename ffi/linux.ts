@@ -37,6 +37,7 @@ import {
 } from "./_pool.ts";
 import type { StatRequests } from "./_posix_async.ts";
 import { StatxRing } from "./_uring.ts";
+import { hasSymbol, lazySymbols, symbolOnUse } from "./_lazy.ts";
 import type { Description } from "./_posix_at.ts";
 import { attachRoot, ROOT_ERRNO_NAMES, ROOT_TASKS } from "./_root_posix.ts";
 import {
@@ -465,6 +466,15 @@ export const LINUX_POOL: PoolLibrary = {
     linuxReadDirStat,
     linuxEnterDir,
   },
+  // A walk's requests: directories entered, listed and described.
+  coldSafe: [
+    "linuxEnterDir",
+    "linuxReadDirStat",
+    "getdents64",
+    "statx",
+    "fstatat",
+    "readlinkat",
+  ],
 };
 
 /**
@@ -738,7 +748,14 @@ export function linuxBackend(
   const probePath = new CString(16);
 
   const statx = s.statx;
-  const fstatat = s.fstatat;
+  // Read at its first call (it may be bound lazily, see `_lazy.ts`): with
+  // statx working, it is never called.
+  const fstatatOnUse = symbolOnUse<NonNullable<typeof s.fstatat>>(
+    s as unknown as Record<string, unknown>,
+    "fstatat",
+  );
+  const fstatat = (...a: Parameters<NonNullable<typeof s.fstatat>>) =>
+    fstatatOnUse()!(...a);
 
   const viaStatx: StatPrimitives = {
     via: "statx",
@@ -760,11 +777,11 @@ export function linuxBackend(
   const viaFstatat: StatPrimitives = {
     via: "fstatat",
     statAt(dirfd, p, follow) {
-      const r = fstatat!(dirfd, p, statBuf, follow ? 0 : AT.SYMLINK_NOFOLLOW);
+      const r = fstatat(dirfd, p, statBuf, follow ? 0 : AT.SYMLINK_NOFOLLOW);
       return r === 0 ? decodeStat(layout, stW, stS) : -errno();
     },
     fstat(fd) {
-      const r = fstatat!(fd, empty, statBuf, AT.EMPTY_PATH);
+      const r = fstatat(fd, empty, statBuf, AT.EMPTY_PATH);
       return r === 0 ? decodeStat(layout, stW, stS) : -errno();
     },
   };
@@ -780,7 +797,10 @@ export function linuxBackend(
           statxBuf,
         ) === 0 || errno() !== ENOSYS;
   }
-  const fstatatWorks = fstatat !== null;
+  const fstatatWorks = hasSymbol(
+    s as unknown as Record<string, unknown>,
+    "fstatat",
+  );
   if (!statxWorks && !fstatatWorks) return null;
   // Probe fchmodat2 without touching any file: with dirfd -1 and a relative
   // path, a kernel that has it validates the flags (AT_SYMLINK_NOFOLLOW is
@@ -1129,15 +1149,10 @@ export function linuxBackend(
 
 /** Opens libc and builds the Linux backend, or returns null if it cannot. */
 export function openLinux(): PosixParts | null {
-  let lib: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>;
-  try {
-    lib = Deno.dlopen(LIBC, LINUX_MAIN_SYMBOLS);
-  } catch {
-    return null;
-  }
+  const s = mainSymbols();
+  if (s === null) return null;
   // The file symbols join the table when first read (a file call, or the
   // pool running a file request on this thread), bound once.
-  const s: Record<string, unknown> = { ...lib.symbols };
   let files: FileSymbols | null | undefined;
   const bindFiles = (): FileSymbols | null => {
     if (files !== undefined) return files;
@@ -1166,12 +1181,56 @@ export function openLinux(): PosixParts | null {
   }
   const syms = s as unknown as LinuxLibrary;
   const errno = errnoReader(syms.__errno_location());
-  const b = linuxBackend(syms, errno, {
+  // The pool's direct bindings, once a pool is built (it reads them then).
+  let directs: Record<string, (...a: never[]) => Promise<number>> | undefined;
+  const direct: Record<string, (...a: never[]) => Promise<number>> = {};
+  for (const k of DIRECT) {
+    Object.defineProperty(direct, k, {
+      enumerable: true,
+      get: () => (directs ??= openDirect())[k],
+    });
+  }
+  return linuxBackend(syms, errno, {
     pool: LINUX_POOL,
-    direct: openDirect(),
+    direct,
     ring: () => StatxRing.open(),
     fileSymbols: bindFiles,
   });
-  if (b === null) lib.close();
-  return b;
+}
+
+/**
+ * {@linkcode LINUX_MAIN_SYMBOLS}, each bound on first use where libc's
+ * `dlsym` can tell which exist without binding them (glibc 2.34 and later
+ * export it from libc itself); else all of them now. Null when libc cannot
+ * be opened or lacks a symbol that is not optional.
+ */
+function mainSymbols(): Record<string, unknown> | null {
+  let dlsym: ((h: null, name: Uint8Array) => Deno.PointerValue) | null;
+  try {
+    dlsym = Deno.dlopen(LIBC, {
+      // void *dlsym(void *handle, const char *symbol); RTLD_DEFAULT is 0.
+      dlsym: {
+        parameters: ["pointer", "buffer"],
+        result: "pointer",
+        optional: true,
+      },
+    }).symbols.dlsym;
+  } catch {
+    return null;
+  }
+  if (dlsym === null) {
+    try {
+      return { ...Deno.dlopen(LIBC, LINUX_MAIN_SYMBOLS).symbols };
+    } catch {
+      return null;
+    }
+  }
+  const enc = new TextEncoder();
+  const exists = (name: string) =>
+    dlsym(null, enc.encode(`${name}\0`)) !== null;
+  for (const [k, def] of Object.entries(LINUX_MAIN_SYMBOLS)) {
+    const d = def as { name?: string; optional?: boolean };
+    if (d.optional !== true && !exists(d.name ?? k)) return null;
+  }
+  return lazySymbols(LIBC, LINUX_MAIN_SYMBOLS, exists);
 }

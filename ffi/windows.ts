@@ -29,7 +29,13 @@ import { registerSeams, type SymlinkCall } from "./_seams.ts";
 import { attachWindowsFile, windowsFileLibrary } from "./_file_windows.ts";
 import { attachWindowsRoot, WIN_ROOT_TASKS } from "./_root_windows.ts";
 import { windowsErrorClassFor } from "./_error_classes.ts";
-import { CallPool, type PoolLibrary, type Reply, strBytes } from "./_pool.ts";
+import {
+  CallPool,
+  COLD_MS,
+  type PoolLibrary,
+  type Reply,
+  strBytes,
+} from "./_pool.ts";
 import {
   NT_SCRATCH,
   READLINK_OUT,
@@ -546,6 +552,15 @@ export function openWindows(): WindowsBackend | null {
     symbols: KERNEL32_SYMBOLS,
     errno: { kind: "call", sym: "GetLastError" },
     tasks: { ...WINDOWS_TASKS, ...WIN_ROOT_TASKS, ...files.tasks },
+    // A walk's requests: directories opened, listed and described.
+    coldSafe: [
+      "winOpenDirAt",
+      "winDupDir",
+      "winReadDirChunk",
+      "winStatAt",
+      "winStatHandle",
+      "winReadLink",
+    ],
     more: [
       ...(nt !== null ? [{ path: "ntdll.dll", symbols: NTDLL_SYMBOLS }] : []),
       ...files.more,
@@ -900,10 +915,16 @@ function windowsAsync(
 ): NonNullable<BackendParts["async"]> & { pool(): CallPool } {
   let pool: CallPool | null = null;
   const getPool = () =>
-    pool ??= new CallPool(lib, {
-      symbols: env,
-      errno: () => (env.GetLastError as () => number)(),
-    });
+    pool ??= new CallPool(
+      lib,
+      {
+        symbols: env,
+        errno: () => (env.GetLastError as () => number)(),
+      },
+      undefined,
+      undefined,
+      COLD_MS,
+    );
   const AT_FDCWD = backend.AT_FDCWD;
   const statReply = (r: Reply) =>
     r.ret < 0 ? -r.errno : decodeStat(r.u32, r.out >> 2);

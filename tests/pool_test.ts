@@ -351,6 +351,92 @@ Deno.test({
   },
 });
 
+/** A task that reads the name of the thread it runs on into `out`. */
+function threadName(
+  // deno-lint-ignore no-explicit-any
+  s: any,
+  out: Uint8Array,
+): number {
+  const self = new TextEncoder().encode("/proc/thread-self\0");
+  return Number(s.readlinkat(-100, self, out, 64));
+}
+
+Deno.test({
+  name:
+    "a cold pool runs cold-safe requests here within its allowance, never others",
+  ignore: !linux,
+  fn: async () => {
+    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+    const main = readLinkSync("/proc/thread-self");
+    const make = (coldMs: number) =>
+      new CallPool(
+        {
+          path: LIBC,
+          symbols: LINUX_SYMBOLS,
+          errno: { kind: "pointer", sym: "__errno_location" },
+          // The same task under two names: only the first is cold-safe.
+          tasks: { safeName: threadName, otherName: threadName },
+          coldSafe: ["safeName"],
+        },
+        { symbols: lib.symbols, errno: () => errno.getInt32(0) },
+        2,
+        undefined,
+        coldMs,
+      );
+    const where = (pool: CallPool, task: string) => {
+      pool.begin(task, 64, task === "safeName");
+      pool.out(64);
+      return pool.end((r) =>
+        new TextDecoder().decode(r.u8.slice(r.out, r.out + r.ret))
+      );
+    };
+    const pools: CallPool[] = [];
+    try {
+      // Cold, with an allowance: a walk's requests run here, one after the
+      // other, and no worker starts in their midst.
+      const cold = make(60_000);
+      pools.push(cold);
+      for (let i = 0; i < 20; i++) {
+        assertEquals(await where(cold, "safeName"), main);
+      }
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, () => where(cold, "safeName")),
+      );
+      for (const t of batch) assertEquals(t, main);
+      assertEquals(cold.ranHere, 40);
+      assertEquals(cold.workers, 0, "no worker started in the middle");
+      assert(cold.coldLeft > 0);
+      // Anything else goes to a worker, cold or not (it may wait without
+      // end: a FIFO's open, a lock).
+      const other = await where(cold, "otherName");
+      assertMatch(other, new RegExp(`^${Deno.pid}/task/\\d+$`));
+      assertNotEquals(other, main, "a request not cold-safe ran on a worker");
+      assertEquals(cold.ranHere, 40);
+      // The allowance spent: cold-safe requests go to the workers too.
+      cold.coldLeft = 0;
+      assertEquals(cold.coldLeft, 0);
+      assertNotEquals(await where(cold, "safeName"), main);
+      assertEquals(cold.ranHere, 40);
+      // Without an allowance (the default), nothing runs here at all.
+      const none = make(0);
+      pools.push(none);
+      assertEquals(none.coldLeft, 0);
+      assertNotEquals(await where(none, "safeName"), main);
+      assertEquals(none.ranHere, 0);
+      // Once a worker is ready, an allowance left over is not used.
+      const warm = make(60_000);
+      pools.push(warm);
+      assertNotEquals(await where(warm, "otherName"), main);
+      assertNotEquals(await where(warm, "safeName"), main);
+      assertEquals(warm.ranHere, 0);
+    } finally {
+      for (const p of pools) p.close();
+      lib.close();
+    }
+  },
+});
+
 Deno.test({
   name: "no request can break the pool: bad ones fail alone, 10,000 after",
   ignore: !linux,
