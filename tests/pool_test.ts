@@ -351,6 +351,77 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "a cold pool whose batches leave no quiet moment still starts its " +
+    "workers, after 16,384 direct calls",
+  ignore: !linux,
+  fn: async () => {
+    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+    const nb = Deno.dlopen(LIBC, {
+      statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
+    });
+    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+    let direct = 0;
+    const pool = new CallPool(
+      {
+        path: LIBC,
+        symbols: LINUX_SYMBOLS,
+        errno: { kind: "pointer", sym: "__errno_location" },
+      },
+      {
+        symbols: lib.symbols,
+        errno: () => errno.getInt32(0),
+        direct: {
+          statx: (...a: never[]) => {
+            direct++;
+            return (nb.symbols.statx as (...a: never[]) => Promise<number>)(
+              ...a,
+            );
+          },
+        },
+      },
+      2,
+    );
+    const st = () => {
+      pool.begin("statx", 64 + 256);
+      pool.int(-100);
+      pool.str("/");
+      pool.int(0);
+      pool.int(0xfff);
+      pool.out(256);
+      return pool.end((r) => r.ret);
+    };
+    const batch = async () => {
+      const rs = await Promise.all(Array.from({ length: 1024 }, st));
+      for (const r of rs) assertEquals(r, 0);
+    };
+    try {
+      // Back to back: each batch is issued as the last one completes, so
+      // the pool is never quiet (its own start timer finds calls in flight).
+      for (let i = 0; i < 15; i++) await batch();
+      assertEquals(direct, 15 * 1024);
+      assertEquals(pool.workers, 0, "not yet: a start blocks this thread");
+      await batch();
+      await batch();
+      assert(pool.workers >= 1, "started, though never quiet");
+      // Once one is ready, the batches go to the workers.
+      for (let i = 0; i < 600; i++) {
+        const before = direct;
+        await batch();
+        if (direct === before) break;
+      }
+      const before = direct;
+      await batch();
+      assertEquals(direct, before, "no longer direct");
+      assertEquals(pool.inFlight, 0);
+    } finally {
+      pool.close();
+      lib.close();
+      nb.close();
+    }
+  },
+});
+
 /** A task that reads the name of the thread it runs on into `out`. */
 function threadName(
   // deno-lint-ignore no-explicit-any

@@ -294,3 +294,36 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "uring: a burst after a quiet spell goes to the ring, workers or not",
+  ignore: !linux,
+  async fn() {
+    const ok = await StatxRing.open().then((r) => (r?.close(), r !== null));
+    if (!ok) return; // No io_uring here (qemu, an old kernel, a sandbox).
+    const p = pool(() => StatxRing.open());
+    try {
+      const batch = () =>
+        Promise.all(
+          Array.from({ length: 256 }, () => statx(p.pool, [AT_FDCWD, "/", 0])),
+        );
+      await batch();
+      // A request only a worker runs starts them (a ring takes only statx).
+      p.pool.begin("close", 0);
+      p.pool.int(1_000_000);
+      assertEquals(await p.pool.end((r) => r.errno), 9);
+      assert(p.pool.workers >= 1);
+      // Workers ready, and a quiet spell (longer than the pool's 10 ms):
+      // the workers are asleep, and the ring takes the next burst.
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const runs = p.pool.ringRuns;
+        for (const g of await batch()) assertEquals(g[0], 0);
+        assert(p.pool.ringRuns > runs, "the ring took the burst");
+      }
+      assertEquals(p.pool.inFlight, 0);
+    } finally {
+      p.close();
+    }
+  },
+});
