@@ -277,15 +277,19 @@ export class File implements Deno.FsFile, AsyncDisposable {
       checkBuffer(p, "read");
       const { b, f } = prims("read");
       const a = b.fileAsync;
-      return this.#pinned(
-        "read",
-        (fd) =>
-          a === undefined
-            ? f.read(fd, p)
-            : this.#waits(a, fd).then((w) =>
-              w && a.readWait !== undefined ? a.readWait(fd, p) : a.read(fd, p)
-            ),
-      ).then((r) => {
+      return this.#pinned("read", (fd) => {
+        if (a === undefined) return f.read(fd, p);
+        // The descriptor's kind, once known, without a promise step more.
+        const w = this.#waitsKnown;
+        if (w !== undefined) {
+          return w && a.readWait !== undefined
+            ? a.readWait(fd, p)
+            : a.read(fd, p);
+        }
+        return this.#waits(a, fd).then((w) =>
+          w && a.readWait !== undefined ? a.readWait(fd, p) : a.read(fd, p)
+        );
+      }).then((r) => {
         if (r < 0) throw fileError(b, r, "read");
         return r === 0 && p.length > 0 ? null : r;
       });

@@ -4,6 +4,7 @@
 // worker started in its midst; a request that may wait without end (a
 // FIFO's open) never runs there, even first.
 import { assert, assertEquals } from "@std/assert";
+import { fromFileUrl } from "@std/path";
 import { mkfifoSync } from "../mod.ts";
 import { backend } from "../_backend.ts";
 import type { CallPool } from "../ffi/_pool.ts";
@@ -13,7 +14,7 @@ import { withTempDir } from "./_helpers.ts";
 const pool = (): CallPool | undefined =>
   (backend()?.async as { pool?: () => CallPool } | undefined)?.pool?.();
 const pooled = pool() !== undefined;
-const config = new URL("../deno.json", import.meta.url).pathname;
+const config = fromFileUrl(new URL("../deno.json", import.meta.url));
 const mod = new URL("../mod.ts", import.meta.url).href;
 const backendUrl = new URL("../_backend.ts", import.meta.url).href;
 

@@ -204,7 +204,7 @@ function pool(): CallPool {
 
 /**
  * Runs `call`, checking it went to the pool and ran on a worker. A File's
- * read asks the handle's kind first (once, then from a settled promise), so
+ * read asks the handle's kind first (once; later reads know it), so
  * its pool request goes out a few microtasks later; a request stays in
  * flight until a worker's reply, which no microtask brings.
  */
