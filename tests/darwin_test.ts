@@ -1261,6 +1261,23 @@ Deno.test({
 
 Deno.test({
   ...glibcOnly,
+  name: "darwin: every cold-safe name is one of the pool's symbols or tasks",
+  fn() {
+    const { a } = glibcDarwin();
+    try {
+      const lib = a.pool().library;
+      assert((lib.coldSafe?.length ?? 0) > 0);
+      for (const k of lib.coldSafe!) {
+        assert(k in lib.symbols || k in (lib.tasks ?? {}), k);
+      }
+    } finally {
+      a.pool().close();
+    }
+  },
+});
+
+Deno.test({
+  ...glibcOnly,
   name: "darwin: async twins run on a worker thread, not the main one",
   async fn() {
     await withGlibcDarwin(async (a) => {
