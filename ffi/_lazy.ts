@@ -13,7 +13,11 @@
  * `null` where `exists` says the library lacks the symbol, and otherwise a
  * getter that binds that symbol alone (one `Deno.dlopen`) when first read,
  * then becomes the bound function. A symbol that then fails to bind reads
- * as `null`, as a missing optional one does. Never throws.
+ * as `null`, as a missing optional one does, except when `--allow-ffi` was
+ * revoked in the meantime: it is then a function that throws Deno's own
+ * permission error when called (the one case where a call through `ffi/`
+ * throws; Deno's calls throw the same without the permission). Reading a
+ * property never throws.
  */
 export function lazySymbols(
   path: string,
@@ -34,8 +38,16 @@ export function lazySymbols(
         let fn: unknown = null;
         try {
           fn = Deno.dlopen(path, { [k]: def }).symbols[k] ?? null;
-        } catch {
-          fn = null;
+        } catch (e) {
+          // `--allow-ffi` revoked since the backend opened: each call says
+          // so, as Deno's own calls do without the permission (a symbol
+          // bound earlier still works). Anything else: as if it were missing.
+          fn = e instanceof Deno.errors.NotCapable ||
+              e instanceof Deno.errors.PermissionDenied
+            ? () => {
+              throw e;
+            }
+            : null;
         }
         Object.defineProperty(s, k, {
           value: fn,

@@ -1476,6 +1476,7 @@ export class CallPool {
     this.#workers = [];
     this.#gen++;
     this.#directCalls = 0;
+    this.#sent = 0;
     this.#ring?.close();
     this.#ring = null;
     // A ring that failed, or none, stays off; an open one opens again.

@@ -8,7 +8,8 @@ import { hasSymbol, lazySymbols, symbolOnUse } from "../ffi/_lazy.ts";
 import { AT_PRIMITIVES, derivePrimitives } from "../ffi/_posix_at.ts";
 import { CString } from "../ffi/_posix.ts";
 import { LIBC, LINUX_SYMBOLS, linuxConstants } from "../ffi/linux.ts";
-import { withTempDir } from "./_helpers.ts";
+import { runDeno, withTempDir } from "./_helpers.ts";
+import { fromFileUrl } from "@std/path";
 
 const linux = Deno.build.os === "linux";
 const TABLE = {
@@ -117,6 +118,45 @@ Deno.test({
         }).mkdirAt,
         undefined,
       );
+    });
+  },
+});
+
+Deno.test({
+  name: "a symbol first needed after --allow-ffi was revoked: Deno's " +
+    "permission error, and the symbols bound before still work",
+  ignore: !linux,
+  async fn() {
+    const mod = new URL("../mod.ts", import.meta.url).href;
+    const out = await runDeno([
+      "eval",
+      "--config",
+      fromFileUrl(new URL("../deno.json", import.meta.url)),
+      "--ext=ts",
+      `
+import { mkdirSync, statSync } from ${JSON.stringify(mod)};
+const dir = Deno.makeTempDirSync();
+statSync(dir);
+await Deno.permissions.revoke({ name: "ffi" });
+let error = "none";
+try {
+  mkdirSync(dir + "/x");
+} catch (e) {
+  error = (e as Error).constructor.name;
+}
+console.log(JSON.stringify({
+  error,
+  made: (() => { try { return Deno.statSync(dir + "/x").isDirectory; } catch { return false; } })(),
+  statStill: statSync(dir).isDirectory,
+}));
+Deno.removeSync(dir, { recursive: true });
+`,
+    ]);
+    assertEquals(out.code, 0, out.stderr);
+    assertEquals(JSON.parse(out.stdout), {
+      error: "NotCapable",
+      made: false,
+      statStill: true,
     });
   },
 });
