@@ -477,7 +477,7 @@ export class CallPool {
    */
   #ring: BatchRing | null = null;
   #ringState = 0;
-  #ringSym = -1;
+  #ringSym = -2;
   #ringWait: [Arena, number][] = [];
   #ringWaitCalls = 0;
   #ringBatch: Arena[] = [];
@@ -561,9 +561,7 @@ export class CallPool {
    */
   #ringTake(a: Arena, i: number): boolean {
     if (this.#ringState === 3 || this.#broken) return false;
-    if (this.#ringSym < 0) {
-      this.#ringSym = this.#symIndex.get("statx") ?? -1;
-    }
+    this.#ringSymbol();
     for (let r = 0; r < a.n; r++) {
       const b = HEADER_BYTES / 8 + r * REQ_F64;
       // The ring's symbol, with its five arguments: path and buffer.
@@ -583,6 +581,14 @@ export class CallPool {
     if (ring === null || ring.room() < a.n) return false;
     this.#ringPush(ring, a);
     return true;
+  }
+
+  /** The index of the symbol the ring runs (-1: none in this library). */
+  #ringSymbol(): number {
+    if (this.#ringSym === -2) {
+      this.#ringSym = this.#symIndex.get("statx") ?? -1;
+    }
+    return this.#ringSym;
   }
 
   #openRing(): void {
@@ -1206,9 +1212,15 @@ export class CallPool {
       a.rejecters[req] = reject;
     });
     this.#inFlight++;
-    // The ring opens in the background from the first request on (its
-    // set-up calls are `nonblocking`), ready by the first batch's end.
-    if (this.#ringState === 0) this.#openRing();
+    // The ring opens in the background from the first request it can run
+    // on (its set-up calls are `nonblocking`), ready by the first batch's
+    // end; a walk's requests (tasks) never open it.
+    if (
+      this.#ringState === 0 && this.#ringSymbol() >= 0 &&
+      a.f64[b] === this.#ringSym
+    ) {
+      this.#openRing();
+    }
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.#flush());
