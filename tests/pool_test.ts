@@ -351,73 +351,92 @@ Deno.test({
   },
 });
 
+/**
+ * A pool over libc whose `statx` has a direct (`nonblocking`) binding,
+ * counted; `st(path)` is one statx request, 0 or its errno.
+ */
+function directStatxPool() {
+  const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
+  const nb = Deno.dlopen(LIBC, {
+    statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
+  });
+  const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
+  let direct = 0;
+  const pool = new CallPool(
+    {
+      path: LIBC,
+      symbols: LINUX_SYMBOLS,
+      errno: { kind: "pointer", sym: "__errno_location" },
+    },
+    {
+      symbols: lib.symbols,
+      errno: () => errno.getInt32(0),
+      direct: {
+        statx: (...a: never[]) => {
+          direct++;
+          return (nb.symbols.statx as (...a: never[]) => Promise<number>)(
+            ...a,
+          );
+        },
+      },
+    },
+    2,
+  );
+  const st = (p: string) => {
+    pool.begin("statx", 64 + 256);
+    pool.int(-100);
+    pool.str(p);
+    pool.int(0);
+    pool.int(0xfff);
+    pool.out(256);
+    return pool.end((r) => r.ret === 0 ? 0 : r.errno);
+  };
+  return {
+    pool,
+    st,
+    direct: () => direct,
+    close() {
+      pool.close();
+      lib.close();
+      nb.close();
+    },
+  };
+}
+
 Deno.test({
   name: "a cold pool whose batches leave no quiet moment still starts its " +
     "workers, after 16,384 direct calls",
   ignore: !linux,
   fn: async () => {
-    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
-    const nb = Deno.dlopen(LIBC, {
-      statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
-    });
-    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
-    let direct = 0;
-    const pool = new CallPool(
-      {
-        path: LIBC,
-        symbols: LINUX_SYMBOLS,
-        errno: { kind: "pointer", sym: "__errno_location" },
-      },
-      {
-        symbols: lib.symbols,
-        errno: () => errno.getInt32(0),
-        direct: {
-          statx: (...a: never[]) => {
-            direct++;
-            return (nb.symbols.statx as (...a: never[]) => Promise<number>)(
-              ...a,
-            );
-          },
-        },
-      },
-      2,
-    );
-    const st = () => {
-      pool.begin("statx", 64 + 256);
-      pool.int(-100);
-      pool.str("/");
-      pool.int(0);
-      pool.int(0xfff);
-      pool.out(256);
-      return pool.end((r) => r.ret);
-    };
+    const d = directStatxPool();
+    const pool = d.pool;
     const batch = async () => {
-      const rs = await Promise.all(Array.from({ length: 1024 }, st));
+      const rs = await Promise.all(
+        Array.from({ length: 1024 }, () => d.st("/")),
+      );
       for (const r of rs) assertEquals(r, 0);
     };
     try {
       // Back to back: each batch is issued as the last one completes, so
       // the pool is never quiet (its own start timer finds calls in flight).
       for (let i = 0; i < 15; i++) await batch();
-      assertEquals(direct, 15 * 1024);
+      assertEquals(d.direct(), 15 * 1024);
       assertEquals(pool.workers, 0, "not yet: a start blocks this thread");
       await batch();
       await batch();
       assert(pool.workers >= 1, "started, though never quiet");
       // Once one is ready, the batches go to the workers.
       for (let i = 0; i < 600; i++) {
-        const before = direct;
+        const before = d.direct();
         await batch();
-        if (direct === before) break;
+        if (d.direct() === before) break;
       }
-      const before = direct;
+      const before = d.direct();
       await batch();
-      assertEquals(direct, before, "no longer direct");
+      assertEquals(d.direct(), before, "no longer direct");
       assertEquals(pool.inFlight, 0);
     } finally {
-      pool.close();
-      lib.close();
-      nb.close();
+      d.close();
     }
   },
 });
@@ -640,44 +659,12 @@ Deno.test({
     "a cold pool runs a batch through direct bindings, exact errno, and starts its workers once quiet",
   ignore: !linux,
   fn: async () => {
-    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
-    const nb = Deno.dlopen(LIBC, {
-      statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
-    });
-    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
-    let direct = 0;
-    const pool = new CallPool(
-      {
-        path: LIBC,
-        symbols: LINUX_SYMBOLS,
-        errno: { kind: "pointer", sym: "__errno_location" },
-      },
-      {
-        symbols: lib.symbols,
-        errno: () => errno.getInt32(0),
-        direct: {
-          statx: (...a: never[]) => {
-            direct++;
-            return (nb.symbols.statx as (...a: never[]) => Promise<number>)(
-              ...a,
-            );
-          },
-        },
-      },
-      2,
-    );
+    const d = directStatxPool();
+    const pool = d.pool;
     // statx of "/" succeeds; of a missing name fails with ENOENT (2), and
     // of a name under a file with ENOTDIR (20): exact, though direct calls
     // lose errno (a failed one is run again for it).
-    const st = (p: string) => {
-      pool.begin("statx", 64 + 256);
-      pool.int(-100);
-      pool.str(p);
-      pool.int(0);
-      pool.int(0xfff);
-      pool.out(256);
-      return pool.end((r) => r.ret === 0 ? 0 : r.errno);
-    };
+    const st = d.st;
     const paths = (n: number) =>
       Array.from(
         { length: n },
@@ -687,7 +674,11 @@ Deno.test({
     const want = (n: number) => paths(n).map((_, i) => [0, 2, 20][i % 3]);
     try {
       assertEquals(await Promise.all(paths(300).map(st)), want(300));
-      assertEquals(direct, 300, "every request of the cold batch went direct");
+      assertEquals(
+        d.direct(),
+        300,
+        "every request of the cold batch went direct",
+      );
       assertEquals(pool.workers, 0, "no worker started in the middle of it");
       assert(pool.directRuns >= 2, "in chunks");
       // Quiet now: the workers start on a later turn (bounded wait; a
@@ -698,21 +689,23 @@ Deno.test({
       assertEquals(pool.workers, 2, "started once the pool was quiet");
       // Once a worker is ready, batches go to the workers.
       for (let i = 0; i < 600; i++) {
-        const before = direct;
+        const before = d.direct();
         assertEquals(await Promise.all(paths(300).map(st)), want(300));
-        if (direct === before) break;
+        if (d.direct() === before) break;
         await new Promise((r) => setTimeout(r, 10));
       }
       const runs = pool.directRuns;
-      const before = direct;
+      const before = d.direct();
       assertEquals(await Promise.all(paths(300).map(st)), want(300));
-      assertEquals(direct, before, "a warm pool's batch never goes direct");
+      assertEquals(
+        d.direct(),
+        before,
+        "a warm pool's batch never goes direct",
+      );
       assertEquals(pool.directRuns, runs);
       assertEquals(pool.inFlight, 0);
     } finally {
-      pool.close();
-      lib.close();
-      nb.close();
+      d.close();
     }
   },
 });
