@@ -199,32 +199,8 @@ Deno.test({
     // Regression: the flag that marks a tick as batched was set by the
     // flush's own post (and by retries), so after the first batch every lone
     // call took the slower worker hand-off for the rest of the process.
-    const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
-    const nb = Deno.dlopen(LIBC, {
-      close: { ...LINUX_SYMBOLS.close, nonblocking: true },
-      statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
-    });
-    const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
-    let direct = 0;
-    const pool = new CallPool(
-      {
-        path: LIBC,
-        symbols: LINUX_SYMBOLS,
-        errno: { kind: "pointer", sym: "__errno_location" },
-      },
-      {
-        symbols: lib.symbols,
-        errno: () => errno.getInt32(0),
-        direct: {
-          close: (fd: never) => {
-            direct++;
-            return nb.symbols.close(fd);
-          },
-          statx: nb.symbols.statx as (...a: never[]) => Promise<number>,
-        },
-      },
-      2,
-    );
+    const d = directPool();
+    const pool = d.pool;
     // close() of a descriptor that cannot be open: harmless, fails EBADF.
     const call = () => {
       pool.begin("close", 0);
@@ -232,39 +208,37 @@ Deno.test({
       return pool.end((r) => [r.ret, r.errno]);
     };
     // stat("/") succeeds: a lone call that needs no retry starts no worker.
-    const ok = () => {
-      pool.begin("statx", 64 + 256);
-      pool.int(-100);
-      pool.str("/");
-      pool.int(0);
-      pool.int(0xfff);
-      pool.out(256);
-      return pool.end((r) => r.ret);
-    };
+    const ok = () => d.st("/");
     try {
       assertEquals(await ok(), 0);
       assertEquals(pool.workers, 0, "a direct call that succeeds needs none");
       assertEquals(await call(), [-1, 9], "re-run on a worker for errno");
       assertEquals(pool.workers, 1, "the retry started one");
-      assertEquals(direct, 1, "a lone call goes direct");
+      assertEquals(d.counts.close, 1, "a lone call goes direct");
       assertEquals(await call(), [-1, 9]);
-      assertEquals(direct, 2, "still direct after a failed direct call");
+      assertEquals(
+        d.counts.close,
+        2,
+        "still direct after a failed direct call",
+      );
       const rs = await Promise.all(Array.from({ length: 300 }, call));
       for (const r of rs) assertEquals(r, [-1, 9]);
-      assertEquals(direct, 2, "a batch never goes direct");
+      assertEquals(d.counts.close, 2, "a batch never goes direct");
       assertEquals(pool.workers, 2);
       assertEquals(await call(), [-1, 9]);
-      assertEquals(direct, 3, "a lone call after a batch goes direct again");
+      assertEquals(
+        d.counts.close,
+        3,
+        "a lone call after a batch goes direct again",
+      );
       assertEquals(await Promise.all([call(), call()]), [[-1, 9], [
         -1,
         9,
       ]]);
-      assertEquals(direct, 3, "two calls in one tick are a batch");
+      assertEquals(d.counts.close, 3, "two calls in one tick are a batch");
       assertEquals(pool.inFlight, 0);
     } finally {
-      pool.close();
-      lib.close();
-      nb.close();
+      d.dispose();
     }
   },
 });
@@ -352,16 +326,18 @@ Deno.test({
 });
 
 /**
- * A pool over libc whose `statx` has a direct (`nonblocking`) binding,
- * counted; `st(path)` is one statx request, 0 or its errno.
+ * A pool over libc whose `statx` and `close` have direct (`nonblocking`)
+ * bindings, each use counted in `counts`; `st(path)` is one statx request
+ * (0 or its errno).
  */
-function directStatxPool() {
+function directPool() {
   const lib = Deno.dlopen(LIBC, LINUX_SYMBOLS);
   const nb = Deno.dlopen(LIBC, {
+    close: { ...LINUX_SYMBOLS.close, nonblocking: true },
     statx: { ...LINUX_SYMBOLS.statx, nonblocking: true },
   });
   const errno = new Deno.UnsafePointerView(lib.symbols.__errno_location()!);
-  let direct = 0;
+  const counts = { statx: 0, close: 0 };
   const pool = new CallPool(
     {
       path: LIBC,
@@ -372,8 +348,12 @@ function directStatxPool() {
       symbols: lib.symbols,
       errno: () => errno.getInt32(0),
       direct: {
+        close: (fd: never) => {
+          counts.close++;
+          return nb.symbols.close(fd);
+        },
         statx: (...a: never[]) => {
-          direct++;
+          counts.statx++;
           return (nb.symbols.statx as (...a: never[]) => Promise<number>)(
             ...a,
           );
@@ -394,8 +374,8 @@ function directStatxPool() {
   return {
     pool,
     st,
-    direct: () => direct,
-    close() {
+    counts,
+    dispose() {
       pool.close();
       lib.close();
       nb.close();
@@ -408,7 +388,7 @@ Deno.test({
     "workers, after 16,384 direct calls",
   ignore: !linux,
   fn: async () => {
-    const d = directStatxPool();
+    const d = directPool();
     const pool = d.pool;
     const batch = async () => {
       const rs = await Promise.all(
@@ -420,23 +400,23 @@ Deno.test({
       // Back to back: each batch is issued as the last one completes, so
       // the pool is never quiet (its own start timer finds calls in flight).
       for (let i = 0; i < 15; i++) await batch();
-      assertEquals(d.direct(), 15 * 1024);
+      assertEquals(d.counts.statx, 15 * 1024);
       assertEquals(pool.workers, 0, "not yet: a start blocks this thread");
       await batch();
       await batch();
       assert(pool.workers >= 1, "started, though never quiet");
       // Once one is ready, the batches go to the workers.
       for (let i = 0; i < 600; i++) {
-        const before = d.direct();
+        const before = d.counts.statx;
         await batch();
-        if (d.direct() === before) break;
+        if (d.counts.statx === before) break;
       }
-      const before = d.direct();
+      const before = d.counts.statx;
       await batch();
-      assertEquals(d.direct(), before, "no longer direct");
+      assertEquals(d.counts.statx, before, "no longer direct");
       assertEquals(pool.inFlight, 0);
     } finally {
-      d.close();
+      d.dispose();
     }
   },
 });
@@ -659,7 +639,7 @@ Deno.test({
     "a cold pool runs a batch through direct bindings, exact errno, and starts its workers once quiet",
   ignore: !linux,
   fn: async () => {
-    const d = directStatxPool();
+    const d = directPool();
     const pool = d.pool;
     // statx of "/" succeeds; of a missing name fails with ENOENT (2), and
     // of a name under a file with ENOTDIR (20): exact, though direct calls
@@ -675,7 +655,7 @@ Deno.test({
     try {
       assertEquals(await Promise.all(paths(300).map(st)), want(300));
       assertEquals(
-        d.direct(),
+        d.counts.statx,
         300,
         "every request of the cold batch went direct",
       );
@@ -689,23 +669,23 @@ Deno.test({
       assertEquals(pool.workers, 2, "started once the pool was quiet");
       // Once a worker is ready, batches go to the workers.
       for (let i = 0; i < 600; i++) {
-        const before = d.direct();
+        const before = d.counts.statx;
         assertEquals(await Promise.all(paths(300).map(st)), want(300));
-        if (d.direct() === before) break;
+        if (d.counts.statx === before) break;
         await new Promise((r) => setTimeout(r, 10));
       }
       const runs = pool.directRuns;
-      const before = d.direct();
+      const before = d.counts.statx;
       assertEquals(await Promise.all(paths(300).map(st)), want(300));
       assertEquals(
-        d.direct(),
+        d.counts.statx,
         before,
         "a warm pool's batch never goes direct",
       );
       assertEquals(pool.directRuns, runs);
       assertEquals(pool.inFlight, 0);
     } finally {
-      d.close();
+      d.dispose();
     }
   },
 });
